@@ -1,0 +1,143 @@
+"""JSON API groundwork shared by every capability's `api.py`.
+
+Every error on an `/api/` path is answered as
+`{"error": {"code": "...", "message": "...", "details": {...}}}` with the right status;
+`eventhub.errors` produces it and `ErrorSchema` documents it in the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from apispec import APISpec
+from flask import Flask, Response, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_smorest import Api as SmorestApi
+
+API_PREFIX = "/api/"
+
+# Names of the security schemes in the OpenAPI document, for `@blp.doc(security=...)`.
+BEARER_AUTH = "bearerAuth"
+SESSION_AUTH = "sessionCookie"
+# An operation open to a device's API token or a logged-in browser.
+TOKEN_OR_SESSION: list[dict[str, list[str]]] = [{BEARER_AUTH: []}, {SESSION_AUTH: []}]
+_SPEC_KEY = "eventhub_spec"
+
+
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"description": "Stable machine code"})
+    message = ma.fields.String(required=True, metadata={"description": "Human-readable message"})
+    details = ma.fields.Dict(metadata={"description": "Per-field errors or extra data"})
+
+
+class ErrorSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
+class Api(SmorestApi):
+    ERROR_SCHEMA = ErrorSchema
+
+    def init_app(self, app: Flask, *, spec_kwargs: dict[str, Any] | None = None) -> None:
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        declare_security_schemes(self.spec, app.config.get("SESSION_COOKIE_NAME", "session"))
+        # flask-smorest keeps one spec per Api object, and `api` is shared by every app the
+        # factory builds (tests build several): each app serves the spec it was built with.
+        app.extensions["flask-smorest"][_SPEC_KEY] = self.spec
+        app.before_request(refuse_nul_characters)
+
+    def _openapi_json(self) -> Response:  # flask-smorest's view of the JSON document
+        spec: APISpec = current_app.extensions["flask-smorest"].get(_SPEC_KEY, self.spec)
+        return current_app.response_class(
+            current_app.json.dumps(spec.to_dict(), indent=2, sort_keys=False),
+            mimetype="application/json",
+        )
+
+    def _register_error_handlers(self) -> None:
+        # eventhub.errors handles every error, for pages and for the API alike.
+        pass
+
+
+def declare_security_schemes(spec: APISpec, session_cookie_name: str) -> None:
+    """How API clients authenticate: a device's bearer token, or a browser's session cookie."""
+    spec.components.security_scheme(
+        BEARER_AUTH,
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token issued to a device (`Authorization: Bearer ehk_…`).",
+        },
+    )
+    spec.components.security_scheme(
+        SESSION_AUTH,
+        {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": session_cookie_name,
+            "description": "The session of a logged-in browser; writes also need the "
+            "`X-CSRFToken` header.",
+        },
+    )
+
+
+class ApiError(Exception):
+    """Raised by API views to answer with a JSON error body."""
+
+    def __init__(
+        self, status: int, code: str, message: str, details: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    response = jsonify(error=body)
+    response.status_code = status
+    return response
+
+
+def refuse_nul_characters() -> None:
+    """No API address or query parameter can hold a NUL character, and PostgreSQL refuses one
+    in any query: answer 404 (path) or 400 (query) instead of letting it reach the database."""
+    if not is_api_request():
+        return
+    if "\x00" in request.path:
+        raise ApiError(404, "not_found", _("Nothing is found at this address."))
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        raise ApiError(400, "bad_request", _("A query parameter contains a NUL character."))
+
+
+def protect_session_writes() -> None:
+    """API writes authenticated by the session cookie need the CSRF header, like forms do.
+
+    API blueprints are exempt from Flask-WTF's automatic check because devices call them
+    with a bearer token (no cookie, so no CSRF risk) and anonymous integrations (no
+    privileges to abuse). A browser using its session cookie must still prove intent.
+    """
+    from flask import current_app
+    from flask_login import current_user
+    from flask_wtf.csrf import CSRFError, validate_csrf
+    from wtforms import ValidationError
+
+    if not is_api_request() or request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    if "Authorization" in request.headers or not current_user.is_authenticated:
+        return
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken", ""))
+    except ValidationError as error:
+        raise CSRFError(str(error)) from error

@@ -1,0 +1,158 @@
+"""Account logic: creating users, authenticating, API tokens, the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from eventhub.auth.models import ROLES, ApiToken, AuditEntry, User
+from eventhub.auth.passwords import hash_password, needs_rehash, verify_password
+from eventhub.extensions import db
+from eventhub.models_common import utcnow
+
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+API_TOKEN_PREFIX = "ehk_"  # noqa: S105 (a public marker, not a secret)
+MIN_PASSWORD_LENGTH = 10
+MAX_NAME_LENGTH = 120  # users.name
+MAX_TOKEN_LABEL_LENGTH = 80  # api_tokens.label
+
+
+class AccountError(Exception):
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    if "\x00" in email:  # never in a stored address, and PostgreSQL refuses it in a query
+        return None
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str, password: str, role: str, name: str, *, preferred_language: str | None = None
+) -> User:
+    """Add a user (and its startup or investor profile, named after `name`). Flushes only."""
+    from eventhub.profiles.profiles import create_profile_for
+
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.", "bad_role")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", "weak_password"
+        )
+    if len(name.strip()) > MAX_NAME_LENGTH:
+        raise AccountError(
+            f"The name must have at most {MAX_NAME_LENGTH} characters.", "name_too_long"
+        )
+    if find_user_by_email(email):
+        raise AccountError(f"An account already uses {normalise_email(email)}.", "email_taken")
+    user = User(
+        email=normalise_email(email),
+        password_hash=hash_password(password),
+        role=role,
+        name=name.strip() or normalise_email(email),
+        preferred_language=preferred_language,
+    )
+    db.session.add(user)
+    create_profile_for(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Upgrades an outdated hash."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def _token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_api_token(user: User, label: str) -> IssuedToken:
+    label = label.strip() or "device"
+    if len(label) > MAX_TOKEN_LABEL_LENGTH:
+        raise AccountError(
+            f"The device label must have at most {MAX_TOKEN_LABEL_LENGTH} characters.",
+            "label_too_long",
+        )
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        label=label,
+        token_hash=_token_digest(secret),
+        prefix=secret[: len(API_TOKEN_PREFIX) + 6],
+    )
+    db.session.add(token)
+    db.session.flush()
+    return IssuedToken(token=token, secret=secret)
+
+
+def user_for_api_token(secret: str) -> tuple[User, ApiToken] | None:
+    """The active user behind a bearer token that is not revoked."""
+    if not secret.startswith(API_TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == _token_digest(secret))
+        .options(joinedload(ApiToken.user))
+    )
+    if token is None or token.is_revoked or not token.user.is_active:
+        return None
+    return token.user, token
+
+
+def touch_api_token(token: ApiToken, now: datetime) -> bool:
+    """Record that `token` was used at `now`, at most once per TOKEN_USE_RESOLUTION.
+
+    Returns whether anything changed (the caller commits).
+    """
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_RESOLUTION:
+        return False
+    token.last_used_at = now
+    return True
+
+
+def revoke_api_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+
+
+def list_api_tokens() -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))
+
+
+def record_audit(
+    actor: User | None, action: str, target: str | None = None, **details: Any
+) -> AuditEntry:
+    entry = AuditEntry(actor=actor, action=action, target=target, details=details or None)
+    db.session.add(entry)
+    return entry
+
+
+def count_users_by_role() -> dict[str, int]:
+    rows = db.session.execute(select(User.role, func.count()).group_by(User.role))
+    return {role: count for role, count in rows}

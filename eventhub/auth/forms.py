@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    # No syntax check: signing in only looks the address up. email_validator refuses
+    # reserved domains such as .test (the demo accounts) and its rules change over time.
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ApiTokenForm(FlaskForm):
+    user_id = SelectField(_l("Staff member"), coerce=int, validators=[DataRequired()])
+    label = StringField(
+        _l("Device label"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("For example: Gate A, phone 2"),
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change something."""

@@ -1,0 +1,332 @@
+"""Booth applications: a startup applies to exhibit at an expo, organisers decide.
+
+One application per startup per event (checked first for a clear message, guarded by
+`uq_booth_applications_event_id_startup_id`). A decision is a conditional UPDATE on the status the
+organiser saw, so two organisers deciding at once cannot both win silently. Leaving
+`approved` gives the booth back. Functions flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from eventhub.auth.accounts import record_audit
+from eventhub.auth.models import User
+from eventhub.booths.errors import BoothError
+from eventhub.booths.layout import booth_by_code, normalise_code, resolve_zone
+from eventhub.booths.models import APPLICATION_STATUSES, BOOTH_KINDS, BoothApplication
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.models_common import utcnow
+from eventhub.profiles.models import Startup
+
+MAX_AREA = 400.0  # m²
+MAX_PREFERRED_ZONES = 3
+MAX_PREFERRED_BOOTHS = 3
+MAX_NOTES = 2000
+MAX_REASON = 1000
+DECISIONS = {"approve": "approved", "reject": "rejected", "waitlist": "waitlisted"}
+# What a startup may still change itself.
+EDITABLE_STATUSES = ("pending", "waitlisted")
+
+
+@dataclass
+class ApplicationDetails:
+    kind: str
+    area_wanted: float
+    preferred_zones: list[str] = field(default_factory=list)
+    preferred_booths: list[str] = field(default_factory=list)
+    notes: str = ""
+
+
+def event_today(event: Event) -> date:
+    return utcnow().astimezone(event.tz).date()
+
+
+def application_of(event: Event, startup: Startup) -> BoothApplication | None:
+    return db.session.scalar(
+        select(BoothApplication).where(
+            BoothApplication.event_id == event.id, BoothApplication.startup_id == startup.id
+        )
+    )
+
+
+def applications_of_startup(startup: Startup) -> list[BoothApplication]:
+    return list(
+        db.session.scalars(
+            select(BoothApplication)
+            .where(BoothApplication.startup_id == startup.id)
+            .options(joinedload(BoothApplication.event), selectinload(BoothApplication.booth))
+            .order_by(BoothApplication.created_at.desc())
+        )
+    )
+
+
+def check_open_for_applications(event: Event, today: date | None = None) -> None:
+    if event.kind != "expo":
+        raise BoothError(_l("Only expos have exhibitor booths."), "not_expo")
+    if not event.is_published:
+        raise BoothError(_l("This event is not open for booth applications."), "not_open")
+    if event.last_day < (today or event_today(event)):
+        raise BoothError(_l("This event is over: it no longer takes applications."), "past_event")
+
+
+def _clean(event: Event, details: ApplicationDetails) -> ApplicationDetails:
+    if details.kind not in BOOTH_KINDS:
+        raise BoothError(_l("Choose a booth kind."), "unknown_kind", "kind")
+    area = details.area_wanted
+    if area is None or not math.isfinite(area) or area <= 0:
+        raise BoothError(_l("The area wanted must be a positive number of m²."), "bad_size", "area")
+    if area > MAX_AREA:
+        raise BoothError(
+            _l("At most %(max)d m² can be asked for.", max=int(MAX_AREA)), "bad_size", "area"
+        )
+    zones: list[str] = []
+    for value in details.preferred_zones:
+        zone = resolve_zone(value, "preferred_zones")
+        if zone is not None and zone not in zones:
+            zones.append(zone)
+    if len(zones) > MAX_PREFERRED_ZONES:
+        raise BoothError(
+            _l("Choose at most %(count)d zones.", count=MAX_PREFERRED_ZONES),
+            "too_many",
+            "preferred_zones",
+        )
+    codes: list[str] = []
+    for value in details.preferred_booths:
+        if not value.strip():
+            continue
+        code = normalise_code(value, "preferred_booths")
+        if booth_by_code(event, code) is None:
+            raise BoothError(
+                _l("There is no booth %(code)s on this expo's plan.", code=code),
+                "unknown_booth",
+                "preferred_booths",
+            )
+        if code not in codes:
+            codes.append(code)
+    if len(codes) > MAX_PREFERRED_BOOTHS:
+        raise BoothError(
+            _l("Name at most %(count)d booths.", count=MAX_PREFERRED_BOOTHS),
+            "too_many",
+            "preferred_booths",
+        )
+    notes = (details.notes or "").replace("\x00", "").strip()
+    if len(notes) > MAX_NOTES:
+        raise BoothError(
+            _l("Notes have at most %(count)d characters.", count=MAX_NOTES), "too_long", "notes"
+        )
+    return ApplicationDetails(details.kind, float(area), zones, codes, notes)
+
+
+def apply_for_booth(
+    event: Event, startup: Startup, details: ApplicationDetails, *, today: date | None = None
+) -> BoothApplication:
+    """The startup's application; programme and city site come from its profile."""
+    check_open_for_applications(event, today)
+    if application_of(event, startup) is not None:
+        raise BoothError(_l("Your startup has already applied for this expo."), "already_applied")
+    clean = _clean(event, details)
+    application = BoothApplication(
+        event_id=event.id,
+        startup_id=startup.id,
+        kind=clean.kind,
+        area_wanted=clean.area_wanted,
+        preferred_zones=clean.preferred_zones,
+        preferred_booths=clean.preferred_booths,
+        programme=startup.programme or "",
+        city_site=startup.city_site or "",
+        notes=clean.notes,
+        status="pending",
+    )
+    db.session.add(application)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        raise BoothError(
+            _l("Your startup has already applied for this expo."), "already_applied"
+        ) from error
+    return application
+
+
+def update_application(
+    application: BoothApplication, details: ApplicationDetails, *, today: date | None = None
+) -> BoothApplication:
+    check_open_for_applications(application.event, today)
+    if application.status not in EDITABLE_STATUSES:
+        raise BoothError(
+            _l("The organisers have decided on this application: it can no longer be changed."),
+            "decided",
+        )
+    clean = _clean(application.event, details)
+    application.kind = clean.kind
+    application.area_wanted = clean.area_wanted
+    application.preferred_zones = clean.preferred_zones
+    application.preferred_booths = clean.preferred_booths
+    application.notes = clean.notes
+    application.programme = application.startup.programme or ""
+    application.city_site = application.startup.city_site or ""
+    db.session.flush()
+    return application
+
+
+def decide(
+    application: BoothApplication, decision: str, actor: User | None, reason: str = ""
+) -> BoothApplication:
+    """Approve, reject (with a reason) or waitlist. Leaving `approved` frees the booth."""
+    new_status = DECISIONS.get(decision)
+    if new_status is None:
+        raise BoothError(_l("Choose approve, reject or waitlist."), "bad_decision", "decision")
+    reason = (reason or "").replace("\x00", "").strip()
+    if new_status == "rejected" and not reason:
+        raise BoothError(
+            _l("Give the startup a reason for the rejection."), "reason_required", "reason"
+        )
+    if len(reason) > MAX_REASON:
+        raise BoothError(
+            _l("The reason has at most %(count)d characters.", count=MAX_REASON),
+            "too_long",
+            "reason",
+        )
+    old_status = application.status
+    if old_status == new_status:
+        raise BoothError(_l("The application is already in that state."), "unchanged")
+    released = None
+    booth = application.booth
+    if booth is not None and new_status != "approved":
+        from eventhub.booths.allocation import release_booth
+
+        released = booth.code
+        release_booth(booth, actor, reason="application_" + new_status)
+    now = utcnow()
+    result = db.session.execute(
+        update(BoothApplication)
+        .where(BoothApplication.id == application.id, BoothApplication.status == old_status)
+        .values(
+            status=new_status,
+            decision_reason=reason,
+            decided_at=now,
+            decided_by_id=actor.id if actor is not None else None,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise BoothError(
+            _l("Someone else decided on this application meanwhile. Reload the page."),
+            "changed_meanwhile",
+        )
+    db.session.refresh(application)
+    record_audit(
+        actor,
+        f"booth_application.{decision}",
+        f"{application.event.slug}/{application.id}",
+        startup=application.startup.name,
+        before=old_status,
+        reason=reason or None,
+        released_booth=released,
+    )
+    return application
+
+
+def select_applications(
+    event: Event,
+    *,
+    status: str | None = None,
+    programme: str | None = None,
+    sector: str | None = None,
+    q: str = "",
+) -> Select:
+    """The event's applications with filters, oldest first (first come, first reviewed)."""
+    query = (
+        select(BoothApplication)
+        .join(Startup, BoothApplication.startup_id == Startup.id)
+        .where(BoothApplication.event_id == event.id)
+        .options(
+            joinedload(BoothApplication.startup),
+            selectinload(BoothApplication.booth),
+        )
+        .order_by(BoothApplication.created_at, BoothApplication.id)
+    )
+    if status in APPLICATION_STATUSES:
+        query = query.where(BoothApplication.status == status)
+    if programme:
+        query = query.where(BoothApplication.programme == programme)
+    if sector:
+        query = query.where(Startup.sector == sector)
+    text = "".join(char for char in (q or "") if char.isprintable()).strip()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Startup.name.ilike(pattern, escape="\\"),
+                BoothApplication.city_site.ilike(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def status_counts(event: Event) -> dict[str, int]:
+    from sqlalchemy import func
+
+    rows = db.session.execute(
+        select(BoothApplication.status, func.count())
+        .where(BoothApplication.event_id == event.id)
+        .group_by(BoothApplication.status)
+    )
+    counts = dict.fromkeys(APPLICATION_STATUSES, 0)
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+EXPORT_HEADER = (
+    "id",
+    "startup",
+    "sector",
+    "programme",
+    "city_site",
+    "kind",
+    "area_wanted",
+    "preferred_zones",
+    "preferred_booths",
+    "status",
+    "decision_reason",
+    "booth",
+    "hall",
+    "notes",
+    "applied_at",
+)
+
+
+def export_rows(applications: list[BoothApplication]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for application in applications:
+        booth = application.booth
+        rows.append(
+            [
+                application.id,
+                application.startup.name,
+                application.startup.sector,
+                application.programme,
+                application.city_site,
+                application.kind,
+                application.area_wanted,
+                " ".join(application.preferred_zones or []),
+                " ".join(application.preferred_booths or []),
+                application.status,
+                application.decision_reason,
+                booth.code if booth else "",
+                booth.hall.name if booth else "",
+                application.notes,
+                application.created_at,
+            ]
+        )
+    return rows

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import g, jsonify
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from eventhub.api import ApiError
+from eventhub.auth.access import role_required
+from eventhub.auth.accounts import touch_api_token
+from eventhub.checkin.attendance import Attendance, attendance_for
+from eventhub.checkin.gates import gates_of
+from eventhub.checkin.messages import result_message
+from eventhub.checkin.rules import GateError, ScanInput, ScanOutcome, event_day, perform_scan
+from eventhub.checkin.schemas import (
+    AttendanceQuerySchema,
+    AttendanceSchema,
+    GateSchema,
+    ScanRefusalSchema,
+    ScanRequestSchema,
+    ScanResultSchema,
+)
+from eventhub.events.api import published_event_or_404
+from eventhub.extensions import db
+from eventhub.models_common import utcnow
+
+blp = Blueprint(
+    "checkin_api",
+    __name__,
+    url_prefix="/api/v1/events",
+    description="Door check-in for staff and scanner devices.",
+)
+
+
+SCAN_RESULT = ScanResultSchema()
+SCAN_REFUSAL = ScanRefusalSchema()
+
+
+def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
+    registration = outcome.registration
+    body: dict[str, Any] = {
+        "result": outcome.result,
+        "message": result_message(outcome.result),
+        "scan_id": outcome.scan_id,
+        "scanned_at": outcome.scanned_at,
+        "gate": outcome.gate,
+        "replayed": outcome.replayed,
+        "reason": outcome.reason,
+        "attendee": None,
+        "first_entry": None,
+    }
+    if registration is not None:
+        body["attendee"] = {
+            "name": registration.full_name,
+            "organization": registration.organization,
+            "category": registration.category_name,
+            "colour": registration.category_colour,
+            "number": registration.number,
+        }
+    if outcome.first_entry is not None:
+        body["first_entry"] = {
+            "at": outcome.first_entry.admitted_at,
+            "gate": outcome.first_entry.gate,
+        }
+    if outcome.status >= 400:
+        body["error"] = {"code": outcome.result, "message": body["message"]}
+    return body
+
+
+@blp.route("/<slug>/checkins", methods=["POST"])
+@role_required("staff", "admin")
+@blp.arguments(ScanRequestSchema)
+@blp.response(201, ScanResultSchema, description="admitted")
+@blp.alt_response(200, schema=ScanResultSchema, description="already_inside")
+@blp.alt_response(400, schema=ScanRefusalSchema, description="malformed")
+@blp.alt_response(403, schema=ScanRefusalSchema, description="not_today or zone_not_allowed")
+@blp.alt_response(404, schema=ScanRefusalSchema, description="unknown")
+@blp.alt_response(410, schema=ScanRefusalSchema, description="revoked")
+@blp.alt_response(401, description="Not logged in and no valid API token")
+def check_in(payload: dict[str, Any], slug: str):
+    """Scan a badge at a gate: the answer tells the door staff what to do."""
+    event = published_event_or_404(slug)
+    token = g.get("api_token")
+    scan_input = ScanInput(
+        code=payload["code"],
+        gate=payload["gate"],
+        nonce=payload.get("nonce"),
+        user_id=current_user.id,
+        api_token_id=token.id if token is not None else None,
+        device=payload.get("device") or (token.label if token is not None else "browser"),
+    )
+    if token is not None:
+        touch_api_token(token, utcnow())
+    try:
+        outcome = perform_scan(event, scan_input)
+    except GateError as error:
+        raise ApiError(
+            422, error.code, str(error.message), {"gate": [str(error.message)]}
+        ) from error
+    schema = SCAN_REFUSAL if outcome.status >= 400 else SCAN_RESULT
+    response = jsonify(schema.dump(outcome_body(outcome)))
+    response.status_code = outcome.status
+    db.session.commit()
+    return response
+
+
+@blp.route("/<slug>/gates")
+@role_required("staff", "admin")
+@blp.response(200, GateSchema(many=True))
+@blp.alt_response(401, description="Not logged in and no valid API token")
+def list_gates(slug: str) -> list[dict[str, Any]]:
+    """The event's gates, for the scanner's gate picker."""
+    event = published_event_or_404(slug)
+    return [
+        {"name": gate.name, "zone": gate.zone.name if gate.zone else None}
+        for gate in gates_of(event)
+    ]
+
+
+def attendance_body(attendance: Attendance) -> dict[str, Any]:
+    return {
+        "day": attendance.day,
+        "inside_now": attendance.inside_now,
+        "registered": attendance.registered,
+        "scans_today": attendance.scans_today,
+        "refused_today": attendance.refused_today,
+        "arrivals_per_hour": [
+            {"hour": hour, "arrivals": count} for hour, count in attendance.arrivals_per_hour
+        ],
+        "per_gate": [{"gate": gate, "arrivals": count} for gate, count in attendance.per_gate],
+        "per_category": [vars(category) for category in attendance.per_category],
+        "updated_at": attendance.updated_at,
+    }
+
+
+@blp.route("/<slug>/attendance")
+@role_required("admin")
+@blp.arguments(AttendanceQuerySchema, location="query")
+@blp.response(200, AttendanceSchema)
+@blp.alt_response(401, description="Not logged in and no valid API token")
+def attendance(query: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Live attendance of one event day (default: today in the event's time zone)."""
+    event = published_event_or_404(slug)
+    now = utcnow()
+    day: date = query.get("day") or event_day(event, now)
+    return attendance_body(attendance_for(event, day, now))

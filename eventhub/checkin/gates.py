@@ -1,0 +1,37 @@
+"""The gates of an event, set up by the organiser."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from eventhub.checkin.models import Gate
+from eventhub.events.models import Event, Zone
+from eventhub.extensions import db
+
+
+class GateSetupError(Exception):
+    def __init__(self, message: str, code: str, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+def gates_of(event: Event) -> list[Gate]:
+    return list(
+        db.session.scalars(select(Gate).where(Gate.event_id == event.id).order_by(Gate.name))
+    )
+
+
+def add_gate(event: Event, name: str, zone: Zone | None) -> Gate:
+    if zone is not None and zone.event_id != event.id:
+        raise GateSetupError(_l("This zone belongs to another event."), "zone_unknown", "zone_id")
+    if any(gate.name.casefold() == name.casefold() for gate in gates_of(event)):
+        raise GateSetupError(
+            _l("This event already has a gate with that name."), "gate_exists", "name"
+        )
+    gate = Gate(event_id=event.id, name=name, zone=zone)
+    db.session.add(gate)
+    db.session.flush()
+    return gate

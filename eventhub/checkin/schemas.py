@@ -1,0 +1,109 @@
+"""API shapes of scans and attendance."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from eventhub.checkin.models import SCAN_RESULTS
+
+
+class ScanRequestSchema(ma.Schema):
+    code = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "The text of the badge's QR code"},
+    )
+    gate = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=60),
+        metadata={"description": "Gate name; must be one of the event's gates when it has some"},
+    )
+    nonce = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Regexp(r"^[A-Za-z0-9_.:-]{8,64}$"),
+        metadata={"description": "Client id of this scan; a retry with the same nonce is harmless"},
+    )
+    device = ma.fields.String(
+        load_default="", validate=ma.validate.Length(max=120), metadata={"description": "Device"}
+    )
+
+
+class AttendeeSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    organization = ma.fields.String(required=True)
+    category = ma.fields.String(required=True)
+    colour = ma.fields.String(required=True)
+    number = ma.fields.String(required=True)
+
+
+class FirstEntrySchema(ma.Schema):
+    at = ma.fields.AwareDateTime(required=True)
+    gate = ma.fields.String(required=True)
+
+
+class ScanResultSchema(ma.Schema):
+    result = ma.fields.String(required=True, metadata={"enum": list(SCAN_RESULTS)})
+    message = ma.fields.String(required=True)
+    scan_id = ma.fields.Integer(required=True)
+    scanned_at = ma.fields.AwareDateTime(required=True)
+    gate = ma.fields.String(required=True)
+    replayed = ma.fields.Boolean(required=True)
+    attendee = ma.fields.Nested(AttendeeSchema, allow_none=True, required=True)
+    first_entry = ma.fields.Nested(FirstEntrySchema, allow_none=True, required=True)
+    reason = ma.fields.String(allow_none=True)
+
+
+class ScanRefusalSchema(ma.Schema):
+    """A refused scan: the error body every API error has, plus, when a badge was read,
+    the scan's details (not there when the request itself was refused: 400 bad JSON,
+    403 wrong role, 404 unknown event)."""
+
+    error = ma.fields.Dict(required=True, metadata={"description": "code and message"})
+    result = ma.fields.String(metadata={"enum": list(SCAN_RESULTS)})
+    message = ma.fields.String()
+    scan_id = ma.fields.Integer()
+    scanned_at = ma.fields.AwareDateTime()
+    gate = ma.fields.String()
+    replayed = ma.fields.Boolean()
+    attendee = ma.fields.Nested(AttendeeSchema, allow_none=True)
+    first_entry = ma.fields.Nested(FirstEntrySchema, allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+
+
+class GateSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    zone = ma.fields.String(required=True, allow_none=True)
+
+
+class HourSchema(ma.Schema):
+    hour = ma.fields.Integer(required=True)
+    arrivals = ma.fields.Integer(required=True)
+
+
+class GateCountSchema(ma.Schema):
+    gate = ma.fields.String(required=True)
+    arrivals = ma.fields.Integer(required=True)
+
+
+class CategoryCountSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    colour = ma.fields.String(required=True)
+    registered = ma.fields.Integer(required=True)
+    admitted = ma.fields.Integer(required=True)
+
+
+class AttendanceSchema(ma.Schema):
+    day = ma.fields.Date(required=True)
+    inside_now = ma.fields.Integer(required=True)
+    registered = ma.fields.Integer(required=True)
+    scans_today = ma.fields.Integer(required=True)
+    refused_today = ma.fields.Integer(required=True)
+    arrivals_per_hour = ma.fields.List(ma.fields.Nested(HourSchema), required=True)
+    per_gate = ma.fields.List(ma.fields.Nested(GateCountSchema), required=True)
+    per_category = ma.fields.List(ma.fields.Nested(CategoryCountSchema), required=True)
+    updated_at = ma.fields.AwareDateTime(required=True)
+
+
+class AttendanceQuerySchema(ma.Schema):
+    day = ma.fields.Date(load_default=None, metadata={"description": "Event day; default today"})

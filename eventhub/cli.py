@@ -1,0 +1,262 @@
+"""`flask --app eventhub …` commands: thin wrappers over the logic, one commit each."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from eventhub.extensions import db
+
+MAX_ROW_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(api_token_group)
+    app.cli.add_command(badges_command)
+    app.cli.add_command(allocate_booths_command)
+    app.cli.add_command(schedule_meetings_command)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed a database that has no users yet.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Create the demo expo, demo day, startups, investors and one account per role."""
+    from eventhub.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, seed_demo
+
+    if if_empty and not database_is_empty():
+        click.echo("The database already has data: demo seeding skipped.")
+    else:
+        report = seed_demo()
+        db.session.commit()
+        details = ", ".join(f"{count} {kind}" for kind, count in sorted(report.created.items()))
+        click.echo(f"Demo data: {details or 'nothing new to add'}.")
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for email, role, _name in DEMO_ACCOUNTS:
+        click.echo(f"  {role:<9} {email}")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "staff", "startup", "investor"]),
+    help="What the account may do.",
+)
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--name", default="", help="Person's name; also names a startup or investor profile.")
+def create_user_command(email: str, role: str, password: str, name: str) -> None:
+    """Create an account (and its startup or investor profile)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from eventhub.auth.accounts import AccountError, create_user
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.ClickException(f"Not a valid e-mail address: {error}") from error
+    try:
+        user = create_user(email, password, role, name or email.split("@")[0])
+    except AccountError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.group("api-token")
+def api_token_group() -> None:
+    """API tokens for scanner devices."""
+
+
+@api_token_group.command("create")
+@click.argument("email")
+@click.option("--label", default="device", help="Which device holds it, e.g. 'Gate A phone'.")
+def api_token_create(email: str, label: str) -> None:
+    """Create a token for EMAIL's account; prints it alone on the last line."""
+    from eventhub.auth.accounts import (
+        AccountError,
+        find_user_by_email,
+        issue_api_token,
+        record_audit,
+    )
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with e-mail {email}.")
+    if user.role not in ("staff", "admin"):
+        raise click.ClickException("API tokens are for staff and organiser accounts only.")
+    try:
+        issued = issue_api_token(user, label)
+    except AccountError as error:
+        raise click.ClickException(str(error.message)) from error
+    record_audit(None, "api_token.create", issued.token.prefix, user=user.email, via="cli")
+    db.session.commit()
+    click.echo(
+        f"Token {issued.token.prefix}… for {user.email} ({issued.token.label}). Keep it safe:"
+    )
+    click.echo(issued.secret)
+
+
+@api_token_group.command("list")
+def api_token_list() -> None:
+    """List tokens (never their secret)."""
+    from eventhub.auth.accounts import list_api_tokens
+
+    for token in list_api_tokens():
+        state = "revoked" if token.is_revoked else "active"
+        click.echo(f"{token.id:>5}  {token.prefix}…  {state:<8} {token.user.email}  {token.label}")
+
+
+@api_token_group.command("revoke")
+@click.argument("token_id", type=click.IntRange(min=1, max=MAX_ROW_ID))
+def api_token_revoke(token_id: int) -> None:
+    """Revoke a token by its id (see `list`)."""
+    from eventhub.auth.accounts import record_audit, revoke_api_token
+    from eventhub.auth.models import ApiToken
+
+    token = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id))
+    if token is None:
+        raise click.ClickException(f"No token with id {token_id}.")
+    revoke_api_token(token)
+    record_audit(None, "api_token.revoke", token.prefix, via="cli")
+    db.session.commit()
+    click.echo(f"Revoked {token.prefix}….")
+
+
+@click.command("badges")
+@click.argument("slug")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("--category", default=None, help="Only this attendee category (its name).")
+def badges_command(slug: str, output: str, category: str | None) -> None:
+    """Print the badges of an event (confirmed registrations) into one PDF, streamed."""
+    from sqlalchemy import func
+
+    from eventhub.badges.documents import select_badge_holders, write_event_badges
+    from eventhub.events.planning import find_event
+
+    event = find_event(slug)
+    if event is None:
+        raise click.ClickException(f"No event is called {slug!r}.")
+    chosen = None
+    if category is not None:
+        chosen = next(
+            (c for c in event.categories if c.name.casefold() == category.casefold()), None
+        )
+        if chosen is None:
+            names = ", ".join(c.name for c in event.categories)
+            raise click.ClickException(
+                f"No category {category!r} in {slug}; choose one of {names}."
+            )
+    total = db.session.scalar(
+        select(func.count()).select_from(select_badge_holders(event, chosen).subquery())
+    )
+    if not total:
+        raise click.ClickException("No confirmed registration: there is no badge to print.")
+    with open(output, "wb") as out, click.progressbar(length=total, label="Badges") as bar:
+        written = write_event_badges(
+            event, out, chosen, progress=lambda done: bar.update(done - bar.pos)
+        )
+    click.echo(f"{written} badges written to {output}.")
+
+
+@click.command("allocate-booths")
+@click.argument("slug")
+@click.option("--dry-run", is_flag=True, help="Show what would change; save nothing.")
+@click.option("--no-notify", is_flag=True, help="Do not e-mail the startups whose booth changed.")
+@click.option("--verbose", "-v", is_flag=True, help="List every change and unplaced startup.")
+def allocate_booths_command(slug: str, dry_run: bool, no_notify: bool, verbose: bool) -> None:
+    """Allocate the booths of expo SLUG to its approved applications, in one transaction."""
+    from collections import Counter
+
+    from eventhub.booths.allocation import commit_allocation, newly_placed, plan_allocation
+    from eventhub.booths.errors import BoothError
+    from eventhub.booths.notices import notify_changes
+    from eventhub.events.planning import find_event
+
+    event = find_event(slug)
+    if event is None:
+        raise click.ClickException(f"No event is called {slug!r}.")
+    if event.kind != "expo":
+        raise click.ClickException(f"{slug} is a {event.kind}, not an expo: it has no booths.")
+    try:
+        if dry_run:
+            plan = plan_allocation(event)
+        else:
+            plan = commit_allocation(event, None, via="cli")
+            db.session.commit()
+    except BoothError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    stats = plan.result.stats
+    click.echo(
+        f"{'Dry run' if dry_run else 'Allocated'} {event.name}: {plan.summary()} "
+        f"({stats['requests']} approved applications, {stats['booths']} booths, "
+        f"{stats['candidate_booths']} free for the run)."
+    )
+    reasons = Counter(item.reason.code for item in plan.result.unplaced)
+    if reasons:
+        click.echo("Not placed: " + ", ".join(f"{n} {code}" for code, n in reasons.most_common()))
+    if verbose:
+        for change in plan.changed:
+            click.echo(
+                f"  {change.kind:<8} {change.startup_name}: "
+                f"{change.before or '-'} -> {change.after or '-'}"
+            )
+        for item in plan.unplaced:
+            click.echo(f"  unplaced {item.startup_name}: {item.reason}")
+    for warning in plan.warnings:
+        click.echo(f"  warning: {warning}")
+    if not dry_run and not no_notify:
+        changes = newly_placed(plan)
+        with click.progressbar(length=len(changes), label="Notices") as bar:
+            sent = 0
+            for change in changes:
+                sent += notify_changes(event, [change])
+                bar.update(1)
+        click.echo(f"{sent} startups notified.")
+
+
+@click.command("schedule-meetings")
+@click.argument("slug")
+@click.option("--dry-run", is_flag=True, help="Show what would be placed; save nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="List every placement and unplaced request.")
+def schedule_meetings_command(slug: str, dry_run: bool, verbose: bool) -> None:
+    """Place the accepted meeting requests of SLUG into slots, in one transaction."""
+    from collections import Counter
+
+    from eventhub.events.planning import find_event
+    from eventhub.meetings.requests import commit_schedule, plan_schedule, reason_labels
+    from eventhub.meetings.slots import MeetingError
+
+    event = find_event(slug)
+    if event is None:
+        raise click.ClickException(f"No event is called {slug!r}.")
+    try:
+        if dry_run:
+            plan = plan_schedule(event)
+        else:
+            plan = commit_schedule(event, None, via="cli")
+            db.session.commit()
+    except MeetingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"{'Dry run' if dry_run else 'Scheduled'} {event.name}: {plan.summary()}")
+    reasons = Counter(item.reason for item in plan.unplaced)
+    if reasons:
+        click.echo("Not placed: " + ", ".join(f"{n} {code}" for code, n in reasons.most_common()))
+    if verbose:
+        labels = reason_labels()
+        for placement in plan.placed:
+            slot = placement.slot
+            click.echo(
+                f"  {slot.starts_at.astimezone(event.tz):%Y-%m-%d %H:%M} "
+                f"{placement.request.startup.name} - {placement.request.investor.fund}"
+            )
+        for item in plan.unplaced:
+            click.echo(
+                f"  unplaced {item.request.startup.name} - {item.request.investor.fund}: "
+                f"{labels.get(item.reason, item.reason)}"
+            )

@@ -1,0 +1,176 @@
+"""Configuration: defaults per environment, then instance/config.py, then the environment.
+
+`EVENTHUB_ENV` picks the set: `development` (default), `production` or `testing`.
+Every setting can be overridden from the environment, either by its plain name for the
+common ones (`SECRET_KEY`, `DATABASE_URL`, `REDIS_URL`, `MAIL_SERVER`…) or as
+`EVENTHUB_<NAME>` for any other (values are parsed as JSON when they can be).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+from flask import Flask
+
+# Settings that are read from the environment under their plain, conventional name.
+PLAIN_ENV_SETTINGS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_DEFAULT_SENDER",
+)
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # derived from DATABASE_URL or instance/
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
+    LANGUAGES = ("fr", "en", "ar")
+
+    # Number of reverse proxies in front of the app (TLS terminator, load balancer) whose
+    # X-Forwarded-For/-Proto/-Host to trust; 0 when clients connect directly.
+    PROXY_FIX_X_FOR = 0
+
+    # Address of the site in links written outside a request (e-mails sent by commands).
+    PUBLIC_BASE_URL = "http://localhost:5000"
+
+    # Door check-in reads each event's gates and category rules through a per-process
+    # cache: an organiser's change reaches every gate within this many seconds.
+    CHECKIN_RULES_CACHE_SECONDS = 5.0
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STORAGE_URI: str | None = None  # derived from REDIS_URL
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Per client IP, on the public registration form and API together.
+    REGISTRATION_RATE_LIMIT = "20 per minute;200 per hour"
+    REDIS_URL: str | None = None
+
+    API_TITLE = "EventHub API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "EventHub <no-reply@eventhub.local>"
+    MAIL_TIMEOUT = 10  # seconds to connect and talk to MAIL_SERVER
+    # Without MAIL_SERVER, e-mails are written here as .eml files (default: instance/outbox).
+    OUTBOX: str | None = None
+
+    # Argon2id cost, OWASP's recommendation: m=19 MiB, t=2, p=1 (or stronger).
+    ARGON2_MEMORY_KIB = 19 * 1024
+    ARGON2_TIME_COST = 2
+    ARGON2_PARALLELISM = 1
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"  # noqa: S105 (never used outside the test suite)
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = None
+    CHECKIN_RULES_CACHE_SECONDS = 0.0
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+class ConfigError(RuntimeError):
+    """The application cannot start with this configuration."""
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill `app.config` in order: defaults, instance/config.py, environment, overrides."""
+    overrides = dict(overrides or {})
+    env_name = overrides.get("ENV_NAME") or os.environ.get("EVENTHUB_ENV", "development")
+    if env_name not in CONFIGS:
+        raise ConfigError(f"EVENTHUB_ENV must be one of {sorted(CONFIGS)}, not {env_name!r}")
+    app.config.from_object(CONFIGS[env_name])
+    app.config.from_pyfile("config.py", silent=True)
+    for name in PLAIN_ENV_SETTINGS:
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    app.config.from_prefixed_env("EVENTHUB")
+    app.config.update(overrides)
+    _derive_settings(app)
+
+
+def _derive_settings(app: Flask) -> None:
+    config = app.config
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = database_uri(
+            config.get("DATABASE_URL"), Path(app.instance_path)
+        )
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    config["MAIL_PORT"] = int(config["MAIL_PORT"])
+    if isinstance(config["MAIL_USE_TLS"], str):
+        config["MAIL_USE_TLS"] = config["MAIL_USE_TLS"].lower() in {"1", "true", "yes"}
+    if not config.get("SECRET_KEY"):
+        if config["ENV_NAME"] == "production":
+            raise ConfigError("SECRET_KEY must be set in the environment in production.")
+        config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def database_uri(database_url: str | None, instance_path: Path) -> str:
+    """SQLAlchemy URI for DATABASE_URL; PostgreSQL always through psycopg 3."""
+    if not database_url:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{instance_path / 'eventhub.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if database_url.startswith(prefix):
+            return "postgresql+psycopg://" + database_url[len(prefix) :]
+    return database_url
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """Development only: a random key generated once and kept in instance/."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

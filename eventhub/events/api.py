@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from eventhub.api import ApiError, ErrorSchema
+from eventhub.events.models import Event
+from eventhub.events.planning import find_event
+from eventhub.events.schemas import EventSchema, EventSummarySchema
+from eventhub.extensions import db
+
+blp = Blueprint(
+    "events_api",
+    __name__,
+    url_prefix="/api/v1/events",
+    description="Published events and their attendee categories.",
+)
+
+
+def published_event_or_404(slug: str) -> Event:
+    event = find_event(slug)
+    if event is None or not event.is_published:
+        raise ApiError(404, "event_not_found", f"No published event is called {slug!r}.")
+    return event
+
+
+@blp.route("")
+@blp.response(200, EventSummarySchema(many=True))
+def list_events() -> list[Event]:
+    """Published events, earliest first."""
+    return db.session.scalars(Event.select_published()).all()
+
+
+@blp.route("/<slug>")
+@blp.response(200, EventSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No published event has this slug")
+def get_event(slug: str) -> Event:
+    """One published event with its zones and attendee categories."""
+    return published_event_or_404(slug)

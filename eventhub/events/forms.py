@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from eventhub.events.models import DEFAULT_TIMEZONE
+from eventhub.forms_common import (
+    MultiCheckboxField,
+    colour_validator,
+    slug_validator,
+    strip_filter,
+)
+
+COMMON_TIMEZONES = (
+    DEFAULT_TIMEZONE,
+    "Africa/Lagos",
+    "Africa/Cairo",
+    "Africa/Nairobi",
+    "Africa/Johannesburg",
+    "Africa/Tunis",
+    "Africa/Algiers",
+    "Africa/Dakar",
+    "Europe/Paris",
+    "Europe/London",
+    "Asia/Dubai",
+    "UTC",
+)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [("expo", _l("Expo")), ("demo_day", _l("Demo day"))]
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [("draft", _l("Draft")), ("published", _l("Published")), ("archived", _l("Archived"))]
+
+
+class EventForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=160)], filters=[strip_filter]
+    )
+    slug = StringField(
+        _l("Short name in addresses"),
+        validators=[DataRequired(), Length(min=3, max=80), slug_validator],
+        filters=[strip_filter],
+        description=_l("For example gitex-africa-2027"),
+    )
+    kind = SelectField(_l("Kind"), choices=kind_choices, validators=[DataRequired()])
+    status = SelectField(_l("Status"), choices=status_choices, validators=[DataRequired()])
+    description = TextAreaField(
+        _l("What is on"), validators=[Optional(), Length(max=5000)], filters=[strip_filter]
+    )
+    venue = StringField(
+        _l("Venue"), validators=[DataRequired(), Length(max=160)], filters=[strip_filter]
+    )
+    city = StringField(
+        _l("City"), validators=[DataRequired(), Length(max=80)], filters=[strip_filter]
+    )
+    timezone = SelectField(
+        _l("Time zone"),
+        choices=[(zone, zone) for zone in COMMON_TIMEZONES],
+        default=DEFAULT_TIMEZONE,
+        validate_choice=False,
+    )
+    # InputRequired, not DataRequired: a mistyped date keeps its "Not a valid date" message.
+    first_day = DateField(_l("First day"), validators=[InputRequired()])
+    last_day = DateField(_l("Last day"), validators=[InputRequired()])
+    registration_opens = DateTimeLocalField(
+        _l("Registration opens"),
+        validators=[Optional()],
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        description=_l("In the event's time zone. Leave empty to open at once."),
+    )
+    registration_closes = DateTimeLocalField(
+        _l("Registration closes"),
+        validators=[Optional()],
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        description=_l("In the event's time zone. Leave empty to keep it open."),
+    )
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+        description=_l("Leave empty for no limit."),
+    )
+
+    def validate_timezone(self, field: SelectField) -> None:
+        if field.data not in available_timezones():
+            raise ValidationError(_l("Unknown time zone."))
+        ZoneInfo(field.data)
+
+    def validate_last_day(self, field: DateField) -> None:
+        if self.first_day.data and field.data and field.data < self.first_day.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+    def validate_registration_closes(self, field: DateTimeLocalField) -> None:
+        opens = self.registration_opens.data
+        if opens and field.data and field.data <= opens:
+            raise ValidationError(_l("Registration must close after it opens."))
+
+
+class ZoneForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=80)], filters=[strip_filter]
+    )
+    description = StringField(
+        _l("Description"), validators=[Optional(), Length(max=240)], filters=[strip_filter]
+    )
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=60)], filters=[strip_filter]
+    )
+    colour = StringField(
+        _l("Badge colour"),
+        validators=[DataRequired(), colour_validator],
+        default="#1f6feb",
+        filters=[strip_filter],
+    )
+    is_public = BooleanField(_l("Open to public registration"), default=True)
+    is_default = BooleanField(_l("Default category for registrations"))
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+        description=_l("Leave empty for no limit."),
+    )
+    position = IntegerField(
+        _l("Order"), validators=[Optional(), NumberRange(min=0, max=999)], default=0
+    )
+    days = MultiCheckboxField(
+        _l("Days it may enter"), coerce=str, description=_l("None ticked means every day.")
+    )
+    zones = MultiCheckboxField(
+        _l("Zones it may enter"), coerce=int, description=_l("None ticked means every zone.")
+    )

@@ -1,0 +1,183 @@
+"""Events, their zones and attendee categories."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventhub.extensions import db
+from eventhub.models_common import UTCDateTime, utcnow
+
+EVENT_KINDS = ("expo", "demo_day")
+EVENT_STATUSES = ("draft", "published", "archived")
+DEFAULT_TIMEZONE = "Africa/Casablanca"
+
+category_zones = Table(
+    "category_zones",
+    db.metadata,
+    Column(
+        "category_id",
+        ForeignKey("attendee_categories.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("zone_id", ForeignKey("zones.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {EVENT_KINDS!r}", name="kind_known"),
+        CheckConstraint(f"status IN {EVENT_STATUSES!r}", name="status_known"),
+        CheckConstraint("last_day >= first_day", name="days_ordered"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    description: Mapped[str] = mapped_column(Text, default="")
+    venue: Mapped[str] = mapped_column(String(160))
+    city: Mapped[str] = mapped_column(String(80))
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    zones: Mapped[list[Zone]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Zone.name"
+    )
+    categories: Mapped[list[AttendeeCategory]] = relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="(AttendeeCategory.position, AttendeeCategory.id)",
+    )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> list[date]:
+        count = (self.last_day - self.first_day).days + 1
+        return [self.first_day + timedelta(days=i) for i in range(count)]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+    def local(self, moment: datetime) -> datetime:
+        """A stored UTC moment in the event's time zone."""
+        return moment.astimezone(self.tz)
+
+    def registration_state(self, now: datetime) -> str:
+        """`not_yet`, `open` or `closed` at the UTC moment `now`."""
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_yet"
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return "closed"
+        return "open"
+
+    @property
+    def public_categories(self) -> list[AttendeeCategory]:
+        return [category for category in self.categories if category.is_public]
+
+    @classmethod
+    def select_published(cls):
+        return select(cls).where(cls.status == "published").order_by(cls.first_day, cls.name)
+
+    @classmethod
+    def select_published_upcoming(cls, today: date):
+        return (
+            select(cls)
+            .where(cls.status == "published", cls.last_day >= today)
+            .order_by(cls.first_day, cls.name)
+        )
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class Zone(db.Model):
+    """An area of the venue with its own access rule: a hall, the VIP lounge, the demo stage."""
+
+    __tablename__ = "zones"
+    __table_args__ = (UniqueConstraint("event_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(String(240), default="")
+
+    event: Mapped[Event] = relationship(back_populates="zones")
+
+
+class AttendeeCategory(db.Model):
+    """Visitor, exhibitor, investor, press, speaker, VIP, staff… and where and when they may go.
+
+    No days listed means every day of the event; no zones listed means every zone.
+    """
+
+    __tablename__ = "attendee_categories"
+    __table_args__ = (
+        UniqueConstraint("event_id", "name"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    colour: Mapped[str] = mapped_column(String(7), default="#1f6feb")
+    is_public: Mapped[bool] = mapped_column(default=True)
+    is_default: Mapped[bool] = mapped_column(default=False)
+    capacity: Mapped[int | None]
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="categories")
+    zones: Mapped[list[Zone]] = relationship(secondary=category_zones, order_by="Zone.name")
+    day_rows: Mapped[list[CategoryDay]] = relationship(
+        cascade="all, delete-orphan", order_by="CategoryDay.day"
+    )
+
+    @property
+    def days(self) -> list[date]:
+        return [row.day for row in self.day_rows]
+
+    def set_days(self, days: list[date]) -> None:
+        wanted = set(days)
+        self.day_rows = [row for row in self.day_rows if row.day in wanted]
+        kept = {row.day for row in self.day_rows}
+        self.day_rows.extend(CategoryDay(day=day) for day in sorted(wanted - kept))
+
+    def may_enter_on(self, day: date) -> bool:
+        return not self.day_rows or day in self.days
+
+    def may_enter_zone(self, zone_id: int | None) -> bool:
+        return zone_id is None or not self.zones or any(z.id == zone_id for z in self.zones)
+
+
+class CategoryDay(db.Model):
+    __tablename__ = "category_days"
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("attendee_categories.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)

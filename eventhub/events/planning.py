@@ -1,0 +1,213 @@
+"""Event logic: creating and editing events, zones and categories. Flushes, never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from eventhub.events.models import AttendeeCategory, Event, Zone
+from eventhub.extensions import db
+
+
+class EventError(Exception):
+    def __init__(self, message: str, code: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+@dataclass
+class EventDetails:
+    """What an organiser types for an event; local datetimes are in the event's time zone."""
+
+    name: str
+    slug: str
+    kind: str
+    status: str
+    venue: str
+    city: str
+    timezone: str
+    first_day: date
+    last_day: date
+    description: str = ""
+    registration_opens_local: datetime | None = None
+    registration_closes_local: datetime | None = None
+    capacity: int | None = None
+
+
+def to_utc(local: datetime | None, timezone: str) -> datetime | None:
+    """A naive wall-clock time in `timezone` as an aware UTC datetime."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def to_local_naive(moment: datetime | None, timezone: str) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+def find_event(slug: str) -> Event | None:
+    if not slug or "\x00" in slug:  # PostgreSQL refuses NUL in a query: no such event
+        return None
+    return db.session.scalar(select(Event).where(Event.slug == slug))
+
+
+def _apply(event: Event, details: EventDetails) -> None:
+    event.name = details.name
+    event.slug = details.slug
+    event.kind = details.kind
+    event.status = details.status
+    event.venue = details.venue
+    event.city = details.city
+    event.timezone = details.timezone
+    event.first_day = details.first_day
+    event.last_day = details.last_day
+    event.description = details.description
+    event.capacity = details.capacity
+    event.registration_opens_at = to_utc(details.registration_opens_local, details.timezone)
+    event.registration_closes_at = to_utc(details.registration_closes_local, details.timezone)
+
+
+def _flush_unique_slug() -> None:
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        raise EventError(
+            _l("Another event already uses this short name."), "slug_taken", field="slug"
+        ) from error
+
+
+def create_event(details: EventDetails) -> Event:
+    if find_event(details.slug):
+        raise EventError(_l("Another event already uses this short name."), "slug_taken", "slug")
+    event = Event()
+    _apply(event, details)
+    db.session.add(event)
+    _flush_unique_slug()
+    return event
+
+
+def update_event(event: Event, details: EventDetails) -> Event:
+    other = find_event(details.slug)
+    if other is not None and other.id != event.id:
+        raise EventError(_l("Another event already uses this short name."), "slug_taken", "slug")
+    _apply(event, details)
+    _flush_unique_slug()
+    return event
+
+
+def details_of(event: Event) -> dict[str, Any]:
+    """The form's view of an event: local times in its own zone."""
+    return {
+        "name": event.name,
+        "slug": event.slug,
+        "kind": event.kind,
+        "status": event.status,
+        "venue": event.venue,
+        "city": event.city,
+        "timezone": event.timezone,
+        "first_day": event.first_day,
+        "last_day": event.last_day,
+        "description": event.description,
+        "capacity": event.capacity,
+        "registration_opens": to_local_naive(event.registration_opens_at, event.timezone),
+        "registration_closes": to_local_naive(event.registration_closes_at, event.timezone),
+    }
+
+
+def add_zone(event: Event, name: str, description: str = "") -> Zone:
+    if any(zone.name.casefold() == name.casefold() for zone in event.zones):
+        raise EventError(_l("This event already has a zone with that name."), "zone_exists", "name")
+    zone = Zone(name=name, description=description)
+    event.zones.append(zone)
+    db.session.flush()
+    return zone
+
+
+def rename_zone(zone: Zone, name: str, description: str) -> Zone:
+    clash = [
+        z for z in zone.event.zones if z.id != zone.id and z.name.casefold() == name.casefold()
+    ]
+    if clash:
+        raise EventError(_l("This event already has a zone with that name."), "zone_exists", "name")
+    zone.name = name
+    zone.description = description
+    db.session.flush()
+    return zone
+
+
+@dataclass
+class CategoryDetails:
+    name: str
+    colour: str
+    is_public: bool
+    is_default: bool
+    capacity: int | None
+    position: int
+    days: list[date]
+    zone_ids: list[int]
+
+
+def save_category(
+    event: Event, details: CategoryDetails, category: AttendeeCategory | None = None
+) -> AttendeeCategory:
+    """Create (category None) or update a category of `event`."""
+    clash = [
+        c
+        for c in event.categories
+        if c is not category and c.name.casefold() == details.name.casefold()
+    ]
+    if clash:
+        raise EventError(
+            _l("This event already has a category with that name."), "category_exists", "name"
+        )
+    outside = [day for day in details.days if day not in event.days]
+    if outside:
+        raise EventError(_l("A chosen day is not a day of the event."), "day_outside", "days")
+    zones = [zone for zone in event.zones if zone.id in set(details.zone_ids)]
+    if len(zones) != len(set(details.zone_ids)):
+        raise EventError(
+            _l("A chosen zone does not belong to this event."), "zone_unknown", "zones"
+        )
+    if details.is_default and not details.is_public:
+        raise EventError(
+            _l("The default category must be open to public registration."),
+            "default_private",
+            "is_default",
+        )
+    if category is None:
+        category = AttendeeCategory()
+        event.categories.append(category)
+    category.name = details.name
+    category.colour = details.colour.lower()
+    category.is_public = details.is_public
+    category.capacity = details.capacity
+    category.position = details.position
+    category.zones = zones
+    category.set_days(details.days)
+    if details.is_default:
+        for other in event.categories:
+            other.is_default = other is category
+    else:
+        category.is_default = False
+    db.session.flush()
+    return category
+
+
+def default_category(event: Event) -> AttendeeCategory | None:
+    """The category for a registration that names none: the default one, else the first public."""
+    public = event.public_categories
+    for category in public:
+        if category.is_default:
+            return category
+    return public[0] if public else None

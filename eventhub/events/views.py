@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventhub.auth.access import role_required
+from eventhub.auth.accounts import record_audit
+from eventhub.auth.forms import EmptyForm
+from eventhub.events.forms import CategoryForm, EventForm, ZoneForm
+from eventhub.events.models import AttendeeCategory, Event, Zone
+from eventhub.events.planning import (
+    CategoryDetails,
+    EventDetails,
+    EventError,
+    add_zone,
+    create_event,
+    details_of,
+    find_event,
+    rename_zone,
+    save_category,
+    update_event,
+)
+from eventhub.extensions import db
+from eventhub.models_common import utcnow
+
+bp = Blueprint("events", __name__)
+# Ids in addresses are `int(max=2147483647)`: a larger one matches no route (404) instead
+# of overflowing the database's INTEGER (a 500).
+
+
+def event_or_404(slug: str, *, include_unpublished: bool = False) -> Event:
+    event = find_event(slug)
+    if event is None:
+        abort(404)
+    organiser = current_user.is_authenticated and current_user.role == "admin"
+    if not event.is_published and not (include_unpublished or organiser):
+        abort(404)
+    return event
+
+
+@bp.route("/")
+def home():
+    events = db.session.scalars(Event.select_published_upcoming(date.today())).all()
+    return render_template("events/home.html", events=events)
+
+
+@bp.route("/events/<slug>")
+def event_page(slug: str):
+    from eventhub.registration.forms import RegistrationForm
+    from eventhub.registration.views import event_is_full
+
+    event = event_or_404(slug)
+    state = event.registration_state(utcnow())
+    open_form = state == "open" and event.is_published and bool(event.public_categories)
+    return render_template(
+        "events/event.html",
+        event=event,
+        registration_state=state,
+        registration_form=RegistrationForm(event, formdata=None) if open_form else None,
+        event_full=open_form and event_is_full(event),
+    )
+
+
+def _event_details(form: EventForm) -> EventDetails:
+    return EventDetails(
+        name=form.name.data,
+        slug=form.slug.data,
+        kind=form.kind.data,
+        status=form.status.data,
+        venue=form.venue.data,
+        city=form.city.data,
+        timezone=form.timezone.data,
+        first_day=form.first_day.data,
+        last_day=form.last_day.data,
+        description=form.description.data or "",
+        registration_opens_local=form.registration_opens.data,
+        registration_closes_local=form.registration_closes.data,
+        capacity=form.capacity.data,
+    )
+
+
+def _show_error(form: object, error: EventError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        flash(str(error.message), "error")
+
+
+@bp.route("/organiser/events/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_event():
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            event = create_event(_event_details(form))
+        except EventError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            record_audit(current_user, "event.create", event.slug)
+            db.session.commit()
+            flash(_("Event created. Now add its zones and attendee categories."), "success")
+            return redirect(url_for("events.zones", slug=event.slug))
+    return render_template("events/event_form.html", form=form, event=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/organiser/events/<slug>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def edit_event(slug: str):
+    event = event_or_404(slug, include_unpublished=True)
+    form = EventForm(data=details_of(event))
+    if form.validate_on_submit():
+        try:
+            update_event(event, _event_details(form))
+        except EventError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            record_audit(current_user, "event.update", event.slug)
+            db.session.commit()
+            flash(_("Event saved."), "success")
+            return redirect(url_for("events.edit_event", slug=event.slug))
+    return render_template("events/event_form.html", form=form, event=event), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/organiser/events/<slug>/zones", methods=["GET", "POST"])
+@role_required("admin")
+def zones(slug: str):
+    event = event_or_404(slug, include_unpublished=True)
+    form = ZoneForm()
+    if form.validate_on_submit():
+        try:
+            add_zone(event, form.name.data, form.description.data or "")
+        except EventError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Zone added."), "success")
+            return redirect(url_for("events.zones", slug=slug))
+    return render_template("events/zones.html", event=event, form=form, delete_form=EmptyForm()), (
+        422 if form.errors else 200
+    )
+
+
+def _zone_of(event: Event, zone_id: int) -> Zone:
+    zone = db.session.get(Zone, zone_id)
+    if zone is None or zone.event_id != event.id:
+        abort(404)
+    return zone
+
+
+@bp.route(
+    "/organiser/events/<slug>/zones/<int(max=2147483647):zone_id>/edit", methods=["GET", "POST"]
+)
+@role_required("admin")
+def edit_zone(slug: str, zone_id: int):
+    event = event_or_404(slug, include_unpublished=True)
+    zone = _zone_of(event, zone_id)
+    form = ZoneForm(obj=zone)
+    if form.validate_on_submit():
+        try:
+            rename_zone(zone, form.name.data, form.description.data or "")
+        except EventError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Zone saved."), "success")
+            return redirect(url_for("events.zones", slug=slug))
+    return render_template("events/zone_form.html", event=event, zone=zone, form=form), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/organiser/events/<slug>/zones/<int(max=2147483647):zone_id>/delete", methods=["POST"])
+@role_required("admin")
+def delete_zone(slug: str, zone_id: int):
+    event = event_or_404(slug, include_unpublished=True)
+    zone = _zone_of(event, zone_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    db.session.delete(zone)
+    record_audit(current_user, "zone.delete", f"{event.slug}/{zone.name}")
+    db.session.commit()
+    flash(_("Zone deleted."), "success")
+    return redirect(url_for("events.zones", slug=slug))
+
+
+def _category_form(event: Event, category: AttendeeCategory | None) -> CategoryForm:
+    data = None
+    if category is not None:
+        data = {
+            "name": category.name,
+            "colour": category.colour,
+            "is_public": category.is_public,
+            "is_default": category.is_default,
+            "capacity": category.capacity,
+            "position": category.position,
+            "days": [day.isoformat() for day in category.days],
+            "zones": [zone.id for zone in category.zones],
+        }
+    form = CategoryForm(data=data)
+    form.days.choices = [(day.isoformat(), day.isoformat()) for day in event.days]
+    form.zones.choices = [(zone.id, zone.name) for zone in event.zones]
+    return form
+
+
+def _category_details(form: CategoryForm) -> CategoryDetails:
+    return CategoryDetails(
+        name=form.name.data,
+        colour=form.colour.data,
+        is_public=form.is_public.data,
+        is_default=form.is_default.data,
+        capacity=form.capacity.data,
+        position=form.position.data or 0,
+        days=[date.fromisoformat(day) for day in form.days.data or []],
+        zone_ids=list(form.zones.data or []),
+    )
+
+
+@bp.route("/organiser/events/<slug>/categories", methods=["GET", "POST"])
+@role_required("admin")
+def categories(slug: str):
+    event = event_or_404(slug, include_unpublished=True)
+    form = _category_form(event, None)
+    if form.validate_on_submit():
+        try:
+            save_category(event, _category_details(form))
+        except EventError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Category added."), "success")
+            return redirect(url_for("events.categories", slug=slug))
+    return render_template("events/categories.html", event=event, form=form), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route(
+    "/organiser/events/<slug>/categories/<int(max=2147483647):category_id>/edit",
+    methods=["GET", "POST"],
+)
+@role_required("admin")
+def edit_category(slug: str, category_id: int):
+    event = event_or_404(slug, include_unpublished=True)
+    category = db.session.get(AttendeeCategory, category_id)
+    if category is None or category.event_id != event.id:
+        abort(404)
+    form = _category_form(event, category)
+    if form.validate_on_submit():
+        try:
+            save_category(event, _category_details(form), category)
+        except EventError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Category saved."), "success")
+            return redirect(url_for("events.categories", slug=slug))
+    return render_template(
+        "events/category_form.html", event=event, category=category, form=form
+    ), (422 if form.errors else 200)

@@ -1,0 +1,59 @@
+"""Languages: French, English and Arabic (right-to-left), chosen by the switcher or the browser."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, has_request_context, redirect, request, url_for
+from flask_login import current_user
+
+from eventhub.extensions import db
+
+bp = Blueprint("i18n", __name__)
+
+LANGUAGE_COOKIE = "eventhub_lang"
+RTL_LANGUAGES = frozenset({"ar"})
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
+
+
+def supported_languages() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in supported_languages():
+        return chosen
+    if current_user and current_user.is_authenticated:
+        preferred = current_user.preferred_language
+        if preferred in supported_languages():
+            return preferred
+    return request.accept_languages.best_match(
+        supported_languages(), default=current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def text_direction(locale: str) -> str:
+    return "rtl" if locale in RTL_LANGUAGES else "ltr"
+
+
+@bp.route("/language", methods=["POST"])
+def switch_language():
+    from eventhub.auth.views import is_safe_next
+
+    lang = request.form.get("lang", "")
+    target = request.form.get("next")
+    response = redirect(target if is_safe_next(target) else url_for("events.home"))
+    if lang in supported_languages():
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            lang,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+        if current_user.is_authenticated and current_user.preferred_language != lang:
+            current_user.preferred_language = lang
+            db.session.commit()
+    return response

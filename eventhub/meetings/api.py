@@ -1,0 +1,167 @@
+"""Meetings as JSON: an event's slots, and a startup booking (or cancelling) one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from eventhub.api import TOKEN_OR_SESSION, ApiError, ErrorSchema
+from eventhub.auth.access import login_required, role_required
+from eventhub.auth.accounts import record_audit
+from eventhub.events.api import published_event_or_404
+from eventhub.extensions import db
+from eventhub.meetings.booking import (
+    REFUSAL_STATUS,
+    book_slot,
+    cancel_meeting,
+    meeting_in_slot,
+    party_of,
+)
+from eventhub.meetings.models import Meeting, MeetingSlot
+from eventhub.meetings.schemas import (
+    BOOKING_REFUSALS,
+    BookingRequestSchema,
+    MeetingSchema,
+    SlotQuerySchema,
+    SlotSchema,
+)
+from eventhub.meetings.slots import MeetingError, find_slot, slot_status, slots_of_event
+
+blp = Blueprint(
+    "meetings_api",
+    __name__,
+    url_prefix="/api/v1/events",
+    description="Investor meeting slots, and first-come booking by startups.",
+)
+SLOT_ID = "<int(max=2147483647):slot_id>"
+
+
+def slot_body(slot: MeetingSlot, booked: bool) -> dict[str, Any]:
+    investor = slot.investor
+    return {
+        "id": slot.id,
+        "investor": {"id": investor.id, "fund": investor.fund, "name": investor.name},
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "table": slot.table.name if slot.table else None,
+        "status": slot_status(slot, booked),
+    }
+
+
+def meeting_body(meeting: Meeting) -> dict[str, Any]:
+    investor = meeting.investor
+    return {
+        "id": meeting.id,
+        "event": meeting.event.slug,
+        "slot_id": meeting.slot_id,
+        "startup": {"id": meeting.startup.id, "name": meeting.startup.name},
+        "investor": {"id": investor.id, "fund": investor.fund, "name": investor.name},
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "timezone": meeting.event.timezone,
+        "table": meeting.table_name or None,
+        "status": meeting.status,
+        "source": meeting.source,
+        "outcome": meeting.outcome,
+        "note": meeting.note,
+    }
+
+
+def _refusal(error: MeetingError) -> ApiError:
+    db.session.rollback()
+    details = {error.field: [str(error.message)]} if error.field else None
+    return ApiError(REFUSAL_STATUS.get(error.code, 409), error.code, str(error.message), details)
+
+
+def _slot_or_404(event, slot_id: int) -> MeetingSlot:
+    slot = find_slot(event, slot_id)
+    if slot is None:
+        raise ApiError(404, "slot_not_found", _("This slot does not exist."))
+    return slot
+
+
+@blp.route("/<slug>/slots")
+@login_required
+@blp.arguments(SlotQuerySchema, location="query")
+@blp.response(200, SlotSchema(many=True))
+@blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
+@blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
+@blp.doc(security=TOKEN_OR_SESSION)
+def list_slots(query: dict[str, Any], slug: str) -> list[dict[str, Any]]:
+    """The event's meeting slots by time; with `free=1`, only those open to booking."""
+    event = published_event_or_404(slug)
+    return [
+        slot_body(slot, booked)
+        for slot, booked in slots_of_event(event, free_only=query.get("free", False))
+    ]
+
+
+@blp.route(f"/<slug>/slots/{SLOT_ID}/booking", methods=["POST"])
+@role_required("startup")
+@blp.arguments(BookingRequestSchema)
+@blp.response(201, MeetingSchema, description="The meeting is booked")
+@blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
+@blp.alt_response(403, schema=ErrorSchema, description="Not a startup, or `own_slot`")
+@blp.alt_response(404, schema=ErrorSchema, description="`event_not_found` or `slot_not_found`")
+@blp.alt_response(
+    409,
+    schema=ErrorSchema,
+    description="The rule that refused the booking: "
+    + ", ".join(f"`{c}`" for c in BOOKING_REFUSALS),
+)
+@blp.alt_response(422, schema=ErrorSchema, description="Invalid body")
+@blp.doc(security=TOKEN_OR_SESSION)
+def book(payload: dict[str, Any], slug: str, slot_id: int):
+    """Book an open slot for the caller's startup, first come first served.
+
+    Of many startups booking one slot at the same instant exactly one gets 201; the others
+    get 409 `slot_taken`. A startup is never in two overlapping meetings (`startup_busy`),
+    meets each investor once per event (`pair_exists`) and keeps to the organiser's limit
+    (`limit_reached`).
+    """
+    event = published_event_or_404(slug)
+    slot = _slot_or_404(event, slot_id)
+    try:
+        meeting = book_slot(
+            event, slot, current_user.startup, by_user=current_user, note=payload.get("note", "")
+        )
+    except MeetingError as error:
+        raise _refusal(error) from error
+    record_audit(current_user, "meeting.book", f"{event.slug}/{meeting.id}", via="api")
+    body = meeting_body(meeting)  # before the commit expires what it reads
+    db.session.commit()
+    response = jsonify(MeetingSchema().dump(body))
+    response.status_code = 201
+    return response
+
+
+@blp.route(f"/<slug>/slots/{SLOT_ID}/booking", methods=["DELETE"])
+@role_required("startup", "investor", "admin")
+@blp.response(200, MeetingSchema, description="The meeting is cancelled; the slot is open")
+@blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
+@blp.alt_response(
+    404,
+    schema=ErrorSchema,
+    description="`event_not_found`, `slot_not_found` or `meeting_not_found` (none of yours)",
+)
+@blp.alt_response(409, schema=ErrorSchema, description="`cutoff_passed`")
+@blp.doc(security=TOKEN_OR_SESSION)
+def cancel(slug: str, slot_id: int):
+    """Cancel the caller's meeting in this slot, until the event's cut-off."""
+    event = published_event_or_404(slug)
+    slot = _slot_or_404(event, slot_id)
+    meeting = meeting_in_slot(slot)
+    if meeting is None or party_of(meeting, current_user) is None:
+        raise ApiError(404, "meeting_not_found", _("You have no meeting in this slot."))
+    try:
+        cancel_meeting(meeting, current_user)
+    except MeetingError as error:
+        raise _refusal(error) from error
+    record_audit(current_user, "meeting.cancel", f"{event.slug}/{meeting.id}", via="api")
+    body = meeting_body(meeting)
+    db.session.commit()
+    return body

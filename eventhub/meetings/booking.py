@@ -1,0 +1,381 @@
+"""First-come booking: a startup takes an open slot; cancelling, declining, outcomes.
+
+The rules of a booking, and what guards each one in the database:
+- `slot_taken`, one meeting per slot: the booking takes the slot's row lock (a conditional
+  UPDATE that also refuses a slot no longer open), then checks; the partial unique index
+  on confirmed `meetings.slot_id` is the last word;
+- `startup_busy`, never two overlapping meetings, and `limit_reached`, the per-startup
+  limit: the startup's row in `meeting_locks` is updated first, so one startup's bookings
+  (across every investor) are checked one after the other;
+- `pair_exists`, one meeting per startup–investor pair: checked under the same lock, and
+  the partial unique index on confirmed (event, startup, investor).
+
+On SQLite the first write (the lock row) takes the database's write lock, which serialises
+the same way. Functions flush; the caller commits (and rolls back on MeetingError).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.meetings.models import Meeting, MeetingSettings, MeetingSlot, MeetingTable
+from eventhub.meetings.slots import (
+    MeetingError,
+    clean_text,
+    lock_slot,
+    settings_of,
+    take_lock,
+)
+from eventhub.models_common import utcnow
+from eventhub.profiles.models import Investor, Startup
+
+MAX_NOTE_LENGTH = 300
+MAX_PRIVATE_NOTE_LENGTH = 2000
+
+# HTTP status of each refusal, for the API.
+REFUSAL_STATUS = {
+    "slot_not_found": 404,
+    "meeting_not_found": 404,
+    "not_startup": 403,
+    "not_party": 403,
+    "own_slot": 403,
+    "slot_taken": 409,
+    "startup_busy": 409,
+    "pair_exists": 409,
+    "pair_declined": 409,
+    "limit_reached": 409,
+    "cutoff_passed": 409,
+    "slot_closed": 409,
+    "slot_in_past": 409,
+    "booking_closed": 409,
+    "not_confirmed": 409,
+    "note_too_long": 422,
+}
+
+
+def _race_window() -> None:
+    """Test-only: widen the gap between the checks and the insert, to expose races."""
+    delay = current_app.config.get("MEETINGS_RACE_WINDOW_SECONDS", 0)
+    if delay:
+        time.sleep(float(delay))
+
+
+def lock_startup(event: Event, startup: Startup) -> None:
+    """Serialise this startup's bookings at this event (see the module docstring)."""
+    take_lock(event.id, "startup", startup.id)
+
+
+def cutoff_of(event: Event) -> timedelta:
+    return timedelta(hours=settings_of(event).cutoff_hours)
+
+
+def before_cutoff(event: Event, starts_at: datetime, now: datetime) -> bool:
+    return now < starts_at - cutoff_of(event)
+
+
+def overlapping_meeting(
+    event: Event, startup_id: int, starts_at: datetime, ends_at: datetime
+) -> Meeting | None:
+    return db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.event_id == event.id,
+            Meeting.startup_id == startup_id,
+            Meeting.status == "confirmed",
+            Meeting.starts_at < ends_at,
+            Meeting.ends_at > starts_at,
+        )
+        .limit(1)
+    ).first()
+
+
+def pair_meeting(event: Event, startup_id: int, investor_id: int, status: str = "confirmed"):
+    return db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.event_id == event.id,
+            Meeting.startup_id == startup_id,
+            Meeting.investor_id == investor_id,
+            Meeting.status == status,
+        )
+        .limit(1)
+    ).first()
+
+
+def is_own(investor: Investor, startup: Startup, user: Any = None) -> bool:
+    """A startup meeting its own investor account: the same person or team."""
+    if user is not None and getattr(user, "id", None) == investor.user_id:
+        return True
+    return investor.user is not None and investor.user.startup_id == startup.id
+
+
+def _check_rules(
+    event: Event,
+    settings: MeetingSettings,
+    slot_id: int,
+    startup_id: int,
+    investor_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+) -> None:
+    """Every rule between this booking and the meetings already there, from one read of the
+    slot's and the startup's meetings. Call under the startup's lock and the slot's."""
+    rows = db.session.execute(
+        select(
+            Meeting.slot_id,
+            Meeting.startup_id,
+            Meeting.investor_id,
+            Meeting.status,
+            Meeting.starts_at,
+            Meeting.ends_at,
+        ).where(
+            Meeting.event_id == event.id,
+            Meeting.status.in_(("confirmed", "declined")),
+            or_(Meeting.slot_id == slot_id, Meeting.startup_id == startup_id),
+        )
+    ).all()
+    confirmed = [row for row in rows if row.status == "confirmed"]
+    if any(row.slot_id == slot_id for row in confirmed):
+        raise MeetingError(_l("Another startup booked this slot first."), "slot_taken")
+    mine = [row for row in confirmed if row.startup_id == startup_id]
+    if any(row.starts_at < ends_at and starts_at < row.ends_at for row in mine):
+        raise MeetingError(_l("You already have a meeting at that time."), "startup_busy")
+    if any(row.investor_id == investor_id for row in mine):
+        raise MeetingError(
+            _l("You already have a meeting with this investor at this event."), "pair_exists"
+        )
+    if any(
+        row.investor_id == investor_id and row.startup_id == startup_id and row.status == "declined"
+        for row in rows
+    ):
+        raise MeetingError(
+            _l("This investor declined a meeting with you at this event."), "pair_declined"
+        )
+    limit = settings.max_meetings_per_startup
+    if limit is not None and len(mine) >= limit:
+        raise MeetingError(
+            _l("You have reached the limit of %(limit)s meetings for this event.", limit=limit),
+            "limit_reached",
+        )
+
+
+def book_slot(
+    event: Event,
+    slot: MeetingSlot | None,
+    startup: Startup | None,
+    *,
+    by_user: Any = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Meeting:
+    """Book `slot` for `startup`, first come first served. See the module docstring."""
+    now = now or utcnow()
+    if startup is None:
+        raise MeetingError(_l("Only a startup can book a meeting."), "not_startup")
+    if slot is None or slot.event_id != event.id:
+        raise MeetingError(_l("This slot does not exist."), "slot_not_found")
+    note = clean_text(note)
+    if len(note) > MAX_NOTE_LENGTH:
+        raise MeetingError(
+            _l("The note has at most %(count)s characters.", count=MAX_NOTE_LENGTH),
+            "note_too_long",
+            "note",
+        )
+    settings = settings_of(event)
+    if not settings.booking_open:
+        raise MeetingError(_l("Booking is not open for this event."), "booking_closed")
+    if is_own(slot.investor, startup, by_user):
+        raise MeetingError(_l("You cannot book a meeting with yourself."), "own_slot")
+    lock_startup(event, startup)
+    locked = lock_slot(slot, only_open=True)  # the slot as it is now that we hold its lock
+    if locked is None:
+        raise MeetingError(_l("This slot is no longer offered."), "slot_closed")
+    if locked.starts_at <= now:
+        raise MeetingError(_l("This slot is in the past."), "slot_in_past")
+    if now >= locked.starts_at - timedelta(hours=settings.cutoff_hours):
+        raise MeetingError(
+            _l("Bookings for this slot have closed (the cut-off has passed)."), "cutoff_passed"
+        )
+    _check_rules(
+        event,
+        settings,
+        slot.id,
+        startup.id,
+        slot.investor_id,
+        locked.starts_at,
+        locked.ends_at,
+    )
+    _race_window()
+    table = db.session.get(MeetingTable, locked.table_id) if locked.table_id else None
+    meeting = Meeting(
+        event_id=event.id,
+        slot_id=slot.id,
+        startup_id=startup.id,
+        investor_id=slot.investor_id,
+        starts_at=locked.starts_at,
+        ends_at=locked.ends_at,
+        table_name=table.name if table else "",
+        status="confirmed",
+        source="booking",
+        note=note,
+        booked_by_id=getattr(by_user, "id", None),
+    )
+    insert_meeting(meeting)
+    return meeting
+
+
+def insert_meeting(meeting: Meeting) -> None:
+    """Insert in a savepoint; a unique index that refuses it becomes its rule's error."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(meeting)
+            db.session.flush()
+    except IntegrityError as error:
+        text = str(error.orig)
+        if "slot" in text:
+            raise MeetingError(
+                _l("Another startup booked this slot first."), "slot_taken"
+            ) from error
+        raise MeetingError(
+            _l("You already have a meeting with this investor at this event."), "pair_exists"
+        ) from error
+
+
+# After booking ---------------------------------------------------------------------------
+
+
+def party_of(meeting: Meeting, user: Any) -> str | None:
+    """`startup`, `investor` or `organiser`: how `user` takes part in `meeting`."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.role == "admin":
+        return "organiser"
+    if user.role == "startup" and user.startup_id == meeting.startup_id:
+        return "startup"
+    if user.role == "investor" and user.investor and user.investor.id == meeting.investor_id:
+        return "investor"
+    return None
+
+
+def _confirmed(meeting: Meeting) -> None:
+    if meeting.status != "confirmed":
+        raise MeetingError(_l("This meeting is no longer on."), "not_confirmed")
+
+
+def _close_request(meeting: Meeting, status: str) -> None:
+    """A scheduled meeting called off by a party is not placed again by the next run."""
+    if meeting.request is not None and meeting.request.status == "accepted":
+        meeting.request.status = status
+        meeting.request.decided_at = utcnow()
+
+
+def cancel_meeting(meeting: Meeting, user: Any, *, now: datetime | None = None) -> Meeting:
+    """Either party cancels until the event's cut-off (the organiser at any time); the
+    slot is open again at once."""
+    now = now or utcnow()
+    party = party_of(meeting, user)
+    if party is None:
+        raise MeetingError(_l("This is not your meeting."), "not_party")
+    _confirmed(meeting)
+    if party != "organiser" and not before_cutoff(meeting.event, meeting.starts_at, now):
+        raise MeetingError(
+            _l("It is too late to cancel this meeting (the cut-off has passed)."),
+            "cutoff_passed",
+        )
+    meeting.status = "cancelled"
+    meeting.cancelled_by = party
+    meeting.cancelled_at = now
+    _close_request(meeting, "withdrawn" if party == "startup" else "declined")
+    db.session.flush()
+    return meeting
+
+
+def decline_meeting(
+    meeting: Meeting, user: Any, reason: str, *, now: datetime | None = None
+) -> Meeting:
+    """The investor declines a booking, with a reason the startup will read."""
+    now = now or utcnow()
+    if party_of(meeting, user) != "investor":
+        raise MeetingError(_l("Only the investor can decline this meeting."), "not_party")
+    _confirmed(meeting)
+    reason = clean_text(reason)
+    if not reason:
+        raise MeetingError(_l("Tell the startup why."), "reason_required", "reason")
+    if len(reason) > MAX_NOTE_LENGTH:
+        raise MeetingError(
+            _l("The reason has at most %(count)s characters.", count=MAX_NOTE_LENGTH),
+            "reason_too_long",
+            "reason",
+        )
+    if not before_cutoff(meeting.event, meeting.starts_at, now):
+        raise MeetingError(
+            _l("It is too late to decline this meeting (the cut-off has passed)."),
+            "cutoff_passed",
+        )
+    meeting.status = "declined"
+    meeting.decline_reason = reason
+    meeting.cancelled_by = "investor"
+    meeting.cancelled_at = now
+    _close_request(meeting, "declined")
+    db.session.flush()
+    return meeting
+
+
+def record_outcome(
+    meeting: Meeting, user: Any, outcome: str, note: str = "", *, now: datetime | None = None
+) -> Meeting:
+    """Once the meeting has started, the investor marks it held or no-show, with a private
+    note."""
+    now = now or utcnow()
+    if party_of(meeting, user) != "investor":
+        raise MeetingError(_l("Only the investor can record how it went."), "not_party")
+    _confirmed(meeting)
+    if outcome not in ("held", "no_show"):
+        raise MeetingError(_l("Choose held or no-show."), "bad_outcome", "outcome")
+    if now < meeting.starts_at:
+        raise MeetingError(_l("The meeting has not started yet."), "not_started", "outcome")
+    note = clean_text(note)
+    if len(note) > MAX_PRIVATE_NOTE_LENGTH:
+        raise MeetingError(
+            _l("The note has at most %(count)s characters.", count=MAX_PRIVATE_NOTE_LENGTH),
+            "note_too_long",
+            "note",
+        )
+    meeting.outcome = outcome
+    meeting.investor_note = note
+    meeting.outcome_at = now
+    db.session.flush()
+    return meeting
+
+
+def find_meeting(meeting_id: int) -> Meeting | None:
+    return db.session.get(Meeting, meeting_id)
+
+
+def meeting_in_slot(slot: MeetingSlot) -> Meeting | None:
+    return db.session.scalars(
+        select(Meeting).where(Meeting.slot_id == slot.id, Meeting.status == "confirmed")
+    ).first()
+
+
+def startup_has_meetings(event: Event, startup: Startup) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Meeting.event_id == event.id,
+                    Meeting.startup_id == startup.id,
+                    Meeting.status == "confirmed",
+                )
+            )
+        )
+    )

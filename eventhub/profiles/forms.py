@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+from eventhub.forms_common import MultiCheckboxField, strip_filter
+from eventhub.profiles.vocabulary import CITY_SITES, PROGRAMMES, SECTORS, STAGES
+
+# A billion euros: more than any ticket, and within the database's INTEGER.
+MAX_TICKET_EUR = 10**9
+
+
+def _sector_choices() -> list[tuple[str, str]]:
+    return list(SECTORS.items())
+
+
+def _stage_choices() -> list[tuple[str, str]]:
+    return list(STAGES.items())
+
+
+class StartupForm(FlaskForm):
+    name = StringField(
+        _l("Startup name"), validators=[DataRequired(), Length(max=120)], filters=[strip_filter]
+    )
+    sector = SelectField(_l("Sector"), choices=_sector_choices, validators=[DataRequired()])
+    stage = SelectField(_l("Stage"), choices=_stage_choices, validators=[DataRequired()])
+    programme = SelectField(
+        _l("Programme"), choices=[("", "—"), *[(p, p) for p in PROGRAMMES]], validate_choice=True
+    )
+    city_site = SelectField(
+        _l("City site"), choices=[("", "—"), *[(c, c) for c in CITY_SITES]], validate_choice=True
+    )
+    website = URLField(
+        _l("Website"),
+        validators=[Optional(), URL(require_tld=True), Length(max=200)],
+        filters=[strip_filter],
+    )
+    pitch = TextAreaField(
+        _l("Short pitch"),
+        validators=[Optional(), Length(max=600)],
+        filters=[strip_filter],
+        description=_l("Two or three sentences investors and visitors will read."),
+    )
+
+
+class InvestorForm(FlaskForm):
+    fund = StringField(
+        _l("Fund"), validators=[DataRequired(), Length(max=120)], filters=[strip_filter]
+    )
+    ticket_min_eur = IntegerField(
+        _l("Smallest ticket (EUR)"), validators=[Optional(), NumberRange(min=0, max=MAX_TICKET_EUR)]
+    )
+    ticket_max_eur = IntegerField(
+        _l("Largest ticket (EUR)"), validators=[Optional(), NumberRange(min=0, max=MAX_TICKET_EUR)]
+    )
+    sectors = MultiCheckboxField(_l("Sectors"), choices=_sector_choices)
+    stages = MultiCheckboxField(_l("Stages"), choices=_stage_choices)
+    bio = TextAreaField(
+        _l("About the fund"), validators=[Optional(), Length(max=1200)], filters=[strip_filter]
+    )

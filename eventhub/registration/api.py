@@ -1,0 +1,175 @@
+"""Registrations as JSON: the public form's twin for integrations, and the organiser's list.
+
+Error codes of POST /api/v1/events/<slug>/registrations:
+- 400 `bad_json`: the body is not JSON; 415 `unsupported_media_type`: it is not sent as JSON;
+- 404 `event_not_found`: no published event has this slug;
+- 409 `registration_not_open` / `registration_closed`: outside the registration window
+  (a conflict with the event's state, not a matter of permission, hence 409 and not 403);
+- 409 `already_registered`: this e-mail address is registered for the event already;
+- 409 `no_public_category`: the event registers by invitation only;
+- 422 `validation_error`: `details` holds the messages of each refused field, `category`
+  included when it names no public category of the event;
+- 429 `rate_limited`: too many registrations from this address (`Retry-After` says when).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from flask import request, url_for
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from eventhub.api import TOKEN_OR_SESSION, ApiError, ErrorSchema
+from eventhub.auth.access import role_required
+from eventhub.events.api import published_event_or_404
+from eventhub.events.planning import default_category, find_event
+from eventhub.extensions import db
+from eventhub.registration.forms import category_by_choice
+from eventhub.registration.mail import send_confirmation
+from eventhub.registration.register import (
+    Attendee,
+    RegistrationError,
+    register,
+    waitlist_position,
+)
+from eventhub.registration.schemas import (
+    RegistrationCreatedSchema,
+    RegistrationPageSchema,
+    RegistrationQuerySchema,
+    RegistrationRequestSchema,
+)
+from eventhub.registration.views import current_language, registration_limit, select_registrations
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+blp = Blueprint(
+    "registration_api",
+    __name__,
+    url_prefix="/api/v1/events",
+    description="Registering attendees, and the organiser's view of registrations.",
+)
+
+
+def json_body_required(view: Callable[P, R]) -> Callable[P, R]:
+    """415 for a body that is not declared as JSON (form posts, plain text…)."""
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not request.is_json:
+            raise ApiError(
+                415,
+                "unsupported_media_type",
+                _("Send the registration as JSON (Content-Type: application/json)."),
+            )
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _field_error(field: str, message: Any) -> ApiError:
+    return ApiError(
+        422, "validation_error", _("Some fields are missing or invalid."), {field: [str(message)]}
+    )
+
+
+@blp.route("/<slug>/registrations", methods=["POST"])
+@registration_limit
+@json_body_required
+@blp.arguments(RegistrationRequestSchema)
+@blp.response(201, RegistrationCreatedSchema, description="Confirmed, or on the waiting list")
+@blp.alt_response(400, schema=ErrorSchema, description="`bad_json`")
+@blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
+@blp.alt_response(
+    409,
+    schema=ErrorSchema,
+    description="`already_registered`, `registration_not_open`, `registration_closed`, "
+    "`no_public_category`",
+)
+@blp.alt_response(415, schema=ErrorSchema, description="`unsupported_media_type`")
+@blp.alt_response(422, schema=ErrorSchema, description="`validation_error` with per-field details")
+@blp.alt_response(429, schema=ErrorSchema, description="`rate_limited`")
+@blp.doc(security=[])
+def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Register an attendee, with the public form's rules.
+
+    One registration per e-mail address and event. Beyond the event's or the category's
+    capacity the registration joins the waiting list (`status: waitlisted`). The
+    confirmation e-mail, with the badge PDF when confirmed, goes to the attendee.
+    """
+    event = published_event_or_404(slug)
+    if payload.get("category") is None:
+        category = default_category(event)
+        if category is None:
+            raise ApiError(409, "no_public_category", _("This event registers by invitation only."))
+    else:
+        category = category_by_choice(event, payload["category"])
+        if category is None:
+            raise _field_error("category", _("No category of this event has this name."))
+    attendee = Attendee(
+        first_name=payload["first_name"],
+        last_name=payload["last_name"],
+        email=payload["email"],
+        organization=payload["organization"],
+        job_title=payload["job_title"],
+        country=payload["country"],
+        language=payload.get("language") or current_language(),
+    )
+    try:
+        registration = register(event, category, attendee, source="api")
+    except RegistrationError as error:
+        db.session.rollback()
+        if error.field == "category":
+            raise _field_error("category", error.message) from error
+        raise ApiError(409, error.code, str(error.message)) from error
+    db.session.commit()
+    send_confirmation(registration)
+    token = registration.manage_token
+    return {
+        "id": registration.id,
+        "status": registration.status,
+        "waitlist_position": waitlist_position(registration),
+        "badge_url": (
+            url_for("registration.badge", token=token, _external=True)
+            if registration.status == "confirmed"
+            else None
+        ),
+        "manage_url": url_for("registration.manage", token=token, _external=True),
+    }
+
+
+@blp.route("/<slug>/registrations", methods=["GET"])
+@role_required("admin")
+@blp.arguments(RegistrationQuerySchema, location="query")
+@blp.response(200, RegistrationPageSchema)
+@blp.alt_response(401, schema=ErrorSchema, description="Not logged in and no valid API token")
+@blp.alt_response(403, schema=ErrorSchema, description="Not an organiser")
+@blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
+@blp.doc(security=TOKEN_OR_SESSION)
+def list_registrations(query: dict[str, Any], slug: str) -> dict[str, Any]:
+    """The event's registrations, newest first, with search and filters (organisers only)."""
+    event = find_event(slug)
+    if event is None:
+        raise ApiError(404, "event_not_found", _("No event is called %(slug)s.", slug=slug))
+    category = None
+    if query.get("category"):
+        category = category_by_choice(event, query["category"])
+        if category is None:
+            raise _field_error("category", _("No category of this event has this name."))
+    page = db.paginate(
+        select_registrations(event, q=query["q"], status=query.get("status"), category=category),
+        page=query["page"],
+        per_page=query["per_page"],
+        max_per_page=200,
+        error_out=False,
+    )
+    return {
+        "items": list(page.items),
+        "total": page.total or 0,
+        "page": page.page,
+        "pages": page.pages,
+        "per_page": page.per_page,
+    }

@@ -1,0 +1,81 @@
+"""Registrations: one per e-mail per event, confirmed or waitlisted, each with its badge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventhub.extensions import db
+from eventhub.models_common import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from eventhub.events.models import AttendeeCategory, Event
+
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+REGISTRATION_SOURCES = ("online", "api", "import", "organiser", "demo")
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "email"),
+        CheckConstraint(f"status IN {REGISTRATION_STATUSES!r}", name="status_known"),
+        CheckConstraint("badge_version > 0", name="badge_version_positive"),
+        Index("ix_registrations_event_status", "event_id", "status", "category_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("attendee_categories.id", ondelete="RESTRICT"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    organization: Mapped[str] = mapped_column(String(160), default="")
+    job_title: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    status: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16), default="online")
+    # Private link to the attendee's page: 256 random bits, URL-safe.
+    manage_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Random 63-bit number signed into the QR code; never the row id.
+    badge_code: Mapped[int] = mapped_column(BigInteger, unique=True)
+    badge_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    category: Mapped[AttendeeCategory] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def number(self) -> str:
+        """The registration number printed on the badge."""
+        return f"{self.event_id:03d}-{self.id:06d}"
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.email} {self.status}>"
+
+
+class EventRegistrationLock(db.Model):
+    """One row per event, updated first by every write that counts places.
+
+    Updating it takes a row lock on PostgreSQL and the write lock on SQLite, so the
+    capacity count that follows cannot be raced by another registration of the event.
+    """
+
+    __tablename__ = "event_registration_locks"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(default=0)

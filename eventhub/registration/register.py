@@ -1,0 +1,281 @@
+"""Registering attendees: capacity and waiting list, cancelling, reinstating.
+
+Every write that counts places first updates the event's row in
+`event_registration_locks`. On PostgreSQL that UPDATE holds a row lock until commit;
+on SQLite it takes the database's write lock (pysqlite opens the transaction at the
+first write, so the busy timeout applies and the counts read after it are current).
+Concurrent registrations of one event are therefore counted one after the other and
+capacity can never be exceeded; the unique (event_id, email) constraint stops a
+second registration of the same address. Functions flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from eventhub.badges.tokens import new_badge_code
+from eventhub.events.models import AttendeeCategory, Event
+from eventhub.extensions import db
+from eventhub.models_common import insert_ignoring_duplicates, utcnow
+from eventhub.registration.models import EventRegistrationLock, Registration
+
+# The badge token holds the version in two bytes.
+MAX_BADGE_VERSION = 0xFFFF
+
+
+class RegistrationError(Exception):
+    def __init__(self, message: str, code: str, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+@dataclass
+class Attendee:
+    first_name: str
+    last_name: str
+    email: str
+    organization: str = ""
+    job_title: str = ""
+    country: str = ""
+    language: str = "fr"
+
+
+def normalise_email(email: str) -> str:
+    """Lowercase and trimmed: one person, one registration, whatever the capitals."""
+    return email.strip().lower()
+
+
+def new_manage_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+MANAGE_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def find_by_manage_token(token: str) -> Registration | None:
+    # Only the token alphabet reaches the database (PostgreSQL refuses NUL in a query).
+    if not token or not MANAGE_TOKEN_SHAPE.fullmatch(token):
+        return None
+    return db.session.scalar(select(Registration).where(Registration.manage_token == token))
+
+
+def find_by_email(event: Event, email: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.email == normalise_email(email)
+        )
+    )
+
+
+def lock_event_places(event: Event) -> None:
+    """Serialise every write that counts this event's places (see the module docstring)."""
+    db.session.execute(
+        insert_ignoring_duplicates(EventRegistrationLock).values(event_id=event.id, version=0)
+    )
+    db.session.execute(
+        update(EventRegistrationLock)
+        .where(EventRegistrationLock.event_id == event.id)
+        .values(version=EventRegistrationLock.version + 1)
+    )
+
+
+def confirmed_count(event: Event, category: AttendeeCategory | None = None) -> int:
+    query = select(func.count()).where(
+        Registration.event_id == event.id, Registration.status == "confirmed"
+    )
+    if category is not None:
+        query = query.where(Registration.category_id == category.id)
+    return db.session.scalar(query) or 0
+
+
+def has_room(event: Event, category: AttendeeCategory) -> bool:
+    """Call only after lock_event_places(): the counts are then stable until commit."""
+    if event.capacity is not None and confirmed_count(event) >= event.capacity:
+        return False
+    return category.capacity is None or confirmed_count(event, category) < category.capacity
+
+
+def _race_window() -> None:
+    """Test-only: widen the gap between counting places and inserting, to expose races."""
+    delay = current_app.config.get("REGISTRATION_RACE_WINDOW_SECONDS", 0)
+    if delay:
+        time.sleep(float(delay))
+
+
+def check_window(event: Event) -> None:
+    state = event.registration_state(utcnow())
+    if not event.is_published:
+        raise RegistrationError(_l("This event is not open for registration."), "event_closed")
+    if state == "not_yet":
+        raise RegistrationError(_l("Registration has not opened yet."), "registration_not_open")
+    if state == "closed":
+        raise RegistrationError(_l("Registration is closed."), "registration_closed")
+
+
+def check_category(event: Event, category: AttendeeCategory, *, public_only: bool) -> None:
+    if category.event_id != event.id:
+        raise RegistrationError(
+            _l("This category does not belong to the event."), "unknown_category", "category"
+        )
+    if public_only and not category.is_public:
+        raise RegistrationError(
+            _l("This category is by invitation only."), "category_not_public", "category"
+        )
+
+
+def register(
+    event: Event,
+    category: AttendeeCategory,
+    attendee: Attendee,
+    *,
+    source: str = "online",
+    public_only: bool = True,
+    enforce_window: bool = True,
+) -> Registration:
+    """Register one attendee: confirmed if there is room, otherwise on the waiting list."""
+    if enforce_window:
+        check_window(event)
+    check_category(event, category, public_only=public_only)
+    email = normalise_email(attendee.email)
+    if find_by_email(event, email) is not None:
+        raise RegistrationError(
+            _l("This e-mail address is already registered for this event."),
+            "already_registered",
+            "email",
+        )
+    lock_event_places(event)
+    confirmed = has_room(event, category)
+    _race_window()
+    now = utcnow()
+    registration = Registration(
+        event_id=event.id,
+        category_id=category.id,
+        email=email,
+        first_name=attendee.first_name.strip(),
+        last_name=attendee.last_name.strip(),
+        organization=attendee.organization.strip(),
+        job_title=attendee.job_title.strip(),
+        country=attendee.country.strip().upper(),
+        language=attendee.language,
+        status="confirmed" if confirmed else "waitlisted",
+        source=source,
+        manage_token=new_manage_token(),
+        badge_code=new_badge_code(),
+        confirmed_at=now if confirmed else None,
+    )
+    try:
+        # A savepoint: a refused row must not undo the caller's other work (a CSV import
+        # registers many rows in one transaction).
+        with db.session.begin_nested():
+            db.session.add(registration)
+            db.session.flush()
+    except IntegrityError as error:
+        # The same address registered at the same instant: the unique constraint won.
+        raise RegistrationError(
+            _l("This e-mail address is already registered for this event."),
+            "already_registered",
+            "email",
+        ) from error
+    return registration
+
+
+def promote_waitlist(event: Event) -> list[Registration]:
+    """Confirm waitlisted registrations, oldest first, while there is room. Needs the lock."""
+    promoted: list[Registration] = []
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == "waitlisted")
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
+    for registration in waiting:
+        if event.capacity is not None and confirmed_count(event) >= event.capacity:
+            break
+        if has_room(event, registration.category):
+            registration.status = "confirmed"
+            registration.confirmed_at = utcnow()
+            db.session.flush()
+            promoted.append(registration)
+    return promoted
+
+
+def cancel(registration: Registration) -> list[Registration]:
+    """Cancel and give the place to the waiting list. Returns the promoted registrations."""
+    if registration.status == "cancelled":
+        raise RegistrationError(_l("This registration is already cancelled."), "already_cancelled")
+    lock_event_places(registration.event)
+    was_confirmed = registration.status == "confirmed"
+    registration.status = "cancelled"
+    registration.cancelled_at = utcnow()
+    db.session.flush()
+    return promote_waitlist(registration.event) if was_confirmed else []
+
+
+def reinstate(registration: Registration) -> Registration:
+    """Bring a cancelled registration back: confirmed if there is room, else waitlisted."""
+    if registration.status != "cancelled":
+        raise RegistrationError(
+            _l("Only a cancelled registration can be reinstated."), "not_cancelled"
+        )
+    lock_event_places(registration.event)
+    confirmed = has_room(registration.event, registration.category)
+    registration.status = "confirmed" if confirmed else "waitlisted"
+    registration.cancelled_at = None
+    registration.confirmed_at = utcnow() if confirmed else None
+    db.session.flush()
+    return registration
+
+
+def change_category(registration: Registration, category: AttendeeCategory) -> list[Registration]:
+    """Move to another category of the same event (organisers may choose private ones)."""
+    check_category(registration.event, category, public_only=False)
+    if category.id == registration.category_id:
+        return []
+    lock_event_places(registration.event)
+    full = category.capacity is not None and (
+        confirmed_count(registration.event, category) >= category.capacity
+    )
+    if registration.status == "confirmed" and full:
+        raise RegistrationError(
+            _l("The category %(name)s is full.", name=category.name), "category_full", "category"
+        )
+    registration.category = category
+    db.session.flush()
+    return promote_waitlist(registration.event)
+
+
+def reissue_badge(registration: Registration) -> Registration:
+    """A new badge: the previous one scans as revoked from now on."""
+    if registration.badge_version >= MAX_BADGE_VERSION:
+        raise RegistrationError(
+            _l("This badge has been reissued too many times."), "too_many_reissues"
+        )
+    registration.badge_version += 1
+    db.session.flush()
+    return registration
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != "waitlisted":
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == "waitlisted",
+            (Registration.created_at < registration.created_at)
+            | (
+                (Registration.created_at == registration.created_at)
+                & (Registration.id < registration.id)
+            ),
+        )
+    )
+    return (ahead or 0) + 1

@@ -1,0 +1,49 @@
+"""Jinja globals and filters: language and direction, dates in the event's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, get_locale
+
+from eventhub.i18n import LANGUAGE_NAMES, supported_languages, text_direction
+from eventhub.profiles.vocabulary import sector_label, stage_label
+
+
+def event_datetime(moment: datetime | None, event: Any, fmt: str = "medium") -> str:
+    """A stored UTC moment shown in the event's time zone, in the current language."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(event.tz).replace(tzinfo=None)
+    return format_datetime(local, fmt, rebase=False)
+
+
+def event_dates(event: Any) -> str:
+    if event.first_day == event.last_day:
+        return format_date(event.first_day, "full")
+    return f"{format_date(event.first_day, 'medium')} – {format_date(event.last_day, 'medium')}"
+
+
+def day_label(day: date) -> str:
+    return format_date(day, "EEE d MMM")
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def language_context() -> dict[str, Any]:
+        locale = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+        return {
+            "current_language": locale,
+            "text_direction": text_direction(locale),
+            "language_names": {code: LANGUAGE_NAMES[code] for code in supported_languages()},
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }
+
+    app.jinja_env.globals["sector_label"] = sector_label
+    app.jinja_env.globals["stage_label"] = stage_label
+    app.jinja_env.filters["event_datetime"] = event_datetime
+    app.jinja_env.filters["event_dates"] = event_dates
+    app.jinja_env.filters["day_label"] = day_label
+    app.jinja_env.filters["date_medium"] = lambda value: format_date(value, "medium")

@@ -1,0 +1,71 @@
+"""Door staff with a handheld scanner: it types the code and Enter into the scanner page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from eventhub.badges.signing import badge_token
+from eventhub.extensions import db
+from eventhub.registration.register import Attendee, register
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_handheld_scan_shows_green_then_amber(page, live_server, make_user, make_event, tmp_path):
+    staff = make_user("staff")
+    event = make_event(
+        first_day=date.today() - timedelta(days=1), last_day=date.today() + timedelta(days=1)
+    )
+    registration = register(
+        event,
+        event.categories[0],
+        Attendee("Imane", "El Idrissi", "imane@example.test", organization="Argan Agri"),
+        enforce_window=False,
+    )
+    db.session.commit()
+    token = badge_token(registration)
+
+    page.goto(live_server("/login"))
+    page.fill("#email", staff.email)
+    page.fill("#password", TEST_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.goto(live_server(f"/events/{event.slug}/scan"))
+    page.fill("#gate", "North entrance")
+    page.click("#scan-code")
+
+    page.keyboard.type(token)
+    page.keyboard.press("Enter")
+    result = page.locator("#scan-result")
+    result.wait_for(state="visible")
+    assert "scan-green" in result.get_attribute("class")
+    assert page.inner_text("#scan-result-title") == "Admitted"
+    assert page.inner_text("#scan-result-name") == "Imane El Idrissi"
+    page.screenshot(path=str(tmp_path / "admitted.png"))
+
+    # The field kept the focus: the scanner's next scan goes straight in.
+    page.keyboard.type(token.lower())
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.getElementById('scan-result').className.includes('scan-amber')"
+    )
+    assert page.inner_text("#scan-result-title") == "Already inside"
+    assert "North entrance" in page.inner_text("#scan-result-extra")
+    assert page.locator("#recent-scans li").count() == 2
+    page.screenshot(path=str(tmp_path / "already-inside.png"))
+
+
+def test_gate_is_remembered(page, live_server, make_user, make_event):
+    staff = make_user("staff")
+    event = make_event(first_day=date.today(), last_day=date.today())
+    page.goto(live_server("/login"))
+    page.fill("#email", staff.email)
+    page.fill("#password", TEST_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.goto(live_server(f"/events/{event.slug}/scan"))
+    page.fill("#gate", "Hall 2 door")
+    page.dispatch_event("#gate", "change")
+    page.reload()
+    assert page.input_value("#gate") == "Hall 2 door"

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from eventhub.extensions import db
+from eventhub.registration.register import Attendee, register
+
+
+@pytest.fixture
+def running_event(make_event: Callable[..., Any]) -> Any:
+    """A published expo that started yesterday and ends tomorrow."""
+    return make_event(
+        first_day=date.today() - timedelta(days=1), last_day=date.today() + timedelta(days=1)
+    )
+
+
+@pytest.fixture
+def make_registration() -> Callable[..., Any]:
+    counter = iter(range(1, 100_000))
+
+    def factory(event: Any, category: Any = None, **values: Any) -> Any:
+        number = next(counter)
+        attendee = Attendee(
+            first_name=values.pop("first_name", "Salma"),
+            last_name=values.pop("last_name", f"Bennani {number}"),
+            email=values.pop("email", f"visitor{number}@example.test"),
+            organization=values.pop("organization", "Atlas AI"),
+        )
+        registration = register(
+            event,
+            category or event.categories[0],
+            attendee,
+            source="organiser",
+            public_only=False,
+            enforce_window=False,
+        )
+        db.session.commit()
+        return registration
+
+    return factory

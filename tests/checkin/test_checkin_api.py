@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import pytest
+
+from eventhub.auth.accounts import issue_api_token, revoke_api_token
+from eventhub.badges.signing import badge_token
+from eventhub.extensions import db
+
+
+def url(event) -> str:
+    return f"/api/v1/events/{event.slug}/checkins"
+
+
+def test_staff_session_scans_and_gets_the_attendee(
+    client, login_as, running_event, make_registration
+):
+    registration = make_registration(running_event, first_name="يوسف", last_name="العلوي")
+    login_as("staff")
+    response = client.post(
+        url(running_event), json={"code": badge_token(registration), "gate": "A"}
+    )
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["result"] == "admitted"
+    assert body["attendee"]["name"] == "يوسف العلوي"
+    assert body["attendee"]["category"] == "Visitor"
+    again = client.post(url(running_event), json={"code": badge_token(registration), "gate": "B"})
+    assert again.status_code == 200
+    assert again.get_json()["result"] == "already_inside"
+    assert again.get_json()["first_entry"]["gate"] == "A"
+
+
+def test_device_token_scans(client, make_user, running_event, make_registration):
+    staff = make_user("staff")
+    issued = issue_api_token(staff, "Gate A phone")
+    db.session.commit()
+    registration = make_registration(running_event)
+    response = client.post(
+        url(running_event),
+        json={"code": badge_token(registration), "gate": "A", "nonce": "abcdef123456"},
+        headers={"Authorization": f"Bearer {issued.secret}"},
+    )
+    assert response.status_code == 201
+    retry = client.post(
+        url(running_event),
+        json={"code": badge_token(registration), "gate": "A", "nonce": "abcdef123456"},
+        headers={"Authorization": f"Bearer {issued.secret}"},
+    )
+    assert retry.status_code == 201
+    assert retry.get_json()["replayed"] is True
+
+
+def test_revoked_device_token_is_refused(client, make_user, running_event):
+    staff = make_user("staff")
+    issued = issue_api_token(staff, "Lost phone")
+    revoke_api_token(issued.token)
+    db.session.commit()
+    response = client.post(
+        url(running_event),
+        json={"code": "X", "gate": "A"},
+        headers={"Authorization": f"Bearer {issued.secret}"},
+    )
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "invalid_token"
+
+
+@pytest.mark.parametrize(("role", "status"), [(None, 401), ("startup", 403), ("investor", 403)])
+def test_only_staff_and_organisers_may_scan(client, login_as, running_event, role, status):
+    if role:
+        login_as(role)
+    response = client.post(url(running_event), json={"code": "X", "gate": "A"})
+    assert response.status_code == status
+    assert "error" in response.get_json()
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "result"),
+    [("not-a-badge", 400, "malformed"), ("1" + "A" * 32, 404, "unknown")],
+)
+def test_refusals_carry_the_error_body(client, login_as, running_event, code, status, result):
+    login_as("staff")
+    response = client.post(url(running_event), json={"code": code, "gate": "A"})
+    assert response.status_code == status
+    body = response.get_json()
+    assert body["result"] == result
+    assert body["error"]["code"] == result
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"code": "X"},
+        {"gate": "A"},
+        {"code": "", "gate": "A"},
+        {"code": "X", "gate": "A", "nonce": "?"},
+    ],
+)
+def test_bad_payloads_are_422(client, login_as, running_event, payload):
+    login_as("staff")
+    response = client.post(url(running_event), json=payload)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "validation_error"
+
+
+def test_unknown_event_is_404(client, login_as):
+    login_as("staff")
+    response = client.post("/api/v1/events/nope/checkins", json={"code": "X", "gate": "A"})
+    assert response.status_code == 404
+
+
+def test_scanner_page_for_staff_only(client, login_as, running_event):
+    assert client.get(f"/events/{running_event.slug}/scan").status_code == 302
+    login_as("startup")
+    assert client.get(f"/events/{running_event.slug}/scan").status_code == 403
+
+
+def test_scanner_page_renders(client, login_as, running_event):
+    login_as("staff")
+    page = client.get(f"/events/{running_event.slug}/scan").get_data(as_text=True)
+    assert 'id="scan-code"' in page
+    assert "vendor/jsqr/jsQR.js" in page
+
+
+def test_attendance_page_and_api_for_organisers(client, login_as, running_event, make_registration):
+    registration = make_registration(running_event)
+    login_as("admin")
+    client.post(url(running_event), json={"code": badge_token(registration), "gate": "North"})
+    page = client.get(f"/organiser/events/{running_event.slug}/attendance")
+    assert page.status_code == 200
+    assert "<svg" in page.get_data(as_text=True)
+    figures = client.get(f"/api/v1/events/{running_event.slug}/attendance").get_json()
+    assert figures["inside_now"] == 1
+    assert figures["per_gate"] == [{"gate": "North", "arrivals": 1}]
+    assert sum(hour["arrivals"] for hour in figures["arrivals_per_hour"]) == 1
+
+
+def test_attendance_forbidden_to_staff(client, login_as, running_event):
+    login_as("staff")
+    assert client.get(f"/organiser/events/{running_event.slug}/attendance").status_code == 403
+    assert client.get(f"/api/v1/events/{running_event.slug}/attendance").status_code == 403
+
+
+def test_gates_page_adds_and_refuses_duplicates(client, login_as, running_event):
+    login_as("admin")
+    page = f"/organiser/events/{running_event.slug}/gates"
+    assert client.post(page, data={"name": "North", "zone_id": 0}).status_code == 302
+    again = client.post(
+        page, data={"name": "north", "zone_id": 0}, headers={"Accept-Language": "en"}
+    )
+    assert again.status_code == 422
+    assert "already has a gate" in again.get_data(as_text=True)

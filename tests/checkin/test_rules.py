@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from eventhub.badges.signing import badge_signing_key, badge_token
+from eventhub.badges.tokens import make_badge_token
+from eventhub.checkin.gates import add_gate
+from eventhub.checkin.models import Admission, Scan
+from eventhub.checkin.rules import GateError, ScanInput, perform_scan
+from eventhub.events.models import Zone
+from eventhub.extensions import db
+from eventhub.registration.register import cancel, reissue_badge
+
+
+def scan(event, code, gate="North", nonce=None, now=None):
+    outcome = perform_scan(event, ScanInput(code=code, gate=gate, nonce=nonce), now=now)
+    db.session.commit()
+    return outcome
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_first_scan_admits_second_says_already_inside(running_event, make_registration):
+    registration = make_registration(running_event)
+    first = scan(running_event, badge_token(registration), gate="North")
+    second = scan(running_event, badge_token(registration), gate="South")
+    assert first.result == "admitted" and first.status == 201
+    assert second.result == "already_inside" and second.status == 200
+    assert second.first_entry.gate == "North"
+    assert second.registration.full_name == registration.full_name
+    assert count(Admission) == 1
+    assert count(Scan) == 2
+
+
+def test_scanner_codes_are_read_in_lowercase_and_with_spaces(running_event, make_registration):
+    registration = make_registration(running_event)
+    outcome = scan(running_event, f"  {badge_token(registration).lower()}\n")
+    assert outcome.result == "admitted"
+
+
+def test_admission_is_once_per_day(running_event, make_registration):
+    registration = make_registration(running_event)
+    today = datetime.now(UTC)
+    assert scan(running_event, badge_token(registration), now=today).result == "admitted"
+    tomorrow = today + timedelta(days=1)
+    assert scan(running_event, badge_token(registration), now=tomorrow).result == "admitted"
+    assert count(Admission) == 2
+
+
+def test_outside_the_event_days_is_not_today(running_event, make_registration):
+    registration = make_registration(running_event)
+    later = datetime.now(UTC) + timedelta(days=5)
+    outcome = scan(running_event, badge_token(registration), now=later)
+    assert outcome.result == "not_today" and outcome.status == 403
+    assert count(Admission) == 0
+
+
+def test_category_restricted_to_another_day(running_event, make_registration):
+    category = running_event.categories[0]
+    category.set_days([running_event.last_day])
+    db.session.commit()
+    registration = make_registration(running_event, category)
+    assert scan(running_event, badge_token(registration)).result == "not_today"
+
+
+def test_gate_into_a_zone_the_category_may_not_enter(running_event, make_registration):
+    hall = Zone(name="Hall 1")
+    lounge = Zone(name="VIP lounge")
+    running_event.zones.extend([hall, lounge])
+    visitor = running_event.categories[0]
+    visitor.zones = [hall]
+    db.session.flush()
+    add_gate(running_event, "Lounge door", lounge)
+    add_gate(running_event, "Hall door", hall)
+    db.session.commit()
+    registration = make_registration(running_event, visitor)
+    refused = scan(running_event, badge_token(registration), gate="Lounge door")
+    assert refused.result == "zone_not_allowed" and refused.status == 403
+    assert scan(running_event, badge_token(registration), gate="hall door").result == "admitted"
+
+
+def test_unknown_gate_is_refused_once_gates_exist(running_event, make_registration):
+    add_gate(running_event, "North", None)
+    db.session.commit()
+    registration = make_registration(running_event)
+    with pytest.raises(GateError) as error:
+        scan(running_event, badge_token(registration), gate="Nort")
+    assert error.value.code == "unknown_gate"
+    assert count(Scan) == 0
+
+
+def test_reissued_badge_makes_the_old_one_revoked(running_event, make_registration):
+    registration = make_registration(running_event)
+    old_token = badge_token(registration)
+    reissue_badge(registration)
+    db.session.commit()
+    old = scan(running_event, old_token)
+    assert old.result == "revoked" and old.status == 410
+    assert old.reason == "badge_reissued"
+    assert scan(running_event, badge_token(registration)).result == "admitted"
+
+
+def test_cancelled_registration_is_revoked(running_event, make_registration):
+    registration = make_registration(running_event)
+    token = badge_token(registration)
+    cancel(registration)
+    db.session.commit()
+    outcome = scan(running_event, token)
+    assert outcome.result == "revoked" and outcome.reason == "cancelled"
+
+
+def test_unknown_forged_and_malformed_codes(running_event, make_registration):
+    registration = make_registration(running_event)
+    token = badge_token(registration)
+    never_issued = make_badge_token(123456789, 1, badge_signing_key())
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert scan(running_event, never_issued).result == "unknown"
+    assert scan(running_event, forged).result == "unknown"
+    malformed = scan(running_event, "https://example.com/not-a-badge")
+    assert malformed.result == "malformed" and malformed.status == 400
+    assert count(Scan) == 3
+    assert count(Admission) == 0
+
+
+def test_badge_of_another_event_is_unknown(running_event, make_event, make_registration):
+    other = make_event()
+    registration = make_registration(other)
+    outcome = scan(running_event, badge_token(registration))
+    assert outcome.result == "unknown" and outcome.registration is None
+
+
+def test_retry_with_the_same_nonce_is_answered_like_the_first(running_event, make_registration):
+    registration = make_registration(running_event)
+    token = badge_token(registration)
+    first = scan(running_event, token, nonce="nonce-0001")
+    retry = scan(running_event, token, nonce="nonce-0001")
+    assert first.result == retry.result == "admitted"
+    assert retry.replayed and retry.scan_id == first.scan_id
+    assert count(Scan) == 1
+    assert scan(running_event, token, nonce="nonce-0002").result == "already_inside"
+
+
+def test_every_scan_is_recorded_with_gate_and_result(running_event, make_registration):
+    registration = make_registration(running_event)
+    scan(running_event, badge_token(registration), gate="North")
+    scan(running_event, "garbage", gate="South")
+    rows = db.session.execute(select(Scan.gate, Scan.result).order_by(Scan.id)).all()
+    assert rows == [("North", "admitted"), ("South", "malformed")]
+
+
+def test_event_rules_are_cached_for_the_configured_time(app, running_event):
+    from eventhub.checkin.rules import event_rules, forget_event_rules
+
+    app.config["CHECKIN_RULES_CACHE_SECONDS"] = 60
+    try:
+        forget_event_rules()
+        assert event_rules(running_event).gates == {}
+        add_gate(running_event, "North", None)
+        db.session.commit()
+        assert event_rules(running_event).gates == {}  # still the cached copy
+        forget_event_rules(running_event.id)
+        assert event_rules(running_event).gates == {"north": ("North", None)}
+    finally:
+        app.config["CHECKIN_RULES_CACHE_SECONDS"] = 0
+        forget_event_rules()

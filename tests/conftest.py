@@ -1,0 +1,263 @@
+"""Shared fixtures: the app on a real database (SQLite, or PostgreSQL through
+EVENTHUB_TEST_DATABASE_URL), a client, factories and logging in as each role."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from eventhub import create_app
+from eventhub.extensions import db
+
+TEST_PASSWORD = "correct-horse-battery"
+POSTGRES_URL = os.environ.get("EVENTHUB_TEST_DATABASE_URL")
+
+
+def test_database_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if POSTGRES_URL:
+        from eventhub.config import database_uri
+
+        return database_uri(POSTGRES_URL, Path("."))
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'eventhub-test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": test_database_uri(tmp_path_factory),
+        }
+    )
+    app.instance_path = str(instance)
+    with app.app_context():
+        _reset_schema()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _reset_schema() -> None:
+    """Start from an empty database, whatever an earlier run or branch left in it."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+
+
+def _empty_all_tables() -> None:
+    # DELETE, children first: on near-empty tables it is far cheaper than TRUNCATE on
+    # PostgreSQL (which rewrites every table), and the same on both databases.
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _app_context(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test that uses the app runs in its context and leaves the database empty."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        yield
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+
+
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    Requests made inside the test's app context (see `_app_context`) reuse it, and so its
+    `g`: without this, the user Flask-Login cached there, the locale flask-babel cached,
+    the CSRF token Flask-WTF cached and any bearer-token state would leak from one request
+    to the next, and a test could pass with an expired or missing session.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = FreshGlobalsClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_enabled(app: Flask) -> Iterator[None]:
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def rate_limits_enabled(app: Flask) -> Iterator[None]:
+    from eventhub.extensions import limiter
+
+    app.config["RATELIMIT_ENABLED"] = True
+    if not limiter.initialized:
+        # Flask-Limiter skips all of its set-up for an app created with limits off. Give it
+        # its storage now; its request hooks are not needed, the views' limits are checked
+        # by their decorators (and hooks can no longer be added once requests were served).
+        app.extensions.setdefault("limiter", set()).add(limiter)
+        limiter.init_app(app)
+    limiter.enabled = True
+    limiter.reset()
+    yield
+    limiter.reset()
+    limiter.enabled = False
+    app.config["RATELIMIT_ENABLED"] = False
+
+
+@pytest.fixture(scope="session")
+def _password_hash(app: Flask) -> str:
+    from eventhub.auth.passwords import hash_password
+
+    with app.app_context():
+        return hash_password(TEST_PASSWORD)
+
+
+@pytest.fixture
+def make_user(_password_hash: str) -> Callable[..., Any]:
+    """make_user(role="staff", email=..., name=...) → a committed User with TEST_PASSWORD."""
+    from eventhub.auth.models import User
+    from eventhub.profiles.profiles import create_profile_for
+
+    counter = iter(range(1, 10_000))
+
+    def factory(role: str = "staff", **values: Any) -> User:
+        number = next(counter)
+        values.setdefault("email", f"{role}{number}@example.test")
+        values.setdefault("name", f"{role.title()} Person {number}")
+        values.setdefault("password_hash", _password_hash)
+        user = User(role=role, **values)
+        db.session.add(user)
+        create_profile_for(user)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_event(app: Flask) -> Callable[..., Any]:
+    """make_event(**overrides) → a committed, published expo starting in 10 days."""
+    from eventhub.events.models import AttendeeCategory, Event
+
+    counter = iter(range(1, 10_000))
+
+    def factory(**values: Any) -> Event:
+        number = next(counter)
+        first_day = values.pop("first_day", date.today() + timedelta(days=10))
+        values.setdefault("slug", f"test-expo-{number}")
+        values.setdefault("name", f"Test Expo {number}")
+        values.setdefault("kind", "expo")
+        values.setdefault("status", "published")
+        values.setdefault("venue", "Palais des Congrès")
+        values.setdefault("city", "Marrakech")
+        values.setdefault("last_day", first_day + timedelta(days=2))
+        with_categories = values.pop("with_categories", True)
+        event = Event(first_day=first_day, **values)
+        if with_categories:
+            event.categories = [
+                AttendeeCategory(name="Visitor", colour="#2563eb", is_default=True, position=0),
+                AttendeeCategory(name="VIP", colour="#111827", is_public=False, position=1),
+            ]
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return factory
+
+
+class Auth:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, user: Any, password: str = TEST_PASSWORD) -> Any:
+        return self.client.post("/login", data={"email": user.email, "password": password})
+
+    def logout(self) -> Any:
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def login_as(make_user: Callable[..., Any], auth: Auth) -> Callable[[str], Any]:
+    """login_as("admin") → a new user of that role, logged in on `client`."""
+
+    def do(role: str) -> Any:
+        user = make_user(role)
+        response = auth.login(user)
+        assert response.status_code == 302, response.data
+        return user
+
+    return do
+
+
+@pytest.fixture
+def in_english(client: FlaskClient) -> FlaskClient:
+    """The client asks for English pages (the app's default language is French)."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def csrf_token(client: FlaskClient) -> Callable[[str], str]:
+    """csrf_token(path="/") → the CSRF token of the client's session, read from a page."""
+
+    def read(path: str = "/") -> str:
+        page = client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf-token" content="([^"]+)"', page) or re.search(
+            r'name="csrf_token"[^>]*value="([^"]+)"', page
+        )
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    return read
+
+
+@pytest.fixture
+def field_errors() -> Callable[[Any, str], list[str]]:
+    """field_errors(response, "slug") → the messages shown at that field of the form."""
+
+    def read(response: Any, field_id: str) -> list[str]:
+        page = response.get_data(as_text=True)
+        match = re.search(
+            rf'<(\w+)[^>]*\bid="{re.escape(field_id)}-errors"[^>]*>(.*?)</\1>', page, re.S
+        )
+        if match is None:
+            return []
+        items = re.findall(r"<li[^>]*>(.*?)</li>", match.group(2), re.S)
+        return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+
+    return read

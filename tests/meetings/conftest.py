@@ -1,0 +1,104 @@
+"""Fixtures of the meeting tests: a two-day demo day, investors, startups, slots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
+
+from eventhub.extensions import db
+from eventhub.meetings.slots import SettingsDetails, SlotPlan, add_table, open_slots, save_settings
+
+
+@pytest.fixture
+def demo_day(make_event: Callable[..., Any]) -> Any:
+    """A published two-day demo day in Casablanca, starting in ten days."""
+    return make_event(
+        slug="meet-day",
+        name="Meet Day",
+        kind="demo_day",
+        first_day=date.today() + timedelta(days=10),
+        last_day=date.today() + timedelta(days=11),
+    )
+
+
+@pytest.fixture
+def configure() -> Callable[..., Any]:
+    """configure(event, **settings) → the event's meeting settings, saved."""
+
+    def do(event: Any, **values: Any) -> Any:
+        details = SettingsDetails(
+            booking_open=values.pop("booking_open", True),
+            requests_open=values.pop("requests_open", True),
+            max_meetings_per_startup=values.pop("max_meetings_per_startup", None),
+            max_requests_per_startup=values.pop("max_requests_per_startup", 10),
+            cutoff_hours=values.pop("cutoff_hours", 24),
+            max_concurrent_meetings=values.pop("max_concurrent_meetings", None),
+        )
+        assert not values, values
+        settings = save_settings(event, details)
+        db.session.commit()
+        return settings
+
+    return do
+
+
+@pytest.fixture
+def make_investor(make_user: Callable[..., Any]) -> Callable[..., Any]:
+    """make_investor(fund=..., sectors=[...]) → an investor user (its profile on `.investor`)."""
+
+    def factory(**values: Any) -> Any:
+        user = make_user("investor")
+        investor = user.investor
+        investor.fund = values.pop("fund", f"Fund of {user.name}")
+        investor.sectors = values.pop("sectors", ["ai", "fintech"])
+        investor.stages = values.pop("stages", ["seed"])
+        investor.ticket_min_eur = values.pop("ticket_min_eur", 50_000)
+        investor.ticket_max_eur = values.pop("ticket_max_eur", 500_000)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_startup(make_user: Callable[..., Any]) -> Callable[..., Any]:
+    """make_startup() → a startup user (its startup on `.startup`)."""
+
+    def factory(**values: Any) -> Any:
+        user = make_user("startup", **values)
+        user.startup.pitch = f"{user.startup.name} turns sunlight into irrigation."
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def open_for() -> Callable[..., list[Any]]:
+    """open_for(event, investor_user, day=0, start="10:00", end="11:00", length=20, …) →
+    the slots opened (committed), local times on the event's day number `day`."""
+
+    def do(event: Any, user: Any, **values: Any) -> list[Any]:
+        day = event.days[values.pop("day", 0)]
+        start = time.fromisoformat(values.pop("start", "10:00"))
+        end = time.fromisoformat(values.pop("end", "11:00"))
+        table_name = values.pop("table", None)
+        table_id = add_table(event, table_name).id if table_name else None
+        plan = SlotPlan(
+            days=[day],
+            start=start,
+            end=end,
+            length_minutes=values.pop("length", 20),
+            gap_minutes=values.pop("gap", 0),
+            breaks=values.pop("breaks", []),
+            table_id=table_id,
+        )
+        assert not values, values
+        slots = open_slots(event, user.investor, plan)
+        db.session.commit()
+        return slots
+
+    return do

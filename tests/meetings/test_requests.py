@@ -1,0 +1,222 @@
+"""Request mode and the scheduler run on the database: requests, availability, dry run,
+commit, fixed meetings, tables, reasons, and the CLI command."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from eventhub.extensions import db
+from eventhub.meetings.booking import book_slot, cancel_meeting
+from eventhub.meetings.models import Meeting, MeetingRequest
+from eventhub.meetings.requests import (
+    answer_request,
+    commit_schedule,
+    grid_periods,
+    plan_schedule,
+    request_for,
+    send_request,
+    set_investor_unavailability,
+    set_startup_unavailability,
+    withdraw_request,
+)
+from eventhub.meetings.slots import MeetingError, slots_of_event
+
+
+def refused(code: str, call, *args, **kwargs) -> MeetingError:
+    with pytest.raises(MeetingError) as caught:
+        call(*args, **kwargs)
+    db.session.rollback()
+    assert caught.value.code == code, caught.value.message
+    return caught.value
+
+
+def confirmed() -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            select(Meeting).where(Meeting.status == "confirmed").order_by(Meeting.id)
+        )
+    )
+
+
+@pytest.fixture
+def room(demo_day, make_investor, make_startup, open_for, configure):
+    """Two investors with three 20-minute slots each (10:00–11:00), three startups,
+    request mode on with at most 2 requests per startup."""
+    configure(demo_day, requests_open=True, max_requests_per_startup=2)
+    investors = [make_investor(fund="Atlas Ventures"), make_investor(fund="Sahara Capital")]
+    for number, investor in enumerate(investors):
+        open_for(demo_day, investor, table=f"T{number + 1}")
+    startups = [make_startup() for _ in range(3)]
+    return investors, startups
+
+
+def test_sending_requests_and_the_limit(demo_day, room, make_investor, open_for):
+    (atlas, sahara), (s1, _s2, _s3) = room
+    request = send_request(demo_day, s1.startup, atlas.investor, " We pay farmers. ", by_user=s1)
+    db.session.commit()
+    assert (request.status, request.pitch) == ("pending", "We pay farmers.")
+    refused("request_exists", send_request, demo_day, s1.startup, atlas.investor, "Again")
+    send_request(demo_day, s1.startup, sahara.investor, "Second")
+    db.session.commit()
+    third = make_investor()
+    open_for(demo_day, third, day=1)
+    refused("request_limit", send_request, demo_day, s1.startup, third.investor, "Third")
+    # Withdrawing frees a place, and the same investor can be asked again.
+    withdraw_request(request, s1)
+    db.session.commit()
+    again = send_request(demo_day, s1.startup, atlas.investor, "Once more")
+    assert again.id == request.id
+    assert again.status == "pending"
+
+
+def test_bad_requests_change_nothing(demo_day, room, make_investor, configure):
+    (atlas, _sahara), (s1, s2, _s3) = room
+    refused("pitch_required", send_request, demo_day, s1.startup, atlas.investor, "   ")
+    refused("pitch_too_long", send_request, demo_day, s1.startup, atlas.investor, "x" * 201)
+    refused("not_startup", send_request, demo_day, None, atlas.investor, "Hi")
+    refused(
+        "investor_not_found", send_request, demo_day, s1.startup, make_investor().investor, "Hi"
+    )
+    # A request to oneself: the investor's account belongs to the startup's team.
+    atlas.startup_id = s2.startup.id
+    db.session.commit()
+    refused("self_request", send_request, demo_day, s2.startup, atlas.investor, "Hi")
+    configure(demo_day, requests_open=False)
+    refused("requests_closed", send_request, demo_day, s1.startup, atlas.investor, "Hi")
+    assert db.session.scalar(select(func.count()).select_from(MeetingRequest)) == 0
+
+
+def test_no_request_to_an_investor_already_met(demo_day, room):
+    (atlas, _sahara), (s1, _s2, _s3) = room
+    slot = grid_slot(demo_day, atlas, 0)
+    book_slot(demo_day, slot, s1.startup)
+    db.session.commit()
+    refused("pair_exists", send_request, demo_day, s1.startup, atlas.investor, "Hi")
+
+
+def test_answering_requests(demo_day, room):
+    (atlas, sahara), (s1, s2, _s3) = room
+    first = send_request(demo_day, s1.startup, atlas.investor, "One")
+    second = send_request(demo_day, s2.startup, atlas.investor, "Two")
+    db.session.commit()
+    refused("not_party", answer_request, first, sahara, True)
+    answer_request(first, atlas, True)
+    answer_request(second, atlas, False, "Too early for us.")
+    db.session.commit()
+    assert (first.status, second.status) == ("accepted", "declined")
+    assert second.decline_reason == "Too early for us."
+    refused("request_answered", answer_request, first, atlas, False)
+    refused("request_declined", send_request, demo_day, s2.startup, atlas.investor, "Again")
+
+
+def grid_slot(event, investor_user, period: int):
+    return [s for s, _b in slots_of_event(event, investor=investor_user.investor)][period]
+
+
+def accept_all(event, investors, startups) -> list[MeetingRequest]:
+    """Each startup asks each investor (unless it did already), and the investor accepts."""
+    requests = []
+    for startup in startups:
+        for investor in investors:
+            if request_for(event, startup.startup.id, investor.investor.id):
+                continue
+            request = send_request(event, startup.startup, investor.investor, f"{startup.name}")
+            answer_request(request, investor, True)
+            requests.append(request)
+    db.session.commit()
+    return requests
+
+
+def test_scheduler_places_every_request_keeps_fixed_meetings_and_availability(demo_day, room):
+    investors, startups = room
+    (atlas, _sahara), (s1, s2, _s3) = investors, startups
+    # A first round places S1–Atlas; the second round must leave it where it is.
+    accept_all(demo_day, [atlas], [s1])
+    commit_schedule(demo_day)
+    db.session.commit()
+    (fixed,) = confirmed()
+    fixed_slot = fixed.slot_id
+    accept_all(demo_day, investors, startups)  # the other five requests
+    periods = grid_periods(demo_day)
+    assert len(periods) == 3
+    set_startup_unavailability(demo_day, s2.startup, {periods[0][0]})
+    db.session.commit()
+
+    dry = plan_schedule(demo_day)
+    assert len(confirmed()) == 1  # the dry run saves nothing
+    assert (len(dry.placed), len(dry.fixed), dry.unplaced) == (5, 1, [])
+    assert dry.upper_bound == 6
+    assert dry.share_of_bound == 1.0
+
+    plan = commit_schedule(demo_day)
+    db.session.commit()
+    meetings = confirmed()
+    assert len(meetings) == 6
+    assert plan.committed and len(plan.placed) == 5
+    kept = db.session.get(Meeting, fixed.id)
+    assert (kept.status, kept.slot_id) == ("confirmed", fixed_slot)
+    # Nobody is double-booked, S2 is not placed in the period it marked unavailable.
+    assert max(Counter((m.startup_id, m.starts_at) for m in meetings).values()) == 1
+    assert max(Counter((m.investor_id, m.starts_at) for m in meetings).values()) == 1
+    assert periods[0][0] not in {m.starts_at for m in meetings if m.startup_id == s2.startup.id}
+    assert {m.source for m in meetings} == {"scheduler"}
+    assert all(m.request_id for m in meetings)
+
+    again = plan_schedule(demo_day)
+    assert (len(again.placed), len(again.fixed)) == (0, 6)
+
+
+def test_tables_per_period_and_reasons_for_unplaced_requests(demo_day, room, configure):
+    investors, startups = room
+    configure(demo_day, requests_open=True, max_requests_per_startup=2, max_concurrent_meetings=1)
+    accept_all(demo_day, investors, startups)
+    plan = plan_schedule(demo_day)
+    assert len(plan.placed) == 3  # one table: one meeting per period
+    assert plan.upper_bound == 3
+    assert {u.reason for u in plan.unplaced} <= {"tables_full", "conflicts"}
+    assert all(u.label for u in plan.unplaced)
+
+
+def test_an_investor_unavailable_everywhere_is_explained(demo_day, room):
+    investors, startups = room
+    accept_all(demo_day, investors, startups)
+    sahara = investors[1]
+    own = [s.id for s, _b in slots_of_event(demo_day, investor=sahara.investor)]
+    set_investor_unavailability(demo_day, sahara.investor, set(own))
+    db.session.commit()
+    plan = plan_schedule(demo_day)
+    reasons = {u.request.investor_id: u.reason for u in plan.unplaced}
+    assert reasons == {sahara.investor.id: "investor_unavailable_all"}
+    assert len(plan.placed) == 3
+
+
+def test_a_cancelled_scheduled_meeting_is_not_placed_again(demo_day, room):
+    investors, startups = room
+    accept_all(demo_day, investors[:1], startups[:1])
+    commit_schedule(demo_day)
+    db.session.commit()
+    (meeting,) = confirmed()
+    cancel_meeting(meeting, startups[0])
+    db.session.commit()
+    assert meeting.request.status == "withdrawn"
+    assert plan_schedule(demo_day).placed == []
+
+
+def test_schedule_meetings_command(demo_day, room, runner):
+    investors, startups = room
+    accept_all(demo_day, investors, startups)
+    dry = runner.invoke(args=["schedule-meetings", demo_day.slug, "--dry-run", "-v"])
+    assert dry.exit_code == 0, dry.output
+    assert "Dry run" in dry.output and "6 new meetings placed" in dry.output
+    assert "upper bound 6" in dry.output and "100.0% of it reached" in dry.output
+    assert confirmed() == []
+    done = runner.invoke(args=["schedule-meetings", demo_day.slug])
+    assert done.exit_code == 0, done.output
+    assert "Scheduled" in done.output
+    db.session.expire_all()
+    assert len(confirmed()) == 6
+    missing = runner.invoke(args=["schedule-meetings", "no-such-event"])
+    assert missing.exit_code != 0 and "No event" in missing.output

@@ -1,0 +1,112 @@
+"""The confirmation e-mail: outbox file, real SMTP (aiosmtpd), failures that break nothing."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from sqlalchemy import select
+
+from eventhub.extensions import db
+from eventhub.registration.models import Registration
+from tests.support.servers import free_port
+
+
+class Collector:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(app: Flask) -> Iterator[Collector]:
+    """A real SMTP server on 127.0.0.1; the app sends through it for the test."""
+    handler = Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    saved = {key: app.config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
+    try:
+        yield handler
+    finally:
+        app.config.update(saved)
+        controller.stop()
+
+
+def form(**overrides: str) -> dict[str, str]:
+    data = {
+        "first_name": "Ghita",
+        "last_name": "Sqalli",
+        "email": "ghita@example.com",
+        "country": "MA",
+        "consent": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_sent_through_smtp_with_text_html_and_badge(client, make_event, smtp_server, tmp_path):
+    event = make_event()
+    client.set_cookie("eventhub_lang", "en")
+    response = client.post(f"/events/{event.slug}/register", data=form())
+    assert response.status_code == 302
+    [(sender, recipients, raw)] = smtp_server.messages
+    assert "no-reply@eventhub.local" in sender
+    assert recipients == ["ghita@example.com"]
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Subject"] == f"Your badge for {event.name}"
+    assert message["Content-Language"] == "en"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Hello Ghita," in text and "Hello Ghita," in html
+    token = db.session.scalar(select(Registration.manage_token))
+    assert f"/r/{token}" in text and f"/r/{token}" in html
+    [attachment] = message.iter_attachments()
+    assert attachment.get_filename().endswith(".pdf")
+    assert attachment.get_content().startswith(b"%PDF")
+
+
+def test_french_by_default_and_html_escaped(client, make_event, smtp_server):
+    event = make_event()
+    client.post(f"/events/{event.slug}/register", data=form(first_name="<b>Ghita</b>"))
+    [(_sender, _recipients, raw)] = smtp_server.messages
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Content-Language"] == "fr"
+    html = message.get_body(("html",)).get_content()
+    assert "<b>Ghita</b>" not in html and "&lt;b&gt;Ghita&lt;/b&gt;" in html
+
+
+def test_a_failing_mail_server_never_breaks_the_registration(app, client, make_event, caplog):
+    event = make_event()
+    saved = (app.config.get("MAIL_SERVER"), app.config.get("MAIL_PORT"), app.config["MAIL_TIMEOUT"])
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    try:
+        with caplog.at_level(logging.ERROR):
+            response = client.post(f"/events/{event.slug}/register", data=form())
+    finally:
+        app.config.update(MAIL_SERVER=saved[0], MAIL_PORT=saved[1], MAIL_TIMEOUT=saved[2])
+    assert response.status_code == 302
+    assert db.session.scalar(select(Registration.status)) == "confirmed"
+    assert "Could not send the confirmation e-mail" in caplog.text
+
+
+def test_outbox_file_name_and_content(client, make_event, outbox):
+    event = make_event()
+    client.post(f"/events/{event.slug}/register", data=form())
+    registration = db.session.scalar(select(Registration))
+    [path] = list(outbox.folder.glob("*.eml"))
+    stamp, _, rest = path.name.partition("-")
+    assert rest == f"{registration.id}.eml"
+    assert stamp.endswith("Z") and stamp[:8].isdigit()
+    assert not list(outbox.folder.glob("*.part"))
