@@ -19,6 +19,8 @@ from sqlalchemy import text
 from eventhub import create_app
 from eventhub.extensions import db
 
+pytest_plugins = ["tests.support.browser"]
+
 TEST_PASSWORD = "correct-horse-battery"
 POSTGRES_URL = os.environ.get("EVENTHUB_TEST_DATABASE_URL")
 

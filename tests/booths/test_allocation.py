@@ -4,6 +4,7 @@ audit log), self-service picks guarded by the database, and the startups' notice
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -47,7 +48,8 @@ def show(row_of_booths, make_startup, make_application):
 
 def test_dry_run_proposes_and_changes_nothing(show):
     event, _apps = show
-    plan = alloc.plan_allocation(event)
+    with force_locale("en"):
+        plan = alloc.plan_allocation(event)
     assert plan.counts == {
         "new": 4, "moved": 0, "kept": 0, "removed": 0, "unplaced": 0, "placed": 4
     }  # fmt: skip

@@ -4,6 +4,7 @@ nothing and says why."""
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -210,7 +211,8 @@ def test_import_adds_the_good_rows_and_reports_the_others(row_of_booths):
         13: "unknown_kind",
         14: "unknown_status",
     }
-    messages = {rejection.line: str(rejection.reason) for rejection in report.rejected}
+    with force_locale("en"):
+        messages = {rejection.line: str(rejection.reason) for rejection in report.rejected}
     assert "line 3 of the file" in messages[4] and "the plan" in messages[11]
     saved = db.session.scalar(select(Booth).where(Booth.code == "N02"))
     assert (saved.zone, saved.kind, saved.price_tier, saved.status) == (

@@ -10,13 +10,12 @@ import shutil
 import pytest
 
 from eventhub.extensions import db
-from tests.browser.conftest import browser, live_server, page  # noqa: F401 (fixtures)
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, live_server, user) -> None:  # noqa: F811
+def sign_in(page, live_server, user) -> None:
     page.goto(live_server("/login"))
     form = page.locator("main form")
     form.locator("input[name='email']").fill(user.email)
@@ -26,8 +25,8 @@ def sign_in(page, live_server, user) -> None:  # noqa: F811
 
 
 def test_a_startup_books_a_slot_and_both_agendas_show_it(
-    page,  # noqa: F811
-    live_server,  # noqa: F811
+    page,
+    live_server,
     demo_day,
     make_investor,
     make_startup,

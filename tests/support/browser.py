@@ -1,4 +1,5 @@
-"""Browser tests: the app served for real on 127.0.0.1, driven by Debian's Chromium.
+"""Browser fixtures (a plugin of tests/conftest.py, so that every folder shares one Chromium):
+the app served for real on 127.0.0.1, driven by Debian's Chromium.
 
 Chromium comes from Debian (`apt-get install -y chromium`, /usr/bin/chromium), never from a
 browser download. Without it the browser tests are skipped with the reason shown, unless
