@@ -1,4 +1,4 @@
-"""Badge benchmark: `python bench/bench_badges.py [--sizes 1000,10000] [--cores N]`.
+"""Badge benchmark: `python bench/bench_badges.py [--sizes 1000,10000,50000] [--cores N]`.
 
 Bulk PDFs: each run is a fresh child process (or one per core) that builds synthetic
 badges lazily (seeded: Latin names, one in eight Arabic, one in twenty very long; a signed
@@ -126,7 +126,7 @@ def token_rates() -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000", help="badge counts, comma separated")
+    parser.add_argument("--sizes", default="1000,10000,50000", help="badge counts, comma separated")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     parser.add_argument(
         "--child", nargs=3, metavar=("START", "COUNT", "PATH"), help=argparse.SUPPRESS

@@ -11,7 +11,7 @@ from typing import Any
 
 import marshmallow as ma
 from apispec import APISpec
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_smorest import Api as SmorestApi
 
@@ -109,14 +109,29 @@ def error_response(
 
 
 def refuse_nul_characters() -> None:
-    """No API address or query parameter can hold a NUL character, and PostgreSQL refuses one
-    in any query: answer 404 (path) or 400 (query) instead of letting it reach the database."""
-    if not is_api_request():
-        return
+    """No address or query parameter can hold a NUL character, and PostgreSQL refuses one in
+    any query: answer 404 (path) or 400 (query) before it reaches the database. Pages get
+    the error page, the API its JSON error. Form fields drop NUL in `strip_filter`."""
     if "\x00" in request.path:
-        raise ApiError(404, "not_found", _("Nothing is found at this address."))
+        if is_api_request():
+            raise ApiError(404, "not_found", _("Nothing is found at this address."))
+        abort(404)
     if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
-        raise ApiError(400, "bad_request", _("A query parameter contains a NUL character."))
+        if is_api_request():
+            raise ApiError(400, "bad_request", _("A query parameter contains a NUL character."))
+        abort(400)
+    if is_api_request() and request.is_json and _holds_nul(request.get_json(silent=True)):
+        raise ApiError(400, "bad_request", _("The request body contains a NUL character."))
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def protect_session_writes() -> None:

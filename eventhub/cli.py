@@ -7,8 +7,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from eventhub.extensions import db
-
-MAX_ROW_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL
+from eventhub.models_common import MAX_ROW_ID
 
 
 def register_cli(app: Flask) -> None:

@@ -59,6 +59,8 @@ class Config:
     # Door check-in reads each event's gates and category rules through a per-process
     # cache: an organiser's change reaches every gate within this many seconds.
     CHECKIN_RULES_CACHE_SECONDS = 5.0
+    # The organiser's live attendance page fetches fresh figures this often.
+    ATTENDANCE_REFRESH_SECONDS = 10
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
@@ -67,6 +69,10 @@ class Config:
     # Per client IP, on the public registration form and API together.
     REGISTRATION_RATE_LIMIT = "20 per minute;200 per hour"
     REDIS_URL: str | None = None
+    # Redis down must not turn every sign-in and registration into an error: each process
+    # then counts in its own memory until Redis answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
     API_TITLE = "EventHub API"
     API_VERSION = "v1"

@@ -19,7 +19,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def strip_filter(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    """Trim a typed value and drop NUL characters, which PostgreSQL refuses in any text."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def slug_validator(_form: Any, field: Any) -> None:

@@ -9,6 +9,8 @@ from sqlalchemy import DateTime
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
 
+MAX_ROW_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

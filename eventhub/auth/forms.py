@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from eventhub.forms_common import strip_filter
+
 
 class LoginForm(FlaskForm):
     # No syntax check: signing in only looks the address up. email_validator refuses
@@ -18,6 +20,7 @@ class ApiTokenForm(FlaskForm):
     user_id = SelectField(_l("Staff member"), coerce=int, validators=[DataRequired()])
     label = StringField(
         _l("Device label"),
+        filters=[strip_filter],
         validators=[DataRequired(), Length(max=80)],
         description=_l("For example: Gate A, phone 2"),
     )

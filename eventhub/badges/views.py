@@ -10,6 +10,7 @@ from eventhub.badges.documents import badge_filename, count_badge_holders, strea
 from eventhub.events.models import AttendeeCategory
 from eventhub.events.views import event_or_404
 from eventhub.extensions import db
+from eventhub.models_common import MAX_ROW_ID
 
 bp = Blueprint("badges", __name__)
 
@@ -22,6 +23,9 @@ def bulk_badges(slug: str):
     category = None
     category_id = request.args.get("category", type=int)
     if category_id is not None:
+        # Bounded first: a larger integer than a row id overflows the database driver.
+        if not 0 < category_id <= MAX_ROW_ID:
+            abort(404)
         category = db.session.get(AttendeeCategory, category_id)
         if category is None or category.event_id != event.id:
             abort(404)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from eventhub.badges.signing import badge_signing_key
@@ -46,7 +48,7 @@ MAX_CODE_LENGTH = 80
 
 
 class GateError(Exception):
-    def __init__(self, message: str, code: str) -> None:
+    def __init__(self, message: str | LazyString, code: str) -> None:
         super().__init__(str(message))
         self.message = message
         self.code = code
@@ -181,12 +183,12 @@ def resolve_gate(rules: EventRules, name: str) -> tuple[str, int | None]:
     """
     name = name.strip()
     if not name or len(name) > 60:
-        raise GateError("Choose the gate you are scanning at.", "gate_required")
+        raise GateError(_l("Choose the gate you are scanning at."), "gate_required")
     if not rules.gates:
         return name, None
     found = rules.gates.get(name.casefold())
     if found is None:
-        raise GateError("This gate is not one of the event's gates.", "unknown_gate")
+        raise GateError(_l("This gate is not one of the event's gates."), "unknown_gate")
     return found
 
 

@@ -68,7 +68,7 @@ def gates(slug: str):
     ), (422 if form.errors else 200)
 
 
-@bp.route("/organiser/events/<slug>/gates/<int:gate_id>/delete", methods=["POST"])
+@bp.route("/organiser/events/<slug>/gates/<int(max=2147483647):gate_id>/delete", methods=["POST"])
 @role_required("admin")
 def delete_gate(slug: str, gate_id: int):
     event = event_or_404(slug, include_unpublished=True)

@@ -68,6 +68,8 @@ def meeting_body(meeting: Meeting) -> dict[str, Any]:
         "source": meeting.source,
         "outcome": meeting.outcome,
         "note": meeting.note,
+        "cancelled_by": meeting.cancelled_by,
+        "decline_reason": meeting.decline_reason or None,
     }
 
 

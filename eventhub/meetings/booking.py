@@ -271,10 +271,12 @@ def _confirmed(meeting: Meeting) -> None:
         raise MeetingError(_l("This meeting is no longer on."), "not_confirmed")
 
 
-def _close_request(meeting: Meeting, status: str) -> None:
-    """A scheduled meeting called off by a party is not placed again by the next run."""
+def _close_request(meeting: Meeting, status: str, reason: str = "") -> None:
+    """A scheduled meeting called off by a party is not placed again by the next run; the
+    startup reads the investor's reason on its requests too."""
     if meeting.request is not None and meeting.request.status == "accepted":
         meeting.request.status = status
+        meeting.request.decline_reason = reason
         meeting.request.decided_at = utcnow()
 
 
@@ -325,7 +327,7 @@ def decline_meeting(
     meeting.decline_reason = reason
     meeting.cancelled_by = "investor"
     meeting.cancelled_at = now
-    _close_request(meeting, "declined")
+    _close_request(meeting, "declined", reason)
     db.session.flush()
     return meeting
 

@@ -160,7 +160,9 @@ class DirectoryFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a search form (GET): it changes nothing
 
-    q = StringField(_l("Fund or name"), validators=[Optional(), Length(max=80)])
+    q = StringField(
+        _l("Fund or name"), filters=[strip_filter], validators=[Optional(), Length(max=80)]
+    )
     sector = SelectField(_l("Sector"), choices=_sector_choices, default="")
     stage = SelectField(_l("Stage"), choices=_stage_choices, default="")
     ticket = IntegerField(

@@ -5,7 +5,12 @@ from __future__ import annotations
 import marshmallow as ma
 
 from eventhub.meetings.booking import MAX_NOTE_LENGTH, REFUSAL_STATUS
-from eventhub.meetings.models import MEETING_OUTCOMES, MEETING_SOURCES, MEETING_STATUSES
+from eventhub.meetings.models import (
+    CANCELLED_BY,
+    MEETING_OUTCOMES,
+    MEETING_SOURCES,
+    MEETING_STATUSES,
+)
 
 
 class InvestorRefSchema(ma.Schema):
@@ -58,6 +63,12 @@ class MeetingSchema(ma.Schema):
         required=True, allow_none=True, metadata={"enum": [*MEETING_OUTCOMES, None]}
     )
     note = ma.fields.String(required=True)
+    cancelled_by = ma.fields.String(
+        required=True, allow_none=True, metadata={"enum": [*CANCELLED_BY, None]}
+    )
+    decline_reason = ma.fields.String(
+        required=True, allow_none=True, metadata={"description": "Why the investor declined"}
+    )
 
 
 BOOKING_REFUSALS = sorted(code for code, status in REFUSAL_STATUS.items() if status == 409)

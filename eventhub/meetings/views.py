@@ -595,9 +595,9 @@ def my_agenda():
     )
 
 
-def _agenda_data(slug: str):
+def _agenda_data(slug: str, *, include_called_off: bool = False):
     event = event_or_404(slug)
-    meetings = agendas.meetings_of(current_user, event)
+    meetings = agendas.meetings_of(current_user, event, include_called_off=include_called_off)
     days = agendas.by_day(meetings)
     chosen = request.args.get("day", "")
     try:
@@ -612,15 +612,17 @@ def _agenda_data(slug: str):
 @bp.route("/events/<slug>/agenda")
 @role_required("startup", "investor")
 def agenda(slug: str):
-    event, days, day = _agenda_data(slug)
+    event, days, day = _agenda_data(slug, include_called_off=True)
     now, cutoff = utcnow(), cutoff_of(event)
+    of_the_day = days.get(day, [])
     return render_template(
         "meetings/agenda.html",
         event=event,
         day=day,
         days=event.days,
-        meetings=days.get(day, []),
-        counts={d: len(ms) for d, ms in days.items()},
+        meetings=[m for m in of_the_day if m.status == "confirmed"],
+        called_off=[m for m in of_the_day if m.status != "confirmed"],
+        counts={d: sum(m.status == "confirmed" for m in ms) for d, ms in days.items()},
         party=agendas.party_name(current_user),
         other_party=agendas.other_party,
         can_change=lambda m: now < m.starts_at - cutoff,
@@ -641,7 +643,7 @@ def agenda_print(slug: str):
         days=days,
         party=agendas.party_name(current_user),
         other_party=agendas.other_party,
-        who=current_user.startup.name
+        who=_startup().name
         if current_user.role == "startup"
         else (
             f"{current_user.investor.fund} · {current_user.name}"

@@ -187,7 +187,9 @@ class RegistrationForm(FlaskForm):
     )
     # The honeypot: hidden from people, filled by bots.
     website = StringField(
-        _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}
+        _l("Leave this field empty"),
+        filters=[strip_filter],
+        render_kw={"autocomplete": "off", "tabindex": "-1"},
     )
 
     def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:

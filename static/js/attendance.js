@@ -1,10 +1,11 @@
-// Live attendance: swaps in the server-rendered figures every 10 seconds.
+// Live attendance: swaps in the server-rendered figures every few seconds
+// (data-refresh-seconds, the app's ATTENDANCE_REFRESH_SECONDS).
 (function () {
   "use strict";
   const box = document.getElementById("attendance-figures");
   if (!box) return;
   const url = box.dataset.refreshUrl;
-  const INTERVAL_MS = 10000;
+  const INTERVAL_MS = 1000 * (Number(box.dataset.refreshSeconds) || 10);
 
   async function refresh() {
     try {

@@ -23,7 +23,6 @@
   const RECENT_MAX = 12;
   const TONE = { green: [[880, 0.12]], amber: [[520, 0.12], [520, 0.12]], red: [[220, 0.5]] };
 
-  let busy = false;
   let hideTimer = null;
   let audio = null;
   let cameraStream = null;
@@ -199,15 +198,25 @@
     remember("red", labels.offlineTitle, code, gate);
   }
 
-  async function submit(code) {
-    code = code.trim();
-    if (!code || busy) return;
-    busy = true;
+  // Scans wait their turn: a handheld scanner can type the next badge while the answer to
+  // the one before is still on its way, and no scan may be lost.
+  const pending = [];
+  let draining = false;
+
+  async function drain() {
+    draining = true;
     try {
-      await check(code);
+      while (pending.length) await check(pending.shift());
     } finally {
-      busy = false;
+      draining = false;
     }
+  }
+
+  function submit(code) {
+    code = code.trim();
+    if (!code) return;
+    pending.push(code);
+    if (!draining) drain();
   }
 
   form.addEventListener("submit", (event) => {

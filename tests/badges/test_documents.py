@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,6 +13,7 @@ from eventhub.badges.signing import badge_signing_key, badge_token
 from eventhub.badges.tokens import read_badge_token
 from eventhub.extensions import db
 from eventhub.registration.register import Attendee, register
+from tests.support.reading import decode_qr, needs_poppler, pages_as_images
 
 
 @pytest.fixture
@@ -36,6 +38,42 @@ def test_badge_pdf_carries_a_token_that_reads_back(registered):
     assert pdf.startswith(b"%PDF")
     ref = read_badge_token(badge_token(registrations[1]), badge_signing_key())
     assert ref.code == registrations[1].badge_code
+
+
+@needs_poppler
+def test_the_printed_badge_read_by_a_decoder_admits_its_holder(
+    client, login_as, make_event, tmp_path
+):
+    """From the PDF the attendee downloads to the gate: page to image, QR decoded by
+    zxing-cpp, the decoded text scanned through the API; a second scan is already inside."""
+    today = date.today()
+    event = make_event(first_day=today, last_day=today + timedelta(days=1))
+    registration = register(
+        event,
+        event.categories[0],
+        Attendee("يوسف", "العلوي", "y@example.test"),
+        enforce_window=False,
+    )
+    db.session.commit()
+    response = client.get(f"/r/{registration.manage_token}/badge.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    [page] = pages_as_images(response.get_data(), tmp_path)
+    [qr] = decode_qr(page)
+    login_as("staff")
+    scans = f"/api/v1/events/{event.slug}/checkins"
+    first = client.post(scans, json={"code": qr.text, "gate": "North"})
+    assert first.status_code == 201, first.get_json()
+    assert first.get_json()["result"] == "admitted"
+    assert first.get_json()["attendee"]["name"] == "يوسف العلوي"
+    second = client.post(scans, json={"code": qr.text, "gate": "South"})
+    assert second.get_json()["result"] == "already_inside"
+
+
+def test_bulk_download_rejects_an_id_too_large_for_the_database(client, login_as, registered):
+    event, _ = registered
+    login_as("admin")
+    url = f"/organiser/events/{event.slug}/badges.pdf?category={2**63 + 1}"
+    assert client.get(url).status_code == 404
 
 
 def test_bulk_download_streams_one_page_per_confirmed_badge(client, login_as, registered, tmp_path):

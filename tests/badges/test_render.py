@@ -4,7 +4,6 @@ decoded with zxing-cpp, text extracted with pdftotext."""
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import unicodedata
 from collections.abc import Callable
@@ -13,7 +12,6 @@ from typing import Any
 
 import pytest
 import qrcode
-from PIL import Image
 from qrcode.util import MODE_ALPHA_NUM, QRData
 
 from eventhub.badges import render
@@ -32,19 +30,14 @@ from eventhub.badges.render import (
     write_badges,
 )
 from eventhub.badges.tokens import make_badge_token
+from tests.support.reading import DPI, decode_qr, needs_poppler, pages_as_images
 
 KEY = b"test-badge-signing-key"
-DPI = 200
 MM = DPI / 25.4  # pixels per millimetre
 ARABIC_NAME = "محمد الأمين بن عبد الله"
 LONG_NAME = (
     "Maximilian Alexander Christophe-Emmanuel de La Rochefoucauld-Montmorency "
     "von Hohenzollern-Sigmaringen und Habsburg-Lothringen"
-)
-
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
-    reason="poppler-utils (pdftoppm, pdftotext) is not installed",
 )
 
 
@@ -70,20 +63,6 @@ def make_badge() -> Callable[..., BadgeData]:
         return BadgeData(**fields)
 
     return make
-
-
-def pages_as_images(pdf: bytes, tmp_path: Path) -> list[Image.Image]:
-    path = tmp_path / "badges.pdf"
-    path.write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-r", str(DPI), "-gray", "-png", path, tmp_path / "page"], check=True
-    )
-    return [Image.open(png).convert("L") for png in sorted(tmp_path.glob("page-*.png"))]
-
-
-def decode_qr(image: Image.Image) -> list[Any]:
-    zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp is not installed")
-    return [r for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:

@@ -69,3 +69,43 @@ def test_gate_is_remembered(page, live_server, make_user, make_event):
     page.dispatch_event("#gate", "change")
     page.reload()
     assert page.input_value("#gate") == "Hall 2 door"
+
+
+def test_a_badge_scanned_while_the_last_answer_is_pending_is_not_lost(
+    page, live_server, app, make_user, make_event
+):
+    """Two badges typed back to back by a handheld scanner, the server slow to answer the
+    first (a test-only delay on each scan): both are checked, in order."""
+    staff = make_user("staff")
+    event = make_event(first_day=date.today(), last_day=date.today())
+    tokens = []
+    for number in (1, 2):
+        registration = register(
+            event,
+            event.categories[0],
+            Attendee("Visitor", f"Number {number}", f"visitor{number}@example.test"),
+            enforce_window=False,
+        )
+        tokens.append(badge_token(registration))
+    db.session.commit()
+
+    page.goto(live_server("/login"))
+    page.fill("#email", staff.email)
+    page.fill("#password", TEST_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.goto(live_server(f"/events/{event.slug}/scan"))
+    page.fill("#gate", "North entrance")
+    page.click("#scan-code")
+    app.config["CHECKIN_RACE_WINDOW_SECONDS"] = 0.4
+    try:
+        for token in tokens:
+            page.keyboard.type(token)
+            page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelectorAll('#recent-scans li').length === 2")
+    finally:
+        app.config["CHECKIN_RACE_WINDOW_SECONDS"] = 0
+    recent = page.locator("#recent-scans li")
+    assert "Number 2" in recent.nth(0).inner_text()
+    assert "Number 1" in recent.nth(1).inner_text()
+    assert recent.nth(0).get_attribute("class") == "recent-green"
+    assert recent.nth(1).get_attribute("class") == "recent-green"

@@ -129,6 +129,10 @@ def test_attendance_page_and_api_for_organisers(client, login_as, running_event,
     page = client.get(f"/organiser/events/{running_event.slug}/attendance")
     assert page.status_code == 200
     assert "<svg" in page.get_data(as_text=True)
+    partial = client.get(f"/organiser/events/{running_event.slug}/attendance?partial=1")
+    fragment = partial.get_data(as_text=True)
+    assert partial.status_code == 200 and "<html" not in fragment
+    assert 'data-figure="inside">1<' in fragment and "North" in fragment
     figures = client.get(f"/api/v1/events/{running_event.slug}/attendance").get_json()
     assert figures["inside_now"] == 1
     assert figures["per_gate"] == [{"gate": "North", "arrivals": 1}]
@@ -150,3 +154,23 @@ def test_gates_page_adds_and_refuses_duplicates(client, login_as, running_event)
     )
     assert again.status_code == 422
     assert "already has a gate" in again.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field", ["code", "gate", "device"])
+def test_a_nul_character_in_a_scan_is_refused_and_nothing_recorded(
+    client, in_english, login_as, running_event, make_registration, field
+):
+    """PostgreSQL refuses NUL in text: a garbled scan must get a 400, not a 500."""
+    from sqlalchemy import func, select
+
+    from eventhub.checkin.models import Scan
+
+    registration = make_registration(running_event)
+    body = {"code": badge_token(registration), "gate": "A", "device": "phone 2"}
+    body[field] += "\x00"
+    login_as("staff")
+    response = client.post(url(running_event), json=body)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"
+    assert "NUL" in response.get_json()["error"]["message"]
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 0

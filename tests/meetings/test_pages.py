@@ -160,6 +160,14 @@ def test_the_investor_sees_the_meeting_declines_it_and_records_an_outcome(client
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).decline_reason == "Not our stage"
 
+    client.post("/logout")
+    login(client, scene["startup"])
+    startup_agenda = text(client.get(f"/events/{event.slug}/agenda"))
+    assert "Called off" in startup_agenda
+    assert "declined by the investor" in startup_agenda
+    assert '<q class="reason" dir="auto">Not our stage</q>' in startup_agenda
+    assert 'class="meeting-item' not in startup_agenda  # no longer on the agenda itself
+
 
 def test_the_outcome_form_after_the_meeting(client, scene):
     meeting = scene["meeting"]

@@ -323,11 +323,6 @@ def test_create_profile_for_keeps_an_existing_profile(make_user):
     assert user.investor is investor
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NUL bytes reach the database (PostgreSQL: DataError, a 500); the shared "
-    "strip_filter in eventhub/forms_common.py should drop them",
-)
 def test_a_nul_byte_typed_in_a_text_field_is_not_stored(client, founder):
     response = client.post("/my/startup", data=startup_data(name="Argan\x00 Pay"))
     assert response.status_code in (302, 422)

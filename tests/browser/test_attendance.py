@@ -1,0 +1,54 @@
+"""The organiser's live attendance page refreshes by itself: a badge admitted at a gate shows
+up in the figures, the per-gate bars and the hourly SVG chart without reloading the page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from eventhub.badges.signing import badge_token
+from eventhub.checkin.rules import ScanInput, perform_scan
+from eventhub.extensions import db
+from eventhub.registration.register import Attendee, register
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_attendance_figures_refresh_without_a_reload(
+    page, live_server, app, make_user, make_event, tmp_path
+):
+    from playwright.sync_api import expect
+
+    organiser = make_user("admin")
+    event = make_event(first_day=date.today(), last_day=date.today())
+    registration = register(
+        event,
+        event.categories[0],
+        Attendee("Nadia", "Tazi", "nadia@example.test"),
+        enforce_window=False,
+    )
+    db.session.commit()
+
+    app.config["ATTENDANCE_REFRESH_SECONDS"] = 1
+    try:
+        page.goto(live_server("/login"))
+        page.fill("#email", organiser.email)
+        page.fill("#password", TEST_PASSWORD)
+        page.click("main form button[type=submit]")
+        page.goto(live_server(f"/organiser/events/{event.slug}/attendance"))
+        inside = page.locator("[data-figure='inside']")
+        expect(inside).to_have_text("0")
+        page.evaluate("window.__sameDocument = true")
+
+        perform_scan(event, ScanInput(code=badge_token(registration), gate="East gate"))
+        db.session.commit()
+
+        expect(inside).to_have_text("1", timeout=5_000)
+        assert page.evaluate("window.__sameDocument") is True  # refreshed, not reloaded
+        expect(page.locator(".bar-row").first).to_contain_text("East gate")
+        assert page.locator("svg rect.bar").count() > 0
+        page.screenshot(path=str(tmp_path / "attendance.png"), full_page=True)
+    finally:
+        app.config["ATTENDANCE_REFRESH_SECONDS"] = 10
