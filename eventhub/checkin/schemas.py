@@ -28,6 +28,15 @@ class ScanRequestSchema(ma.Schema):
         load_default="", validate=ma.validate.Length(max=120), metadata={"description": "Device"}
     )
 
+    @ma.post_load
+    def drop_nul_characters(self, data: dict, **_kwargs: object) -> dict:
+        """A garbled read may carry NULs, which PostgreSQL refuses in text: drop them, as
+        the forms do."""
+        return {
+            key: value.replace("\x00", "") if isinstance(value, str) else value
+            for key, value in data.items()
+        }
+
 
 class AttendeeSchema(ma.Schema):
     name = ma.fields.String(required=True)

@@ -249,9 +249,8 @@ def test_eleventh_login_attempt_in_a_minute_is_rate_limited(client, make_user, r
     assert client.get("/login").status_code == 200  # the form itself is not limited
 
 
-def test_a_nul_character_in_the_address_or_query_gets_an_error_page(client):
-    """PostgreSQL refuses NUL in any text: one in the path or the query string gets the 404
-    or 400 page before anything reaches the database (typed ones: see the forms' tests)."""
-    assert client.get("/events/expo\x00").status_code == 404
-    assert client.get("/login?next=/\x00").status_code == 400
-    assert client.get("/startups?q=a\x00b").status_code == 400
+def test_a_nul_character_in_a_page_address_is_the_404_page(client):
+    """PostgreSQL refuses NUL in any text: one in the path never reaches the database (in
+    query strings and forms each page drops it: see the capabilities' tests)."""
+    response = client.get("/events/expo\x00")
+    assert response.status_code == 404 and "<html" in response.get_data(as_text=True)
