@@ -222,7 +222,16 @@ def allocate_booths_command(slug: str, dry_run: bool, no_notify: bool, verbose: 
 @click.argument("slug")
 @click.option("--dry-run", is_flag=True, help="Show what would be placed; save nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="List every placement and unplaced request.")
-def schedule_meetings_command(slug: str, dry_run: bool, verbose: bool) -> None:
+@click.option(
+    "--exact",
+    "exact_seconds",
+    type=click.FloatRange(min=1, max=3600),
+    default=None,
+    help="Then search for the optimum with OR-Tools' CP-SAT for up to this many seconds.",
+)
+def schedule_meetings_command(
+    slug: str, dry_run: bool, verbose: bool, exact_seconds: float | None
+) -> None:
     """Place the accepted meeting requests of SLUG into slots, in one transaction."""
     from collections import Counter
 
@@ -235,14 +244,16 @@ def schedule_meetings_command(slug: str, dry_run: bool, verbose: bool) -> None:
         raise click.ClickException(f"No event is called {slug!r}.")
     try:
         if dry_run:
-            plan = plan_schedule(event)
+            plan = plan_schedule(event, exact_seconds=exact_seconds)
         else:
-            plan = commit_schedule(event, None, via="cli")
+            plan = commit_schedule(event, None, via="cli", exact_seconds=exact_seconds)
             db.session.commit()
     except MeetingError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from error
     click.echo(f"{'Dry run' if dry_run else 'Scheduled'} {event.name}: {plan.summary()}")
+    if exact_seconds is not None:
+        click.echo(f"Exact mode: {plan.stats.get('exact', 'not run')}")
     reasons = Counter(item.reason for item in plan.unplaced)
     if reasons:
         click.echo("Not placed: " + ", ".join(f"{n} {code}" for code, n in reasons.most_common()))

@@ -59,6 +59,13 @@ class Config:
     # Door check-in reads each event's gates and category rules through a per-process
     # cache: an organiser's change reaches every gate within this many seconds.
     CHECKIN_RULES_CACHE_SECONDS = 5.0
+    # The booth allocator's soft-goal weights and area rule, any of: sector_zone,
+    # preference, programme, wasted_area (weights >= 0), max_area_factor (a booth may be at
+    # most this many times the area wanted), other_hall_distance (m). Unset keys keep the
+    # defaults of eventhub/booths/allocator.py. From the environment as JSON:
+    # EVENTHUB_BOOTH_ALLOCATION='{"programme": 5, "max_area_factor": 2}'.
+    BOOTH_ALLOCATION: dict[str, float] = {}  # noqa: RUF012 - a setting, read only
+
     # The organiser's live attendance page fetches fresh figures this often.
     ATTENDANCE_REFRESH_SECONDS = 10
 
@@ -155,10 +162,22 @@ def _derive_settings(app: Flask) -> None:
     config["MAIL_PORT"] = int(config["MAIL_PORT"])
     if isinstance(config["MAIL_USE_TLS"], str):
         config["MAIL_USE_TLS"] = config["MAIL_USE_TLS"].lower() in {"1", "true", "yes"}
+    _check_booth_allocation(config.get("BOOTH_ALLOCATION"))
     if not config.get("SECRET_KEY"):
         if config["ENV_NAME"] == "production":
             raise ConfigError("SECRET_KEY must be set in the environment in production.")
         config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _check_booth_allocation(settings: Any) -> None:
+    from eventhub.booths.allocator import AllocationWeights
+
+    if not isinstance(settings, dict):
+        raise ConfigError("BOOTH_ALLOCATION must be a mapping of names to numbers.")
+    try:
+        AllocationWeights(**settings)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"BOOTH_ALLOCATION is not valid: {error}") from error
 
 
 def database_uri(database_url: str | None, instance_path: Path) -> str:

@@ -80,6 +80,25 @@ def test_production_takes_the_secret_key_from_the_environment(build, instance, m
     assert not (instance / "secret_key").exists()
 
 
+def test_booth_allocation_weights_come_from_the_environment(build, monkeypatch):
+    monkeypatch.setenv("EVENTHUB_BOOTH_ALLOCATION", '{"programme": 5, "max_area_factor": 2}')
+    app = build()
+    with app.app_context():
+        from eventhub.booths.allocation import configured_weights
+
+        weights = configured_weights()
+    assert (weights.programme, weights.max_area_factor, weights.sector_zone) == (5, 2, 3.0)
+
+
+@pytest.mark.parametrize(
+    "value", ['{"programme": -1}', '{"max_area_factor": 0.5}', '{"colour": 1}', '"heavy"']
+)
+def test_bad_booth_allocation_weights_stop_the_start(build, monkeypatch, value):
+    monkeypatch.setenv("EVENTHUB_BOOTH_ALLOCATION", value)
+    with pytest.raises(ConfigError, match="BOOTH_ALLOCATION"):
+        build()
+
+
 def test_unknown_environment_name_is_refused(build, monkeypatch):
     monkeypatch.setenv("EVENTHUB_ENV", "staging")
     with pytest.raises(ConfigError, match="EVENTHUB_ENV"):

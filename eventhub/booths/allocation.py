@@ -40,7 +40,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.models import AuditEntry, User
 from eventhub.booths.allocator import (
-    DEFAULT_WEIGHTS,
     AllocationResult,
     AllocationWeights,
     BoothRequest,
@@ -252,8 +251,14 @@ def _fingerprint(result: AllocationResult) -> str:
     return hashlib.sha256(pairs.encode()).hexdigest()[:20]
 
 
-def plan_allocation(event: Event, weights: AllocationWeights = DEFAULT_WEIGHTS) -> AllocationPlan:
+def configured_weights() -> AllocationWeights:
+    """The allocator's weights and area rule: the defaults, then the BOOTH_ALLOCATION setting."""
+    return AllocationWeights(**current_app.config.get("BOOTH_ALLOCATION", {}))
+
+
+def plan_allocation(event: Event, weights: AllocationWeights | None = None) -> AllocationPlan:
     """What a run would do now, compared with the booths held now. Writes nothing."""
+    weights = weights or configured_weights()
     booths = _run_booths(event)
     applications = _run_applications(event)
     booth_by_id = {booth.id: booth for booth in booths}
@@ -388,7 +393,7 @@ def commit_allocation(
     actor: User | None,
     *,
     expected_fingerprint: str | None = None,
-    weights: AllocationWeights = DEFAULT_WEIGHTS,
+    weights: AllocationWeights | None = None,
     via: str = "web",
 ) -> AllocationPlan:
     """Run the allocator and write its plan. With `expected_fingerprint` (the dry run the
@@ -580,11 +585,13 @@ def self_service_halls(event: Event) -> list[Hall]:
 
 
 def fits(booth: Booth, application: BoothApplication | None) -> bool:
+    """The allocator's hard rules for a self-service pick: the kind asked for, an area not
+    smaller than wanted nor more than `max_area_factor` times it."""
     if application is None:
         return True
-    return booth.kind == application.kind and booth.width * booth.depth >= (
-        application.area_wanted - EPS
-    )
+    area, wanted = booth.width * booth.depth, application.area_wanted
+    factor = configured_weights().max_area_factor
+    return booth.kind == application.kind and wanted - EPS <= area <= wanted * factor + EPS
 
 
 def free_booths(event: Event, application: BoothApplication | None = None) -> list[Booth]:

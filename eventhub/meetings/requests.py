@@ -44,6 +44,7 @@ from eventhub.meetings.scheduler import (
     ScheduleProblem,
     SchedulerError,
     SlotSpec,
+    evaluate,
     schedule,
 )
 from eventhub.meetings.scheduler import MeetingRequest as ProblemRequest
@@ -349,6 +350,11 @@ class SchedulePlan:
     def share_of_bound(self) -> float:
         return self.total / self.upper_bound if self.upper_bound else 1.0
 
+    @property
+    def reviewed_key(self) -> str:
+        """The new placements as `request:slot,…`, for saving exactly this plan later."""
+        return ",".join(f"{p.request.id}:{p.slot.id}" for p in self.placed)
+
     def summary(self) -> str:
         return (
             f"{len(self.placed)} new meetings placed, {len(self.fixed)} kept; "
@@ -470,9 +476,20 @@ def _build_problem(event: Event, now: datetime) -> _Build:
 
 
 def plan_schedule(
-    event: Event, *, now: datetime | None = None, time_budget_s: float = SCHEDULE_BUDGET_S
+    event: Event,
+    *,
+    now: datetime | None = None,
+    time_budget_s: float = SCHEDULE_BUDGET_S,
+    reviewed: str | None = None,
+    exact_seconds: float | None = None,
 ) -> SchedulePlan:
-    """The dry run: what the scheduler would place now, and why the rest is not placed."""
+    """The dry run: what the scheduler would place now, and why the rest is not placed.
+
+    With `reviewed` (a dry run's `reviewed_key`), that plan again, checked against the
+    requests, slots and availability as they are now; `plan_changed` when it no longer fits.
+    With `exact_seconds`, OR-Tools' CP-SAT (when installed) then searches for the optimum
+    for up to that long (the `exact` mode of the scheduler).
+    """
     now = now or utcnow()
     build = _build_problem(event, now)
     plan = SchedulePlan(event=event, periods=len(build.periods), fixed=list(build.fixed))
@@ -485,9 +502,25 @@ def plan_schedule(
         or 0
     )
     try:
-        result = schedule(build.problem, time_budget_s=time_budget_s)
-    except SchedulerError as error:  # pragma: no cover - the build keeps fixed meetings valid
-        raise MeetingError(
+        if reviewed is None:
+            result = schedule(
+                build.problem,
+                time_budget_s=time_budget_s,
+                exact=exact_seconds is not None,
+                exact_time_limit_s=exact_seconds or 0.0,
+            )
+        else:
+            result = evaluate(build.problem, _reviewed_placements(build, reviewed))
+    except SchedulerError as error:
+        if error.code == "stale_plan":
+            raise MeetingError(
+                _l(
+                    "The schedule you reviewed no longer fits: requests, slots or someone's "
+                    "availability changed since. Review the new proposal."
+                ),
+                "plan_changed",
+            ) from error
+        raise MeetingError(  # pragma: no cover - the build keeps fixed meetings valid
             _l("The schedule cannot be built: %(why)s", why=error.message), "schedule_input"
         ) from error
     # Meetings of accepted requests outside the grid (already past) count on both sides.
@@ -521,10 +554,35 @@ def plan_schedule(
     return plan
 
 
+def _reviewed_placements(build: _Build, reviewed: str) -> dict[int, int]:
+    """`request:slot,…` → request id → grid period; SchedulerError for what is not there."""
+    period_of_slot = {
+        slot.id: (investor_id, t) for (investor_id, t), slot in build.open_slot.items()
+    }
+    placements: dict[int, int] = {}
+    for pair in filter(None, reviewed.split(",")):
+        request_id, _, slot_id = pair.partition(":")
+        if not (request_id.isdigit() and slot_id.isdigit()):
+            raise SchedulerError(f"unreadable placement {pair!r}", "stale_plan")
+        request = build.requests.get(int(request_id))
+        investor_id, t = period_of_slot.get(int(slot_id), (None, -1))
+        if request is None or investor_id != request.investor_id:
+            raise SchedulerError(f"placement {pair} is not open any more", "stale_plan")
+        placements[request.id] = t
+    return placements
+
+
 def commit_schedule(
-    event: Event, actor: Any = None, *, now: datetime | None = None, via: str = "web"
+    event: Event,
+    actor: Any = None,
+    *,
+    now: datetime | None = None,
+    via: str = "web",
+    reviewed: str | None = None,
+    exact_seconds: float | None = None,
 ) -> SchedulePlan:
-    """Plan again under the locks and save every placement, in the caller's transaction."""
+    """Under the locks, save the plan the organiser reviewed (`reviewed`, see
+    `plan_schedule`), or without one a fresh plan, in the caller's transaction."""
     now = now or utcnow()
     take_lock(event.id, "schedule")
     startup_ids = sorted(
@@ -538,7 +596,7 @@ def commit_schedule(
     )
     for startup_id in startup_ids:
         take_lock(event.id, "startup", startup_id)
-    plan = plan_schedule(event, now=now)
+    plan = plan_schedule(event, now=now, reviewed=reviewed, exact_seconds=exact_seconds)
     saved: list[Placement] = []
     for placement in plan.placed:
         slot, request = placement.slot, placement.request

@@ -80,7 +80,8 @@ REASONS = {
 
 class SchedulerError(Exception):
     """Bad input. Codes: duplicate_request, bad_slot, bad_tables, bad_fixed (unknown or
-    repeated), fixed_unavailable, fixed_conflict (double booking), fixed_tables."""
+    repeated), fixed_unavailable, fixed_conflict (double booking), fixed_tables; and
+    stale_plan from `evaluate`."""
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
@@ -1073,6 +1074,33 @@ def schedule(
     stats["spread_moves"] = _spread(inst, board, spread_deadline, rng)
     stats["time_s"] = time.perf_counter() - started
     return _result(inst, board, bounds, stats)
+
+
+def evaluate(problem: ScheduleProblem, placements: Mapping[Hashable, int]) -> ScheduleResult:
+    """The result of a schedule chosen earlier (request id → slot; fixed meetings are added),
+    with the bound and the reasons for what is left, as `schedule` reports them.
+
+    For saving the plan an organiser reviewed: raises SchedulerError (`stale_plan`) when the
+    placements no longer fit the problem, for example after an availability change.
+    """
+    started = time.perf_counter()
+    inst = _compile(problem)
+    index = {request.id: r for r, request in enumerate(problem.requests)}
+    solution = list(inst.fixed_slot)
+    for request_id, t in placements.items():
+        r = index.get(request_id)
+        if r is None or not isinstance(t, int) or not 0 <= t < inst.n_slots:
+            raise SchedulerError(f"request {request_id} cannot be placed in {t}", "stale_plan")
+        if solution[r] < 0:
+            solution[r] = t
+    board = _Board(inst)
+    board.reset(solution)
+    result = _result(inst, board, _bounds(inst), {"method": "reviewed"})
+    problems = check_schedule(problem, result)
+    if problems:
+        raise SchedulerError("; ".join(problems[:3]), "stale_plan")
+    result.stats["time_s"] = time.perf_counter() - started
+    return result
 
 
 def _run_exact(

@@ -818,10 +818,11 @@ def schedule_page(slug: str):
     event = event_or_404(slug, include_unpublished=True)
     form = EmptyForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
+        reviewed = request.form.get("plan")
+        if not form.validate_on_submit() or reviewed is None:
             abort(400)
         try:
-            plan = commit_schedule(event, current_user)
+            plan = commit_schedule(event, current_user, reviewed=reviewed)
         except MeetingError as error:
             db.session.rollback()
             flash(str(error.message), "error")

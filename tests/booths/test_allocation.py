@@ -317,6 +317,26 @@ def test_picks_that_are_refused(open_hall, who, code, expected):
     assert caught.value.code == expected
 
 
+def test_a_pick_keeps_to_the_area_rule_of_the_allocator(open_hall, app):
+    """A 9 m² booth is too large for 4 m² wanted (at most 1.5 times by default), as in a run;
+    the organisers' BOOTH_ALLOCATION setting widens it for picks and runs alike."""
+    event, apps = open_hall
+    atlas = apps["Atlas AI"]
+    atlas.area_wanted = 4.0
+    db.session.commit()
+    with pytest.raises(BoothError) as caught:
+        alloc.pick_booth(event, atlas.startup, booth_by_code(event, "A03"))
+    assert caught.value.code == "booth_unfit"
+    db.session.rollback()
+    app.config["BOOTH_ALLOCATION"] = {"max_area_factor": 2.5}
+    try:
+        alloc.pick_booth(event, atlas.startup, booth_by_code(event, "A03"))
+        db.session.commit()
+        assert holder(event, "A03") == "Atlas AI"
+    finally:
+        app.config["BOOTH_ALLOCATION"] = {}
+
+
 def test_no_pick_over_an_organisers_allocation(open_hall):
     event, apps = open_hall
     alloc.commit_allocation(event, None)

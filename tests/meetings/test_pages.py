@@ -348,9 +348,17 @@ def test_the_organiser_sets_rules_tables_slots_and_runs_the_scheduler(
 
     dry = client.get(f"/organiser/events/{slug}/meetings/schedule")
     assert dry.status_code == 200
-    assert "100%" in text(dry)
+    assert "100.0%" in text(dry)
     assert db.session.scalar(select(func.count()).where(Meeting.source == "scheduler")) == 0
-    done = client.post(f"/organiser/events/{slug}/meetings/schedule")
+    reviewed = re.search(r'name="plan" value="([0-9:,]*)"', text(dry)).group(1)
+    assert re.fullmatch(r"\d+:\d+", reviewed)  # one placement: request:slot
+    missing = client.post(f"/organiser/events/{slug}/meetings/schedule")
+    assert missing.status_code == 400  # not the form of a reviewed plan
+    stale = client.post(f"/organiser/events/{slug}/meetings/schedule", data={"plan": "1:999999"})
+    assert stale.status_code == 302
+    assert "no longer fits" in text(client.get(f"/organiser/events/{slug}/meetings/schedule"))
+    assert db.session.scalar(select(func.count()).where(Meeting.source == "scheduler")) == 0
+    done = client.post(f"/organiser/events/{slug}/meetings/schedule", data={"plan": reviewed})
     assert done.status_code == 302
     assert db.session.scalar(select(func.count()).where(Meeting.source == "scheduler")) == 1
     report = client.get(f"/organiser/events/{slug}/meetings/report")

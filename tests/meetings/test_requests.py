@@ -169,6 +169,30 @@ def test_scheduler_places_every_request_keeps_fixed_meetings_and_availability(de
     assert (len(again.placed), len(again.fixed)) == (0, 6)
 
 
+def test_the_reviewed_plan_is_the_one_saved_unless_it_no_longer_fits(demo_day, room):
+    investors, startups = room
+    accept_all(demo_day, investors, startups)
+    dry = plan_schedule(demo_day)
+    reviewed = {(p.request.id, p.slot.id) for p in dry.placed}
+    assert len(reviewed) == 6
+
+    # Somebody's availability changes after the review: that plan is not saved.
+    first = dry.placed[0]
+    busy_at = {first.slot.starts_at}
+    set_startup_unavailability(demo_day, first.request.startup, busy_at)
+    db.session.commit()
+    refused("plan_changed", commit_schedule, demo_day, reviewed=dry.reviewed_key)
+    assert confirmed() == []
+    refused("plan_changed", commit_schedule, demo_day, reviewed="not a plan")
+    set_startup_unavailability(demo_day, first.request.startup, set())
+    db.session.commit()
+
+    plan = commit_schedule(demo_day, reviewed=dry.reviewed_key)
+    db.session.commit()
+    assert {(m.request_id, m.slot_id) for m in confirmed()} == reviewed
+    assert plan.committed and len(plan.placed) == 6
+
+
 def test_tables_per_period_and_reasons_for_unplaced_requests(demo_day, room, configure):
     investors, startups = room
     configure(demo_day, requests_open=True, max_requests_per_startup=2, max_concurrent_meetings=1)
@@ -220,3 +244,17 @@ def test_schedule_meetings_command(demo_day, room, runner):
     assert len(confirmed()) == 6
     missing = runner.invoke(args=["schedule-meetings", "no-such-event"])
     assert missing.exit_code != 0 and "No event" in missing.output
+
+
+def test_schedule_meetings_command_exact_mode(demo_day, room, runner, configure):
+    """One table per period: 3 of the 6 requests fit; the heuristic meets the bound, so the
+    exact mode says it is not needed (or, without OR-Tools, that it is unavailable)."""
+    investors, startups = room
+    configure(demo_day, requests_open=True, max_requests_per_startup=2, max_concurrent_meetings=1)
+    accept_all(demo_day, investors, startups)
+    dry = runner.invoke(args=["schedule-meetings", demo_day.slug, "--dry-run", "--exact", "5"])
+    assert dry.exit_code == 0, dry.output
+    assert "3 new meetings placed" in dry.output and "upper bound 3" in dry.output
+    assert "Exact mode: not needed" in dry.output
+    bad = runner.invoke(args=["schedule-meetings", demo_day.slug, "--exact", "0"])
+    assert bad.exit_code == 2 and confirmed() == []

@@ -1,7 +1,9 @@
 """Registrations under real concurrency: gunicorn with 4 workers on a dedicated database.
 
 - 40 simultaneous API registrations for an event of capacity 10: exactly 10 confirmed and
-  30 waitlisted; the confirmed count never goes above the capacity.
+  30 waitlisted; the confirmed count never goes above the capacity. The control run serves
+  the same requests from an app without the lock (`unguarded_app`) and over-fills the event:
+  the requests really overlap, and the lock is what keeps the count.
 - 10 simultaneous registrations of one address: exactly one is created, the others get a
   clean 409, never a 500.
 - The rate limit with REDIS_URL holds across the 4 workers: 20 POSTs under a limit of
@@ -87,9 +89,23 @@ def all_at_once(count: int, call: Callable[[int], tuple[int, Any]]) -> list[tupl
     return answers
 
 
+def unguarded_app():
+    """The app with the capacity lock taken out, for the control run only."""
+    from eventhub import create_app
+    from eventhub.registration import register
+
+    register.lock_event_places = lambda _event: None
+    return create_app()
+
+
 @contextmanager
 def registration_server(
-    database_url: str, tmp_path: Path, *, setup: bool = True, **settings: str
+    database_url: str,
+    tmp_path: Path,
+    *,
+    setup: bool = True,
+    app: str = "eventhub:create_app()",
+    **settings: str,
 ) -> Iterator[Any]:
     options = {
         "EVENTHUB_OUTBOX": str(tmp_path / "outbox"),
@@ -102,7 +118,7 @@ def registration_server(
     if setup:
         flask_command(env, "db", "upgrade")
         run_in_app(env, SETUP)
-    with gunicorn(env, workers=4) as base_url:
+    with gunicorn(env, workers=4, app=app) as base_url:
         yield env, base_url
 
 
@@ -132,6 +148,21 @@ def test_capacity_holds_under_concurrent_registrations_on_postgresql(tmp_path: P
         registration_server(url, tmp_path) as (env, base_url),
     ):
         check_capacity_race(env, base_url)
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_control_run_without_the_lock_overfills_the_event(tmp_path: Path):
+    app = "tests.registration.test_concurrency:unguarded_app()"
+    with (
+        dedicated_postgres_database("reg_race_control") as url,
+        registration_server(url, tmp_path, app=app) as (env, base_url),
+    ):
+        url = f"{base_url}/api/v1/events/race/registrations"
+        answers = all_at_once(ATTEMPTS, lambda n: post_json(url, body(n)))
+        assert {status for status, _answer in answers} == {201}, answers
+        counts = run_in_app(env, COUNTS)
+        assert counts["confirmed"] > CAPACITY, counts  # the race the lock prevents
 
 
 def test_capacity_holds_under_concurrent_registrations_on_sqlite(tmp_path: Path):
