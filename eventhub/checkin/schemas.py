@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow as ma
 
 from eventhub.checkin.models import SCAN_RESULTS
@@ -115,4 +117,9 @@ class AttendanceSchema(ma.Schema):
 
 
 class AttendanceQuerySchema(ma.Schema):
-    day = ma.fields.Date(load_default=None, metadata={"description": "Event day; default today"})
+    # Bounded: a day near year 1 or 9999 has no UTC midnight in every time zone.
+    day = ma.fields.Date(
+        load_default=None,
+        validate=ma.validate.Range(min=date(2000, 1, 1), max=date(2199, 12, 31)),
+        metadata={"description": "Event day; default today"},
+    )

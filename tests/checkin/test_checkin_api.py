@@ -139,6 +139,14 @@ def test_attendance_page_and_api_for_organisers(client, login_as, running_event,
     assert sum(hour["arrivals"] for hour in figures["arrivals_per_hour"]) == 1
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "today"])
+def test_attendance_of_an_impossible_day_is_a_422(client, login_as, running_event, day):
+    login_as("admin")
+    response = client.get(f"/api/v1/events/{running_event.slug}/attendance?day={day}")
+    assert response.status_code == 422
+    assert "day" in response.get_json()["error"]["details"]
+
+
 def test_attendance_forbidden_to_staff(client, login_as, running_event):
     login_as("staff")
     assert client.get(f"/organiser/events/{running_event.slug}/attendance").status_code == 403
