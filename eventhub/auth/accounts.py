@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, select
 
 from eventhub.auth.models import ROLES, ApiToken, AuditEntry, User
 from eventhub.auth.passwords import hash_password, needs_rehash, verify_password
@@ -111,18 +110,25 @@ def issue_api_token(user: User, label: str) -> IssuedToken:
     return IssuedToken(token=token, secret=secret)
 
 
+# Built once: every request of a scanner device looks its token up.
+_TOKEN_AND_USER = (
+    select(ApiToken, User)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("digest"))
+)
+
+
 def user_for_api_token(secret: str) -> tuple[User, ApiToken] | None:
     """The active user behind a bearer token that is not revoked."""
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
-    token = db.session.scalar(
-        select(ApiToken)
-        .where(ApiToken.token_hash == _token_digest(secret))
-        .options(joinedload(ApiToken.user))
-    )
-    if token is None or token.is_revoked or not token.user.is_active:
+    row = db.session.execute(_TOKEN_AND_USER, {"digest": _token_digest(secret)}).first()
+    if row is None:
         return None
-    return token.user, token
+    token, user = row
+    if token.is_revoked or not user.is_active:
+        return None
+    return user, token
 
 
 def touch_api_token(token: ApiToken, now: datetime) -> bool:

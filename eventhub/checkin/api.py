@@ -13,7 +13,14 @@ from eventhub.auth.accounts import touch_api_token
 from eventhub.checkin.attendance import Attendance, attendance_for
 from eventhub.checkin.gates import gates_of
 from eventhub.checkin.messages import result_message
-from eventhub.checkin.rules import GateError, ScanInput, ScanOutcome, event_day, perform_scan
+from eventhub.checkin.rules import (
+    GateError,
+    ScanInput,
+    ScanOutcome,
+    door_event,
+    event_day,
+    perform_scan,
+)
 from eventhub.checkin.schemas import (
     AttendanceQuerySchema,
     AttendanceSchema,
@@ -81,7 +88,9 @@ def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
 @blp.alt_response(401, description="Not logged in and no valid API token")
 def check_in(payload: dict[str, Any], slug: str):
     """Scan a badge at a gate: the answer tells the door staff what to do."""
-    event = published_event_or_404(slug)
+    event = door_event(slug)
+    if event is None:
+        raise ApiError(404, "event_not_found", f"No published event is called {slug!r}.")
     token = g.get("api_token")
     scan_input = ScanInput(
         code=payload["code"],

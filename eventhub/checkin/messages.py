@@ -2,51 +2,54 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# Lazy: a scan translates only its own answer, in the language of the request.
+MESSAGES = {
+    "admitted": _l("Welcome: let them in."),
+    "already_inside": _l(
+        "Already admitted today: check the person, do not let the badge in twice."
+    ),
+    "not_today": _l("Not valid today: send them to the information desk."),
+    "zone_not_allowed": _l("This badge may not enter here: show them the right entrance."),
+    "revoked": _l("Badge no longer valid: send them to the information desk."),
+    "unknown": _l("Unknown badge: not a badge of this event."),
+    "malformed": _l("Not a badge code: scan the QR code on the badge."),
+}
+TITLES = {
+    "admitted": _l("Admitted"),
+    "already_inside": _l("Already inside"),
+    "not_today": _l("Not valid today"),
+    "zone_not_allowed": _l("Wrong entrance"),
+    "revoked": _l("Badge not valid"),
+    "unknown": _l("Unknown badge"),
+    "malformed": _l("Not a badge"),
+}
+
+
+_translated: dict[tuple[str, str], str] = {}
 
 
 def result_message(result: str) -> str:
-    messages = {
-        "admitted": _("Welcome: let them in."),
-        "already_inside": _(
-            "Already admitted today: check the person, do not let the badge in twice."
-        ),
-        "not_today": _("Not valid today: send them to the information desk."),
-        "zone_not_allowed": _("This badge may not enter here: show them the right entrance."),
-        "revoked": _("Badge no longer valid: send them to the information desk."),
-        "unknown": _("Unknown badge: not a badge of this event."),
-        "malformed": _("Not a badge code: scan the QR code on the badge."),
-    }
-    return messages[result]
+    """Memoised per language: every scan's answer carries one, on the hot path."""
+    key = (str(get_locale()), result)
+    message = _translated.get(key)
+    if message is None:
+        message = _translated[key] = str(MESSAGES[result])
+    return message
 
 
 def result_title(result: str) -> str:
-    titles = {
-        "admitted": _("Admitted"),
-        "already_inside": _("Already inside"),
-        "not_today": _("Not valid today"),
-        "zone_not_allowed": _("Wrong entrance"),
-        "revoked": _("Badge not valid"),
-        "unknown": _("Unknown badge"),
-        "malformed": _("Not a badge"),
-    }
-    return titles[result]
+    return str(TITLES[result])
 
 
 def scanner_labels() -> dict[str, object]:
     """Every text the scanner's JavaScript shows, in the staff member's language."""
-    results = (
-        "admitted",
-        "already_inside",
-        "not_today",
-        "zone_not_allowed",
-        "revoked",
-        "unknown",
-        "malformed",
-    )
     return {
-        "titles": {result: result_title(result) for result in results},
-        "messages": {result: result_message(result) for result in results},
+        "titles": {result: result_title(result) for result in TITLES},
+        "messages": {result: result_message(result) for result in MESSAGES},
         "firstEntry": _("First entry at %(time)s, gate %(gate)s"),
         "offline": _("No answer from the server: scan again."),
         "offlineTitle": _("Not checked"),

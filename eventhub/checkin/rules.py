@@ -8,10 +8,11 @@ Guards, all in the database:
   scans; the retry gets the answer recorded for the first attempt and nothing is added.
 
 A scan is on the hot path of every gate, so it reads only what it needs: one row for
-the badge holder, one for today's admission, then the two inserts. The event's access
-rules (gates and zones, the days and zones of each category) are configuration read
-through a short per-process cache (CHECKIN_RULES_CACHE_SECONDS); the once-only
-guarantees above never depend on it.
+the badge holder, then the admission insert (and, when it finds one already there, that
+admission), then the scan's insert; the statements are built once and run on the session's
+connection without the ORM. The event's access rules (gates and zones, the days and zones
+of each category) are configuration read through a short per-process cache
+(CHECKIN_RULES_CACHE_SECONDS); the once-only guarantees above never depend on it.
 """
 
 from __future__ import annotations
@@ -20,18 +21,22 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import BadgeTokenError, read_badge_token
 from eventhub.checkin.models import Admission, Gate, Scan
 from eventhub.events.models import AttendeeCategory, CategoryDay, Event, category_zones
 from eventhub.extensions import db
-from eventhub.models_common import insert_ignoring_duplicates, utcnow
+from eventhub.models_common import utcnow
 from eventhub.registration.models import Registration
 
 # HTTP status of each answer; 4xx answers carry the JSON error body too.
@@ -52,6 +57,35 @@ class GateError(Exception):
         super().__init__(str(message))
         self.message = message
         self.code = code
+
+
+class DoorEvent(Protocol):
+    """What a scan needs of its event: an `Event`, or the API's cached `ScanEvent`."""
+
+    id: int
+    first_day: date
+    last_day: date
+
+    @property
+    def tz(self) -> ZoneInfo: ...
+
+
+@dataclass(frozen=True)
+class ScanEvent:
+    """A published event as the door sees it, kept between requests (see api.py)."""
+
+    id: int
+    first_day: date
+    last_day: date
+    timezone: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def of(cls, event: Event) -> ScanEvent:
+        return cls(event.id, event.first_day, event.last_day, event.timezone)
 
 
 @dataclass(frozen=True)
@@ -121,7 +155,7 @@ _rules_cache: dict[int, tuple[float, EventRules]] = {}
 _rules_lock = threading.Lock()
 
 
-def event_rules(event: Event) -> EventRules:
+def event_rules(event: DoorEvent) -> EventRules:
     """The event's gates and category rules, cached for CHECKIN_RULES_CACHE_SECONDS."""
     ttl = float(current_app.config.get("CHECKIN_RULES_CACHE_SECONDS", 0))
     now = time.monotonic()
@@ -137,8 +171,31 @@ def event_rules(event: Event) -> EventRules:
     return rules
 
 
+_door_events: dict[str, tuple[float, ScanEvent | None]] = {}
+
+
+def door_event(slug: str) -> ScanEvent | None:
+    """The published event `slug` for scanning, cached like the rules; None if there is
+    none (or it is not published)."""
+    ttl = float(current_app.config.get("CHECKIN_RULES_CACHE_SECONDS", 0))
+    now = time.monotonic()
+    with _rules_lock:
+        cached = _door_events.get(slug) if ttl > 0 else None
+    if cached is not None and now - cached[0] < ttl:
+        return cached[1]
+    if not slug or "\x00" in slug:
+        return None
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    found = ScanEvent.of(event) if event is not None and event.is_published else None
+    if ttl > 0:
+        with _rules_lock:
+            _door_events[slug] = (now, found)
+    return found
+
+
 def forget_event_rules(event_id: int | None = None) -> None:
     with _rules_lock:
+        _door_events.clear()
         if event_id is None:
             _rules_cache.clear()
         else:
@@ -171,7 +228,7 @@ def _load_rules(event_id: int) -> EventRules:
     )
 
 
-def event_day(event: Event, moment: datetime) -> date:
+def event_day(event: DoorEvent, moment: datetime) -> date:
     return moment.astimezone(event.tz).date()
 
 
@@ -215,6 +272,35 @@ def _holder(*conditions: object) -> BadgeHolder | None:
     return BadgeHolder(*row) if row is not None else None
 
 
+# The statements of the hot path, built once: a call only binds its values.
+_HOLDER_BY_CODE = (
+    select(*_HOLDER_COLUMNS)
+    .join(AttendeeCategory, AttendeeCategory.id == Registration.category_id)
+    .where(Registration.badge_code == bindparam("code"))
+)
+_ADMISSION_OF_DAY = select(Admission.id, Admission.admitted_at, Admission.gate).where(
+    Admission.registration_id == bindparam("registration_id"), Admission.day == bindparam("day")
+)
+
+
+@cache
+def _insert_ignoring_duplicates(table: Any, dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, for PostgreSQL or SQLite."""
+    construct = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return construct(table).on_conflict_do_nothing().returning(table.c.id)
+
+
+def _run(statement: Any, values: dict[str, Any]) -> Any:
+    """Execute on the session's connection, in its transaction, without the ORM."""
+    return db.session.connection().execute(statement, values)
+
+
+def _insert_returning_id(model: Any, values: dict[str, Any]) -> int | None:
+    connection = db.session.connection()
+    statement = _insert_ignoring_duplicates(model.__table__, connection.dialect.name)
+    return connection.execute(statement, values).scalar()
+
+
 def _entry(admission_id: int | None) -> EntryRecord | None:
     if admission_id is None:
         return None
@@ -224,7 +310,7 @@ def _entry(admission_id: int | None) -> EntryRecord | None:
     return EntryRecord(*row) if row is not None else None
 
 
-def _replay(event: Event, nonce: str) -> ScanOutcome | None:
+def _replay(event: DoorEvent, nonce: str) -> ScanOutcome | None:
     row = db.session.execute(
         select(
             Scan.id,
@@ -250,7 +336,7 @@ def _replay(event: Event, nonce: str) -> ScanOutcome | None:
     )
 
 
-def _find_holder(event: Event, code: str) -> tuple[str, BadgeHolder | None, str | None]:
+def _find_holder(event: DoorEvent, code: str) -> tuple[str, BadgeHolder | None, str | None]:
     """(result so far, badge holder, reason) for a scanned code; result "" means valid."""
     if not code or len(code) > MAX_CODE_LENGTH:
         return "malformed", None, "empty_or_too_long"
@@ -260,7 +346,8 @@ def _find_holder(event: Event, code: str) -> tuple[str, BadgeHolder | None, str 
         if error.code == "malformed":
             return "malformed", None, "not_a_badge"
         return "unknown", None, "bad_signature"
-    holder = _holder(Registration.badge_code == ref.code)
+    row = _run(_HOLDER_BY_CODE, {"code": ref.code}).first()
+    holder = BadgeHolder(*row) if row is not None else None
     if holder is None or holder.event_id != event.id:
         return "unknown", None, "other_event" if holder else "no_such_badge"
     if ref.version != holder.badge_version:
@@ -271,7 +358,7 @@ def _find_holder(event: Event, code: str) -> tuple[str, BadgeHolder | None, str 
 
 
 def _rules(
-    event: Event, rules: EventRules, holder: BadgeHolder, zone_id: int | None, day: date
+    event: DoorEvent, rules: EventRules, holder: BadgeHolder, zone_id: int | None, day: date
 ) -> str:
     days = rules.category_days.get(holder.category_id)
     if day < event.first_day or day > event.last_day or (days and day not in days):
@@ -290,65 +377,62 @@ def _race_window() -> None:
 
 
 def _existing_admission(holder: BadgeHolder, day: date) -> tuple[int, EntryRecord] | None:
-    row = db.session.execute(
-        select(Admission.id, Admission.admitted_at, Admission.gate).where(
-            Admission.registration_id == holder.id, Admission.day == day
-        )
-    ).first()
+    row = _run(_ADMISSION_OF_DAY, {"registration_id": holder.id, "day": day}).first()
     return (row[0], EntryRecord(row[1], row[2])) if row is not None else None
 
 
 def _admit(
-    event: Event, holder: BadgeHolder, gate_name: str, day: date, at: datetime
+    event: DoorEvent, holder: BadgeHolder, gate_name: str, day: date, at: datetime
 ) -> int | None:
     """Insert today's admission; None when another scan holds it already."""
-    statement = (
-        insert_ignoring_duplicates(Admission)
-        .values(
-            event_id=event.id, registration_id=holder.id, day=day, gate=gate_name, admitted_at=at
-        )
-        .returning(Admission.id)
-    )
-    return db.session.execute(statement).scalar()
+    values = {
+        "event_id": event.id,
+        "registration_id": holder.id,
+        "day": day,
+        "gate": gate_name,
+        "admitted_at": at,
+    }
+    return _insert_returning_id(Admission, values)
 
 
 def _record(
-    event: Event, scan_input: ScanInput, gate_name: str, result: str, at: datetime, **refs: object
+    event: DoorEvent,
+    scan_input: ScanInput,
+    gate_name: str,
+    result: str,
+    at: datetime,
+    **refs: int | None,
 ) -> int | None:
-    statement = (
-        insert_ignoring_duplicates(Scan)
-        .values(
-            event_id=event.id,
-            gate=gate_name,
-            result=result,
-            code=scan_input.code[:MAX_CODE_LENGTH],
-            nonce=scan_input.nonce,
-            user_id=scan_input.user_id,
-            api_token_id=scan_input.api_token_id,
-            device=scan_input.device[:120],
-            scanned_at=at,
-            **refs,
-        )
-        .returning(Scan.id)
-    )
-    return db.session.execute(statement).scalar()
+    values = {
+        "event_id": event.id,
+        "gate": gate_name,
+        "result": result,
+        "code": scan_input.code[:MAX_CODE_LENGTH],
+        "nonce": scan_input.nonce,
+        "user_id": scan_input.user_id,
+        "api_token_id": scan_input.api_token_id,
+        "device": scan_input.device[:120],
+        "scanned_at": at,
+        **refs,
+    }
+    return _insert_returning_id(Scan, values)
 
 
 def _decide(
-    event: Event,
+    event: DoorEvent,
     rules: EventRules,
     holder: BadgeHolder,
     gate: tuple[str, int | None],
     now: datetime,
 ) -> tuple[str, int | None, EntryRecord | None]:
-    """(result, admission id if admitted now, first entry if already inside)."""
+    """(result, admission id if admitted now, first entry if already inside).
+
+    The insert comes first: the unique (registration, day) constraint decides, and only a
+    badge already admitted today costs the read of its first entry."""
     day = event_day(event, now)
     refused = _rules(event, rules, holder, gate[1], day)
     if refused:
         return refused, None, None
-    existing = _existing_admission(holder, day)
-    if existing is not None:
-        return "already_inside", existing[0], existing[1]
     _race_window()
     admission_id = _admit(event, holder, gate[0], day, now)
     if admission_id is not None:
@@ -358,7 +442,7 @@ def _decide(
 
 
 def perform_scan(
-    event: Event, scan_input: ScanInput, *, now: datetime | None = None
+    event: DoorEvent, scan_input: ScanInput, *, now: datetime | None = None
 ) -> ScanOutcome:
     """Decide and record one scan. Flushes; the caller commits.
 
