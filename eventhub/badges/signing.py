@@ -21,7 +21,8 @@ def badge_signing_key() -> bytes:
     cached = config.get("_BADGE_KEY_CACHE")
     if cached is not None:
         return cached
-    secret = config.get("BADGE_SIGNING_KEY") or config["SECRET_KEY"]
+    # str(): EVENTHUB_-prefixed settings are read as JSON, so a key of digits is a number.
+    secret = str(config.get("BADGE_SIGNING_KEY") or config["SECRET_KEY"])
     key = hmac.new(secret.encode(), b"eventhub badge tokens v1", hashlib.sha256).digest()
     config["_BADGE_KEY_CACHE"] = key
     return key

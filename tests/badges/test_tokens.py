@@ -136,3 +136,15 @@ def test_out_of_range_values_are_refused(code: int, version: int) -> None:
 def test_empty_key_is_refused() -> None:
     with pytest.raises(ValueError):
         make_badge_token(1, 1, b"")
+
+
+def test_a_signing_key_of_digits_from_the_environment_works(monkeypatch, tmp_path):
+    """EVENTHUB_ settings are read as JSON: a key of digits arrives as a number."""
+    from eventhub import create_app
+    from eventhub.badges.signing import badge_signing_key
+
+    monkeypatch.setenv("EVENTHUB_BADGE_SIGNING_KEY", "12345678901234567890")
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        key = badge_signing_key()
+    assert isinstance(key, bytes) and len(key) == 32
