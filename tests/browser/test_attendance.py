@@ -11,7 +11,7 @@ from eventhub.badges.signing import badge_token
 from eventhub.checkin.rules import ScanInput, perform_scan
 from eventhub.extensions import db
 from eventhub.registration.register import Attendee, register
-from tests.conftest import TEST_PASSWORD
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,10 +33,7 @@ def test_attendance_figures_refresh_without_a_reload(
 
     app.config["ATTENDANCE_REFRESH_SECONDS"] = 1
     try:
-        page.goto(live_server("/login"))
-        page.fill("#email", organiser.email)
-        page.fill("#password", TEST_PASSWORD)
-        page.click("main form button[type=submit]")
+        sign_in(page, live_server, organiser)
         page.goto(live_server(f"/organiser/events/{event.slug}/attendance"))
         inside = page.locator("[data-figure='inside']")
         expect(inside).to_have_text("0")

@@ -11,7 +11,7 @@ from eventhub.booths.floorplan import BoothSpec
 from eventhub.booths.layout import HallDetails, add_booths, booth_by_code, create_hall
 from eventhub.booths.models import BoothApplication
 from eventhub.extensions import db
-from tests.conftest import TEST_PASSWORD
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +21,6 @@ def startup_account(make_user, name: str, sector: str):
     user.startup.name, user.startup.sector, user.startup.programme = name, sector, "Accelerate"
     db.session.commit()
     return user
-
-
-def sign_in(page, live_server, user) -> None:
-    page.goto(live_server("/login"))
-    page.fill("#email", user.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def sign_out(page) -> None:

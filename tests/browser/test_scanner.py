@@ -9,7 +9,7 @@ import pytest
 from eventhub.badges.signing import badge_token
 from eventhub.extensions import db
 from eventhub.registration.register import Attendee, register
-from tests.conftest import TEST_PASSWORD
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,10 +28,7 @@ def test_handheld_scan_shows_green_then_amber(page, live_server, make_user, make
     db.session.commit()
     token = badge_token(registration)
 
-    page.goto(live_server("/login"))
-    page.fill("#email", staff.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in(page, live_server, staff)
     page.goto(live_server(f"/events/{event.slug}/scan"))
     page.fill("#gate", "North entrance")
     page.click("#scan-code")
@@ -60,10 +57,7 @@ def test_handheld_scan_shows_green_then_amber(page, live_server, make_user, make
 def test_gate_is_remembered(page, live_server, make_user, make_event):
     staff = make_user("staff")
     event = make_event(first_day=date.today(), last_day=date.today())
-    page.goto(live_server("/login"))
-    page.fill("#email", staff.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in(page, live_server, staff)
     page.goto(live_server(f"/events/{event.slug}/scan"))
     page.fill("#gate", "Hall 2 door")
     page.dispatch_event("#gate", "change")
@@ -89,10 +83,7 @@ def test_a_badge_scanned_while_the_last_answer_is_pending_is_not_lost(
         tokens.append(badge_token(registration))
     db.session.commit()
 
-    page.goto(live_server("/login"))
-    page.fill("#email", staff.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in(page, live_server, staff)
     page.goto(live_server(f"/events/{event.slug}/scan"))
     page.fill("#gate", "North entrance")
     page.click("#scan-code")

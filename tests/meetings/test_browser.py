@@ -10,18 +10,9 @@ import shutil
 import pytest
 
 from eventhub.extensions import db
-from tests.conftest import TEST_PASSWORD
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, live_server, user) -> None:
-    page.goto(live_server("/login"))
-    form = page.locator("main form")
-    form.locator("input[name='email']").fill(user.email)
-    form.locator("input[name='password']").fill(TEST_PASSWORD)
-    form.locator("button[type='submit']").click()
-    page.wait_for_load_state()
 
 
 def test_a_startup_books_a_slot_and_both_agendas_show_it(

@@ -92,3 +92,15 @@ def page(browser, live_server: LiveServer, app: Flask) -> Iterator[object]:
     finally:
         context.close()
         app.config["WTF_CSRF_ENABLED"] = csrf_before
+
+
+def sign_in(page, live_server: LiveServer, user, password: str | None = None) -> None:
+    """Sign `user` in through the login form, as a person would."""
+    from tests.conftest import TEST_PASSWORD
+
+    page.goto(live_server("/login"))
+    form = page.locator("main form")
+    form.locator("input[name='email']").fill(user.email)
+    form.locator("input[name='password']").fill(password or TEST_PASSWORD)
+    form.locator("button[type='submit']").click()
+    page.wait_for_url(lambda url: "/login" not in url)
