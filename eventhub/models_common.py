@@ -37,10 +37,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def insert_ignoring_duplicates(model: Any) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike."""
+def insert_ignoring_duplicates(model: Any, dialect: str | None = None) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike (`dialect`: the
+    session's when not given)."""
     from eventhub.extensions import db
 
-    dialect = db.session.get_bind().dialect.name
+    dialect = dialect or db.session.get_bind().dialect.name
     construct = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return construct(model).on_conflict_do_nothing()

@@ -29,7 +29,7 @@ from eventhub.checkin.schemas import (
     ScanRequestSchema,
     ScanResultSchema,
 )
-from eventhub.events.api import published_event_or_404
+from eventhub.events.api import event_not_found, published_event_or_404
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
 
@@ -90,7 +90,7 @@ def check_in(payload: dict[str, Any], slug: str):
     """Scan a badge at a gate: the answer tells the door staff what to do."""
     event = door_event(slug)
     if event is None:
-        raise ApiError(404, "event_not_found", f"No published event is called {slug!r}.")
+        raise event_not_found(slug)
     token = g.get("api_token")
     scan_input = ScanInput(
         code=payload["code"],

@@ -19,25 +19,29 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import BadgeTokenError, read_badge_token
 from eventhub.checkin.models import Admission, Gate, Scan
 from eventhub.events.models import AttendeeCategory, CategoryDay, Event, category_zones
+from eventhub.events.planning import find_event
 from eventhub.extensions import db
-from eventhub.models_common import utcnow
+from eventhub.models_common import insert_ignoring_duplicates, utcnow
 from eventhub.registration.models import Registration
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 # HTTP status of each answer; 4xx answers carry the JSON error body too.
 RESULT_STATUS = {
@@ -152,45 +156,40 @@ class EventRules:
 
 
 _rules_cache: dict[int, tuple[float, EventRules]] = {}
+_door_events: dict[str, tuple[float, ScanEvent | None]] = {}
 _rules_lock = threading.Lock()
 
 
-def event_rules(event: DoorEvent) -> EventRules:
-    """The event's gates and category rules, cached for CHECKIN_RULES_CACHE_SECONDS."""
+def _cached(store: dict[K, tuple[float, V]], key: K, load: Callable[[], V]) -> V:
+    """`load()`, kept in `store` for CHECKIN_RULES_CACHE_SECONDS (0: not kept)."""
     ttl = float(current_app.config.get("CHECKIN_RULES_CACHE_SECONDS", 0))
     now = time.monotonic()
     if ttl > 0:
         with _rules_lock:
-            cached = _rules_cache.get(event.id)
+            cached = store.get(key)
         if cached is not None and now - cached[0] < ttl:
             return cached[1]
-    rules = _load_rules(event.id)
+    value = load()
     if ttl > 0:
         with _rules_lock:
-            _rules_cache[event.id] = (now, rules)
-    return rules
+            store[key] = (now, value)
+    return value
 
 
-_door_events: dict[str, tuple[float, ScanEvent | None]] = {}
+def event_rules(event: DoorEvent) -> EventRules:
+    """The event's gates and category rules, cached for CHECKIN_RULES_CACHE_SECONDS."""
+    return _cached(_rules_cache, event.id, lambda: _load_rules(event.id))
 
 
 def door_event(slug: str) -> ScanEvent | None:
     """The published event `slug` for scanning, cached like the rules; None if there is
     none (or it is not published)."""
-    ttl = float(current_app.config.get("CHECKIN_RULES_CACHE_SECONDS", 0))
-    now = time.monotonic()
-    with _rules_lock:
-        cached = _door_events.get(slug) if ttl > 0 else None
-    if cached is not None and now - cached[0] < ttl:
-        return cached[1]
-    if not slug or "\x00" in slug:
-        return None
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    found = ScanEvent.of(event) if event is not None and event.is_published else None
-    if ttl > 0:
-        with _rules_lock:
-            _door_events[slug] = (now, found)
-    return found
+
+    def load() -> ScanEvent | None:
+        event = find_event(slug)
+        return ScanEvent.of(event) if event is not None and event.is_published else None
+
+    return _cached(_door_events, slug, load)
 
 
 def forget_event_rules(event_id: int | None = None) -> None:
@@ -263,31 +262,26 @@ _HOLDER_COLUMNS = (
 )
 
 
+_HOLDERS = select(*_HOLDER_COLUMNS).join(
+    AttendeeCategory, AttendeeCategory.id == Registration.category_id
+)
+
+
 def _holder(*conditions: object) -> BadgeHolder | None:
-    row = db.session.execute(
-        select(*_HOLDER_COLUMNS)
-        .join(AttendeeCategory, AttendeeCategory.id == Registration.category_id)
-        .where(*conditions)
-    ).first()
+    row = db.session.execute(_HOLDERS.where(*conditions)).first()
     return BadgeHolder(*row) if row is not None else None
 
 
 # The statements of the hot path, built once: a call only binds its values.
-_HOLDER_BY_CODE = (
-    select(*_HOLDER_COLUMNS)
-    .join(AttendeeCategory, AttendeeCategory.id == Registration.category_id)
-    .where(Registration.badge_code == bindparam("code"))
-)
+_HOLDER_BY_CODE = _HOLDERS.where(Registration.badge_code == bindparam("code"))
 _ADMISSION_OF_DAY = select(Admission.id, Admission.admitted_at, Admission.gate).where(
     Admission.registration_id == bindparam("registration_id"), Admission.day == bindparam("day")
 )
 
 
 @cache
-def _insert_ignoring_duplicates(table: Any, dialect: str) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING id, for PostgreSQL or SQLite."""
-    construct = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return construct(table).on_conflict_do_nothing().returning(table.c.id)
+def _insert_returning_id_statement(table: Any, dialect: str) -> Any:
+    return insert_ignoring_duplicates(table, dialect).returning(table.c.id)
 
 
 def _run(statement: Any, values: dict[str, Any]) -> Any:
@@ -297,7 +291,7 @@ def _run(statement: Any, values: dict[str, Any]) -> Any:
 
 def _insert_returning_id(model: Any, values: dict[str, Any]) -> int | None:
     connection = db.session.connection()
-    statement = _insert_ignoring_duplicates(model.__table__, connection.dialect.name)
+    statement = _insert_returning_id_statement(model.__table__, connection.dialect.name)
     return connection.execute(statement, values).scalar()
 
 

@@ -16,10 +16,14 @@ blp = Blueprint(
 )
 
 
+def event_not_found(slug: str) -> ApiError:
+    return ApiError(404, "event_not_found", f"No published event is called {slug!r}.")
+
+
 def published_event_or_404(slug: str) -> Event:
     event = find_event(slug)
     if event is None or not event.is_published:
-        raise ApiError(404, "event_not_found", f"No published event is called {slug!r}.")
+        raise event_not_found(slug)
     return event
 
 

@@ -45,7 +45,10 @@ def test_attendance_figures_refresh_without_a_reload(
         expect(inside).to_have_text("1", timeout=5_000)
         assert page.evaluate("window.__sameDocument") is True  # refreshed, not reloaded
         expect(page.locator(".bar-row").first).to_contain_text("East gate")
-        assert page.locator("svg rect.bar").count() > 0
+        # The hourly chart: one hour, and only one, has an arrival (one).
+        hours = page.locator("svg g > title").all_text_contents()
+        assert len(hours) > 1
+        assert [hour[-3:] for hour in hours if not hour.endswith(": 0")] == [": 1"]
         page.screenshot(path=str(tmp_path / "attendance.png"), full_page=True)
     finally:
         app.config["ATTENDANCE_REFRESH_SECONDS"] = 10
