@@ -4,9 +4,14 @@ Seeds 50,000 confirmed registrations, starts gunicorn (4 sync workers) on loopba
 sends scans from 16 concurrent connections: first badges never seen (admitted: two
 inserts each), then the same badges again (already inside). Prints scans per second and
 p50/p99 latency for each, beside a bare endpoint (token check, one indexed lookup, one
-insert: bench/bare_checkin.py) run the same way on the same machine.
+insert: bench/bare_checkin.py) served the same way on the same machine.
 
-    python bench/bench_checkin.py [--scans 4000] [--registrations 50000] [--no-postgres]
+Both servers run side by side and their runs alternate, round after round, so that both
+see the same machine; each line is the median round (by scans per second), with the
+range of the rounds beside it.
+
+    python bench/bench_checkin.py [--scans 4000] [--rounds 3] [--registrations 50000]
+                                  [--no-postgres]
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bare_checkin import prepare  # noqa: E402
 from tests.support.servers import (  # noqa: E402
     _admin_connect,
     app_env,
@@ -128,32 +134,44 @@ def scan_bodies(tokens: list[str]) -> list[bytes]:
     return [json.dumps({"code": token, "gate": "North"}).encode() for token in tokens]
 
 
-def bench_eventhub(database_url: str, registrations: int, scans: int) -> list[tuple[str, dict]]:
-    env = app_env(database_url, EVENTHUB_RATELIMIT_ENABLED="false")
+def seed_eventhub(database_url: str, registrations: int, tokens: int) -> tuple[dict, dict]:
+    env = app_env(database_url)  # production settings, rate limiter included
     flask_command(env, "db", "upgrade")
     seeded = run_in_app(
-        env, SEED.replace("COUNT", str(registrations)).replace("SCANS", str(scans)), timeout=900
+        env, SEED.replace("COUNT", str(registrations)).replace("SCANS", str(tokens)), timeout=900
     )
+    return env, seeded
+
+
+def bench_database(
+    database_url: str, bare_url: str, args: argparse.Namespace
+) -> dict[str, list[dict]]:
+    """Every round's figures of each run, EventHub's and the bare endpoint's alternating."""
+    per_round = args.scans - 50
+    env, seeded = seed_eventhub(database_url, args.registrations, 50 + per_round * args.rounds)
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {seeded['secret']}"}
     bodies = scan_bodies(seeded["tokens"])
-    with gunicorn(env, workers=WORKERS) as base_url:
-        port = int(base_url.rsplit(":", 1)[1])
-        path = "/api/v1/events/bench/checkins"
+    bare_env, bare_tokens = prepare(bare_url, args.registrations, args.scans)
+    bare_bodies = scan_bodies(bare_tokens)
+    bare_headers = {"Content-Type": "application/json"}
+    path = "/api/v1/events/bench/checkins"
+    runs: dict[str, list[dict]] = {name: [] for name in RUNS}
+    with (
+        gunicorn(env, workers=WORKERS) as base_url,
+        gunicorn(bare_env, workers=WORKERS, app="bench.bare_checkin:app") as bare_base_url,
+    ):
+        port, bare_port = (int(url.rsplit(":", 1)[1]) for url in (base_url, bare_base_url))
         drive(port, path, bodies[:50], headers)  # warm up the workers
-        admitted = drive(port, path, bodies[50:], headers)
-        again = drive(port, path, bodies[50:], headers)
-    return [("EventHub, admitted", admitted), ("EventHub, already inside", again)]
+        drive(bare_port, "/scan", bare_bodies[:50], bare_headers)
+        for number in range(args.rounds):
+            fresh = bodies[50 + number * per_round : 50 + (number + 1) * per_round]
+            runs["EventHub, admitted"].append(drive(port, path, fresh, headers))
+            runs["EventHub, already inside"].append(drive(port, path, fresh, headers))
+            runs["bare endpoint"].append(drive(bare_port, "/scan", bare_bodies[50:], bare_headers))
+    return runs
 
 
-def bench_bare(database_url: str, registrations: int, scans: int) -> dict:
-    from bench.bare_checkin import prepare
-
-    env, tokens = prepare(database_url, registrations, scans)
-    with gunicorn(env, workers=WORKERS, app="bench.bare_checkin:app") as base_url:
-        port = int(base_url.rsplit(":", 1)[1])
-        bodies = scan_bodies(tokens)
-        drive(port, "/scan", bodies[:50], {"Content-Type": "application/json"})
-        return drive(port, "/scan", bodies[50:], {"Content-Type": "application/json"})
+RUNS = ("EventHub, admitted", "EventHub, already inside", "bare endpoint")
 
 
 def postgres_database(name: str) -> str | None:
@@ -172,26 +190,32 @@ def drop_postgres_database(name: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_database(label: str, url: str, bare_url: str, args: argparse.Namespace) -> list:
-    rows = [(label, name, r) for name, r in bench_eventhub(url, args.registrations, args.scans)]
-    rows.append((label, "bare endpoint", bench_bare(bare_url, args.registrations, args.scans)))
-    return rows
+def median_round(rounds: list[dict]) -> dict:
+    ordered = sorted(rounds, key=lambda r: r["rate"])
+    return {**ordered[len(ordered) // 2], "low": ordered[0]["rate"], "high": ordered[-1]["rate"]}
 
 
-def print_table(rows: list, args: argparse.Namespace) -> None:
+def print_table(results: dict[str, dict[str, list[dict]]], args: argparse.Namespace) -> None:
     print()
     print(
         f"Check-in: {args.registrations:,} registrations, {args.scans - 50:,} scans per run, "
-        f"{CONNECTIONS} connections, gunicorn {WORKERS} sync workers, loopback"
+        f"{CONNECTIONS} connections, gunicorn {WORKERS} sync workers, loopback; "
+        f"median of {args.rounds} alternating rounds"
     )
-    print(f"{'database':<11} {'run':<26} {'scans/s':>8} {'p50 ms':>7} {'p99 ms':>7}  statuses")
-    for database, name, r in rows:
-        figures = f"{r['rate']:>8.0f} {r['p50']:>7.1f} {r['p99']:>7.1f}"
-        print(f"{database:<11} {name:<26} {figures}  {r['statuses']}")
-    bare = {database: r for database, name, r in rows if name == "bare endpoint"}
-    for database, name, r in rows:
-        if name.startswith("EventHub") and database in bare:
-            share = 100 * r["rate"] / bare[database]["rate"]
+    print(
+        f"{'database':<11} {'run':<26} {'scans/s':>8} {'range':>12} {'p50 ms':>7} "
+        f"{'p99 ms':>7}  statuses"
+    )
+    for database, runs in results.items():
+        for name in RUNS:
+            r = median_round(runs[name])
+            spread = f"{r['low']:.0f}–{r['high']:.0f}"
+            figures = f"{r['rate']:>8.0f} {spread:>12} {r['p50']:>7.1f} {r['p99']:>7.1f}"
+            print(f"{database:<11} {name:<26} {figures}  {r['statuses']}")
+    for database, runs in results.items():
+        bare = median_round(runs["bare endpoint"])["rate"]
+        for name in RUNS[:2]:
+            share = 100 * median_round(runs[name])["rate"] / bare
             print(f"{database:<11} {name:<26} {share:>7.0f}% of the bare endpoint (bar: 75%)")
 
 
@@ -199,21 +223,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registrations", type=int, default=50_000)
     parser.add_argument("--scans", type=int, default=4_000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
+    results: dict[str, dict[str, list[dict]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        rows = run_database(
-            "SQLite", f"sqlite:///{tmp}/bench.sqlite3", f"sqlite:///{tmp}/bare.sqlite3", args
+        results["SQLite"] = bench_database(
+            f"sqlite:///{tmp}/bench.sqlite3", f"sqlite:///{tmp}/bare.sqlite3", args
         )
     if not args.no_postgres:
         url, bare_url = postgres_database("bench_checkin"), postgres_database("bench_bare")
         if url and bare_url:
             try:
-                rows += run_database("PostgreSQL", url, bare_url, args)
+                results["PostgreSQL"] = bench_database(url, bare_url, args)
             finally:
                 drop_postgres_database("bench_checkin")
                 drop_postgres_database("bench_bare")
-    print_table(rows, args)
+    print_table(results, args)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from flask import Flask
 
@@ -34,7 +34,8 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # derived from DATABASE_URL or instance/
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    # A pooled connection idle for longer is tested before use (eventhub/pooling.py).
+    DATABASE_PING_AFTER_IDLE_SECONDS = 1.0
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -59,6 +60,8 @@ class Config:
     # Door check-in reads each event's gates and category rules through a per-process
     # cache: an organiser's change reaches every gate within this many seconds.
     CHECKIN_RULES_CACHE_SECONDS = 5.0
+    # Scanner devices' check-ins answered by eventhub/checkin/lane.py, ahead of Flask.
+    CHECKIN_DEVICE_LANE = True
     # The booth allocator's soft-goal weights and area rule, any of: sector_zone,
     # preference, programme, wasted_area (weights >= 0), max_area_factor (a booth may be at
     # most this many times the area wanted), other_hall_distance (m). Unset keys keep the

@@ -32,10 +32,20 @@ def _rate_limit_key() -> str:
     return get_remote_address() or request.remote_addr or "unknown"
 
 
+# Blueprints never throttled: the door's scanners call once per badge, all day long.
+UNTHROTTLED_BLUEPRINTS = frozenset({"checkin_api"})
+
+
+def _unthrottled() -> bool:
+    # A request filter is the limiter's first test; an exemption would be looked up later.
+    return request.blueprint in UNTHROTTLED_BLUEPRINTS
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=_rate_limit_key, default_limits=[])
+limiter.request_filter(_unthrottled)
 babel = Babel()
 api = Api()

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import Locale
 from flask import Blueprint, current_app, has_request_context, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
 
+from eventhub.auth.access import current_caller
 from eventhub.extensions import db
 
 bp = Blueprint("i18n", __name__)
@@ -18,19 +23,34 @@ def supported_languages() -> tuple[str, ...]:
     return tuple(current_app.config["LANGUAGES"])
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
+    return _locale(_language())
+
+
+def _language() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in supported_languages():
         return chosen
-    if current_user and current_user.is_authenticated:
-        preferred = current_user.preferred_language
-        if preferred in supported_languages():
-            return preferred
-    return request.accept_languages.best_match(
+    caller = current_caller()
+    return language_for(caller.preferred_language if caller else None, request.accept_languages)
+
+
+def language_for(preferred: str | None, accept_languages: LanguageAccept) -> str:
+    """The language of a request without a language cookie: the caller's own choice, else
+    the best of the browser's, else the default."""
+    if preferred in supported_languages():
+        return preferred
+    return accept_languages.best_match(
         supported_languages(), default=current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+@cache
+def _locale(language: str) -> Locale:
+    # Parsed once: Flask-Babel would parse (and look up on disk) the name on every request.
+    return Locale.parse(language)
 
 
 def text_direction(locale: str) -> str:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, request, session
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, user_logged_in, user_logged_out
 
 from eventhub.extensions import db, login_manager
+
+if TYPE_CHECKING:
+    from eventhub.auth.accounts import TokenHolder
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -23,6 +27,8 @@ def init_access(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     login_manager.request_loader(_load_user_from_bearer)
     login_manager.unauthorized_handler(_unauthorized)
+    user_logged_in.connect(_forget_caller, app)
+    user_logged_out.connect(_forget_caller, app)
 
 
 def _load_user(user_id: str):
@@ -35,26 +41,81 @@ def _load_user(user_id: str):
 
 
 def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
+    return bearer_secret(request.headers.get("Authorization", ""))
+
+
+def bearer_secret(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer …` header, or None."""
+    scheme, _, value = authorization.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         return None
     return value.strip()
 
 
-def _load_user_from_bearer(_request: object):
-    from eventhub.auth.accounts import user_for_api_token
+def bearer_holder() -> TokenHolder | None:
+    """The valid API token sent with this request and its holder, read once per request.
+    An unknown or revoked token is remembered so that the 401 can say so."""
+    if "bearer_holder" not in g:
+        from eventhub.auth.accounts import token_holder
 
-    secret = bearer_token()
-    if secret is None:
-        return None
-    found = user_for_api_token(secret)
-    if found is None:
-        g.bad_bearer_token = True
-        return None
-    user, token = found
-    g.api_token = token
-    return user
+        secret = bearer_token()
+        holder = token_holder(secret) if secret is not None else None
+        g.bad_bearer_token = secret is not None and holder is None
+        g.bearer_holder = holder
+    return g.bearer_holder
+
+
+def _load_user_from_bearer(_request: object):
+    from eventhub.auth.models import User
+
+    holder = bearer_holder()
+    return db.session.get(User, holder.user_id) if holder is not None else None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is making the request, as far as access checks and the language need to know."""
+
+    user_id: int
+    role: str
+    preferred_language: str | None
+    token: TokenHolder | None = None
+
+    @classmethod
+    def with_token(cls, holder: TokenHolder) -> Caller:
+        return cls(holder.user_id, holder.role, holder.preferred_language, holder)
+
+
+def current_caller() -> Caller | None:
+    """The caller of this request, or None if anonymous.
+
+    A device's bearer token is checked in one query without loading its user, as
+    Flask-Login would only after the session and the remember cookie: scanners call on
+    every scan. A browser's user comes from Flask-Login. Views that need the user itself
+    still use `current_user`, loaded then.
+    """
+    if "caller" not in g:
+        g.caller = _find_caller()
+    return g.caller
+
+
+def _find_caller() -> Caller | None:
+    if not _has_login_cookies():
+        holder = bearer_holder()
+        if holder is not None:
+            return Caller.with_token(holder)
+    if current_user.is_authenticated:
+        return Caller(current_user.id, current_user.role, current_user.preferred_language)
+    return None
+
+
+def _has_login_cookies() -> bool:
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return "_user_id" in session or remember_cookie in request.cookies
+
+
+def _forget_caller(_app: Flask, **_extra: Any) -> None:
+    g.pop("caller", None)
 
 
 def _unauthorized():
@@ -75,9 +136,10 @@ def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
-            if not current_user.is_authenticated:
+            caller = current_caller()
+            if caller is None:
                 return login_manager.unauthorized()
-            if current_user.role not in roles:
+            if caller.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
 
@@ -91,7 +153,7 @@ def login_required(view: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not current_user.is_authenticated:
+        if current_caller() is None:
             return login_manager.unauthorized()
         return view(*args, **kwargs)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select, update
 
 from eventhub.auth.models import ROLES, ApiToken, AuditEntry, User
 from eventhub.auth.passwords import hash_password, needs_rehash, verify_password
@@ -110,36 +110,65 @@ def issue_api_token(user: User, label: str) -> IssuedToken:
     return IssuedToken(token=token, secret=secret)
 
 
+@dataclass(frozen=True)
+class TokenHolder:
+    """A valid bearer token and what a request needs of its holder, read without the ORM:
+    a scanner device sends its token with every scan."""
+
+    token_id: int
+    label: str
+    last_used_at: datetime | None
+    user_id: int
+    role: str
+    preferred_language: str | None
+
+
 # Built once: every request of a scanner device looks its token up.
-_TOKEN_AND_USER = (
-    select(ApiToken, User)
+_TOKEN_HOLDER = (
+    select(
+        ApiToken.id,
+        ApiToken.label,
+        ApiToken.last_used_at,
+        User.id,
+        User.role,
+        User.preferred_language,
+    )
     .join(User, User.id == ApiToken.user_id)
-    .where(ApiToken.token_hash == bindparam("digest"))
+    .where(
+        ApiToken.token_hash == bindparam("digest"),
+        ApiToken.revoked_at.is_(None),
+        User.is_active.is_(True),
+    )
 )
 
 
-def user_for_api_token(secret: str) -> tuple[User, ApiToken] | None:
-    """The active user behind a bearer token that is not revoked."""
+def token_holder(secret: str) -> TokenHolder | None:
+    """The token `secret` if it is known and not revoked and its user is active."""
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
-    row = db.session.execute(_TOKEN_AND_USER, {"digest": _token_digest(secret)}).first()
-    if row is None:
-        return None
-    token, user = row
-    if token.is_revoked or not user.is_active:
-        return None
-    return user, token
+    row = db.session.connection().execute(_TOKEN_HOLDER, {"digest": _token_digest(secret)}).first()
+    return TokenHolder(*row) if row is not None else None
 
 
-def touch_api_token(token: ApiToken, now: datetime) -> bool:
-    """Record that `token` was used at `now`, at most once per TOKEN_USE_RESOLUTION.
+def record_token_use(holder: TokenHolder, now: datetime) -> bool:
+    """Record that the token was used at `now`, at most once per TOKEN_USE_RESOLUTION.
 
-    Returns whether anything changed (the caller commits).
+    A conditional update, so that of several workers serving one device at once a single
+    one writes. Returns whether anything was written (the caller commits).
     """
-    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_RESOLUTION:
+    stale_before = now - TOKEN_USE_RESOLUTION
+    if holder.last_used_at is not None and holder.last_used_at >= stale_before:
         return False
-    token.last_used_at = now
-    return True
+    written = db.session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == holder.token_id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < stale_before),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(written.rowcount)
 
 
 def revoke_api_token(token: ApiToken) -> None:

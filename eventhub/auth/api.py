@@ -5,18 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import g
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
-from eventhub.auth.access import login_required
-from eventhub.auth.accounts import touch_api_token
-from eventhub.auth.models import ROLES, ApiToken
+from eventhub.auth.access import current_caller, login_required
+from eventhub.auth.accounts import record_token_use
+from eventhub.auth.models import ROLES
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
-
-# A scanner calls many times a minute: remember its last use, but not on every request.
 
 blp = Blueprint(
     "auth_api",
@@ -59,10 +56,11 @@ def me() -> dict[str, Any]:
         "role": current_user.role,
         "via": "session",
     }
-    token: ApiToken | None = g.get("api_token")
+    caller = current_caller()
+    token = caller.token if caller is not None else None
     if token is not None:
         body["via"] = "token"
         body["token_label"] = token.label
-        if touch_api_token(token, utcnow()):
+        if record_token_use(token, utcnow()):
             db.session.commit()
     return body

@@ -3,17 +3,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import g, jsonify
-from flask_login import current_user
+from flask import jsonify
 from flask_smorest import Blueprint
 
 from eventhub.api import ApiError
-from eventhub.auth.access import role_required
-from eventhub.auth.accounts import touch_api_token
+from eventhub.auth.access import Caller, current_caller, role_required
+from eventhub.auth.accounts import record_token_use
 from eventhub.checkin.attendance import Attendance, attendance_for
 from eventhub.checkin.gates import gates_of
 from eventhub.checkin.messages import result_message
 from eventhub.checkin.rules import (
+    DoorEvent,
     GateError,
     ScanInput,
     ScanOutcome,
@@ -41,17 +41,41 @@ blp = Blueprint(
 )
 
 
-SCAN_RESULT = ScanResultSchema()
-SCAN_REFUSAL = ScanRefusalSchema()
+# One instance: a schema class would be instantiated again on every scan.
+SCAN_REQUEST = ScanRequestSchema()
 
 
-def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
+# Who may scan badges at the doors.
+SCANNER_ROLES = ("staff", "admin")
+
+
+def scan_at_door(event: DoorEvent, payload: dict[str, Any], caller: Caller) -> ScanOutcome:
+    """One scan sent by `caller` (its payload validated by ScanRequestSchema). Raises
+    GateError, before writing anything, for a gate the event does not have."""
+    token = caller.token
+    scan_input = ScanInput(
+        code=payload["code"],
+        gate=payload["gate"],
+        nonce=payload.get("nonce"),
+        user_id=caller.user_id,
+        api_token_id=token.token_id if token is not None else None,
+        device=payload.get("device") or (token.label if token is not None else "browser"),
+    )
+    outcome = perform_scan(event, scan_input)
+    if token is not None:
+        record_token_use(token, utcnow())
+    return outcome
+
+
+def outcome_body(outcome: ScanOutcome, language: str | None = None) -> dict[str, Any]:
+    """The answer as JSON values (ScanResultSchema, or ScanRefusalSchema for a refusal),
+    built directly: it is on the hot path of every gate. `language`: the request's."""
     registration = outcome.registration
     body: dict[str, Any] = {
         "result": outcome.result,
-        "message": result_message(outcome.result),
+        "message": result_message(outcome.result, language),
         "scan_id": outcome.scan_id,
-        "scanned_at": outcome.scanned_at,
+        "scanned_at": outcome.scanned_at.isoformat(),
         "gate": outcome.gate,
         "replayed": outcome.replayed,
         "reason": outcome.reason,
@@ -68,7 +92,7 @@ def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
         }
     if outcome.first_entry is not None:
         body["first_entry"] = {
-            "at": outcome.first_entry.admitted_at,
+            "at": outcome.first_entry.admitted_at.isoformat(),
             "gate": outcome.first_entry.gate,
         }
     if outcome.status >= 400:
@@ -77,8 +101,8 @@ def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/checkins", methods=["POST"])
-@role_required("staff", "admin")
-@blp.arguments(ScanRequestSchema)
+@role_required(*SCANNER_ROLES)
+@blp.arguments(SCAN_REQUEST)
 @blp.response(201, ScanResultSchema, description="admitted")
 @blp.alt_response(200, schema=ScanResultSchema, description="already_inside")
 @blp.alt_response(400, schema=ScanRefusalSchema, description="malformed")
@@ -91,32 +115,22 @@ def check_in(payload: dict[str, Any], slug: str):
     event = door_event(slug)
     if event is None:
         raise event_not_found(slug)
-    token = g.get("api_token")
-    scan_input = ScanInput(
-        code=payload["code"],
-        gate=payload["gate"],
-        nonce=payload.get("nonce"),
-        user_id=current_user.id,
-        api_token_id=token.id if token is not None else None,
-        device=payload.get("device") or (token.label if token is not None else "browser"),
-    )
-    if token is not None:
-        touch_api_token(token, utcnow())
+    caller = current_caller()
+    assert caller is not None  # role_required
     try:
-        outcome = perform_scan(event, scan_input)
+        outcome = scan_at_door(event, payload, caller)
     except GateError as error:
         raise ApiError(
             422, error.code, str(error.message), {"gate": [str(error.message)]}
         ) from error
-    schema = SCAN_REFUSAL if outcome.status >= 400 else SCAN_RESULT
-    response = jsonify(schema.dump(outcome_body(outcome)))
+    response = jsonify(outcome_body(outcome))
     response.status_code = outcome.status
     db.session.commit()
     return response
 
 
 @blp.route("/<slug>/gates")
-@role_required("staff", "admin")
+@role_required(*SCANNER_ROLES)
 @blp.response(200, GateSchema(many=True))
 @blp.alt_response(401, description="Not logged in and no valid API token")
 def list_gates(slug: str) -> list[dict[str, Any]]:

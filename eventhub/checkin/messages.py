@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -32,12 +32,13 @@ TITLES = {
 _translated: dict[tuple[str, str], str] = {}
 
 
-def result_message(result: str) -> str:
-    """Memoised per language: every scan's answer carries one, on the hot path."""
-    key = (str(get_locale()), result)
+def result_message(result: str, language: str | None = None) -> str:
+    """In `language` (default: the request's), memoised: every scan's answer carries one."""
+    key = (language or str(get_locale()), result)
     message = _translated.get(key)
     if message is None:
-        message = _translated[key] = str(MESSAGES[result])
+        with force_locale(key[0]):
+            message = _translated[key] = str(MESSAGES[result])
     return message
 
 

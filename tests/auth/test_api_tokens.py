@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from eventhub.auth.accounts import issue_api_token, user_for_api_token
+from eventhub.auth.accounts import issue_api_token, token_holder
 from eventhub.auth.models import ApiToken, AuditEntry
 from eventhub.extensions import db
 
@@ -64,21 +64,28 @@ def test_create_shows_the_secret_once_and_stores_only_its_hash(client, login_as,
     again = client.get("/organiser/api-tokens").get_data(as_text=True)
     assert secret not in again
     assert token.prefix in again
-    assert user_for_api_token(secret) == (staff, token)
+    holder = token_holder(secret)
+    assert holder is not None
+    assert (holder.token_id, holder.label, holder.user_id, holder.role) == (
+        token.id,
+        "Gate A phone",
+        staff.id,
+        "staff",
+    )
 
 
 def test_a_token_works_only_until_revoked(client, login_as, make_user):
     login_as("admin")
     issued = issue_api_token(make_user("staff"), "Gate B")
     db.session.commit()
-    assert user_for_api_token(issued.secret) is not None
+    assert token_holder(issued.secret) is not None
 
     response = client.post(f"/organiser/api-tokens/{issued.token.id}/revoke")
     assert response.status_code == 302
     assert response.headers["Location"] == "/organiser/api-tokens"
     token = only_token()
     assert token.revoked_at is not None
-    assert user_for_api_token(issued.secret) is None
+    assert token_holder(issued.secret) is None
     page = client.get("/organiser/api-tokens").get_data(as_text=True)
     assert "Revoked" in page
     actions = db.session.scalars(select(AuditEntry.action)).all()
@@ -94,7 +101,7 @@ def test_a_token_of_a_deactivated_account_stops_working(make_user):
     issued = issue_api_token(staff, "Gate C")
     staff.is_active = False
     db.session.commit()
-    assert user_for_api_token(issued.secret) is None
+    assert token_holder(issued.secret) is None
 
 
 @pytest.mark.parametrize(
@@ -104,7 +111,7 @@ def test_a_token_of_a_deactivated_account_stops_working(make_user):
 def test_unknown_secrets_match_nothing(make_user, secret):
     issue_api_token(make_user("staff"), "Gate")
     db.session.commit()
-    assert user_for_api_token(secret) is None
+    assert token_holder(secret) is None
 
 
 @pytest.mark.parametrize("token_id", ["999", "99999999999999999999"])
@@ -192,7 +199,7 @@ def test_cli_create_prints_the_secret_alone_on_the_last_line(runner, make_user):
     token = only_token()
     assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert (token.user_id, token.label) == (staff.id, "Gate A")
-    assert user_for_api_token(secret)[0].id == staff.id
+    assert token_holder(secret).user_id == staff.id
     audit = db.session.scalars(select(AuditEntry)).one()
     assert (audit.action, audit.actor_id) == ("api_token.create", None)
 
@@ -249,7 +256,7 @@ def test_cli_revoke(runner, make_user):
     assert result.exit_code == 0, result.output
     assert issued.token.prefix in result.output
     assert only_token().revoked_at is not None
-    assert user_for_api_token(issued.secret) is None
+    assert token_holder(issued.secret) is None
 
 
 @pytest.mark.parametrize("token_id", ["999", "0", "-1", "abc", "99999999999999999999"])

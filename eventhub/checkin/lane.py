@@ -1,0 +1,150 @@
+"""The door's fast lane: scanner devices' check-ins answered without the page stack.
+
+A gate's scanner sends one request per badge all day long, with a bearer token and no
+cookie. Through Flask, most of such a request's time goes to parts it does not use: the
+request context and session, the rate limiter (the gates are never throttled), the
+argument parser's and the serialiser's layers. This WSGI middleware answers it itself,
+with the same functions as the route in api.py: the token check, ScanRequestSchema,
+`scan_at_door`, the answer's body and the request's language.
+
+Only answers to a badge read are given here. Anything else goes on to Flask untouched,
+and the route answers it as always: another path or method, a cookie (a browser, whose
+session and CSRF rules apply), a body that is not a small JSON object, invalid fields, a
+token that is unknown, revoked or of a role that may not scan, an unknown event or gate,
+an error. Nothing has been written then: the route starts from the beginning.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
+from io import BytesIO
+from typing import TYPE_CHECKING, Any
+
+import marshmallow as ma
+from flask import current_app, has_app_context
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header, parse_options_header
+
+from eventhub.auth.access import Caller, bearer_secret
+from eventhub.auth.accounts import token_holder
+from eventhub.checkin.api import SCAN_REQUEST, SCANNER_ROLES, outcome_body, scan_at_door
+from eventhub.checkin.rules import GateError, door_event
+from eventhub.extensions import db
+from eventhub.i18n import language_for
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from flask import Flask
+
+CHECKIN_PATH = re.compile(r"/api/v1/events/(?P<slug>[^/\x00]+)/checkins")
+# A scan is about 150 bytes; anything much larger is not one and goes to the route.
+MAX_BODY_BYTES = 4096
+
+logger = logging.getLogger(__name__)
+
+
+class DoorLane:
+    """WSGI middleware in front of the Flask application (see the module's docstring)."""
+
+    def __init__(self, app: Flask, wsgi_app: WSGIApplication) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.max_body = min(MAX_BODY_BYTES, app.config.get("MAX_CONTENT_LENGTH") or MAX_BODY_BYTES)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = self._device_scan(environ)
+        if request is not None:
+            slug, secret, length = request
+            body = environ["wsgi.input"].read(length)
+            answer = self._answer(slug, secret, body, environ) if len(body) == length else None
+            if answer is not None:
+                status, content = answer
+                start_response(
+                    f"{status} {HTTP_STATUS_CODES[status].upper()}",
+                    [("Content-Type", "application/json"), ("Content-Length", str(len(content)))],
+                )
+                return [content]
+            environ["wsgi.input"] = BytesIO(body)
+        return self.wsgi_app(environ, start_response)
+
+    def _device_scan(self, environ: WSGIEnvironment) -> tuple[str, str, int] | None:
+        """(event slug, token, body length) if this looks like a device's scan."""
+        if environ.get("REQUEST_METHOD") != "POST" or environ.get("QUERY_STRING"):
+            return None
+        if "HTTP_COOKIE" in environ:
+            return None
+        found = CHECKIN_PATH.fullmatch(environ.get("PATH_INFO", ""))
+        secret = bearer_secret(environ.get("HTTP_AUTHORIZATION", ""))
+        if found is None or secret is None or not _is_json(environ.get("CONTENT_TYPE", "")):
+            return None
+        length = environ.get("CONTENT_LENGTH", "")
+        if not length.isdigit() or not 0 < int(length) <= self.max_body:
+            return None
+        return found["slug"], secret, int(length)
+
+    def _answer(
+        self, slug: str, secret: str, body: bytes, environ: WSGIEnvironment
+    ) -> tuple[int, bytes] | None:
+        with self._app_context():
+            try:
+                return _scan(slug, secret, body, environ, self.app)
+            except Exception:
+                # The route tries again from the start (and answers with the usual JSON
+                # error if it fails too): log it here, where it would otherwise be lost.
+                logger.warning("Door lane: scan handed to the route after an error", exc_info=True)
+                db.session.rollback()
+                return None
+
+    def _app_context(self) -> AbstractContextManager[object]:
+        # As Flask does for a request: the application context already there, if any.
+        if has_app_context() and current_app._get_current_object() is self.app:  # type: ignore[attr-defined]
+            return nullcontext()
+        return self.app.app_context()
+
+
+def _scan(
+    slug: str, secret: str, body: bytes, environ: WSGIEnvironment, app: Flask
+) -> tuple[int, bytes] | None:
+    payload = _scan_request(body)
+    if payload is None:
+        return None
+    holder = token_holder(secret)
+    if holder is None or holder.role not in SCANNER_ROLES:
+        return None
+    event = door_event(slug)
+    if event is None:
+        return None
+    try:
+        outcome = scan_at_door(event, payload, Caller.with_token(holder))
+    except GateError:
+        db.session.rollback()
+        return None
+    accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
+    answer = outcome_body(outcome, language_for(holder.preferred_language, accepted))
+    content = app.json.dumps(answer, separators=(",", ":")) + "\n"  # as jsonify writes it
+    db.session.commit()
+    return outcome.status, content.encode()
+
+
+def _scan_request(body: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(body)
+        return SCAN_REQUEST.load(data) if isinstance(data, dict) else None
+    except (ValueError, ma.ValidationError):
+        return None
+
+
+def _is_json(content_type: str) -> bool:
+    mimetype = parse_options_header(content_type)[0]
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+def install_door_lane(app: Flask) -> None:
+    if app.config.get("CHECKIN_DEVICE_LANE", True):
+        app.wsgi_app = DoorLane(app, app.wsgi_app)  # type: ignore[method-assign]
