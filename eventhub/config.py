@@ -60,6 +60,9 @@ class Config:
     # Door check-in reads each event's gates and category rules through a per-process
     # cache: an organiser's change reaches every gate within this many seconds.
     CHECKIN_RULES_CACHE_SECONDS = 5.0
+    # A valid API token is remembered this long per process (every scan sends one): its
+    # revocation, or a change of its user's role or account, reaches every gate within it.
+    API_TOKEN_CACHE_SECONDS = 5.0
     # Scanner devices' check-ins answered by eventhub/checkin/lane.py, ahead of Flask.
     CHECKIN_DEVICE_LANE = True
     # The booth allocator's soft-goal weights and area rule, any of: sector_zone,
@@ -125,6 +128,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
     CHECKIN_RULES_CACHE_SECONDS = 0.0
+    API_TOKEN_CACHE_SECONDS = 0.0
 
 
 CONFIGS: dict[str, type[Config]] = {

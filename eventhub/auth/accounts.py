@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 
 from eventhub.auth.models import ROLES, ApiToken, AuditEntry, User
 from eventhub.auth.passwords import hash_password, needs_rehash, verify_password
+from eventhub.caching import TimedCache
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
 
@@ -116,6 +117,7 @@ class TokenHolder:
     a scanner device sends its token with every scan."""
 
     token_id: int
+    token_hash: str
     label: str
     last_used_at: datetime | None
     user_id: int
@@ -127,6 +129,7 @@ class TokenHolder:
 _TOKEN_HOLDER = (
     select(
         ApiToken.id,
+        ApiToken.token_hash,
         ApiToken.label,
         ApiToken.last_used_at,
         User.id,
@@ -140,13 +143,23 @@ _TOKEN_HOLDER = (
         User.is_active.is_(True),
     )
 )
+# Valid tokens only: a token just issued is never refused because of an earlier miss. A
+# revocation, or a change of its user, reaches the other workers within the setting's time.
+_token_holders: TimedCache[str, TokenHolder | None] = TimedCache(
+    "API_TOKEN_CACHE_SECONDS", keep_none=False
+)
 
 
 def token_holder(secret: str) -> TokenHolder | None:
     """The token `secret` if it is known and not revoked and its user is active."""
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
-    row = db.session.connection().execute(_TOKEN_HOLDER, {"digest": _token_digest(secret)}).first()
+    digest = _token_digest(secret)
+    return _token_holders.get(digest, lambda: _load_token_holder(digest))
+
+
+def _load_token_holder(digest: str) -> TokenHolder | None:
+    row = db.session.connection().execute(_TOKEN_HOLDER, {"digest": digest}).first()
     return TokenHolder(*row) if row is not None else None
 
 
@@ -159,6 +172,7 @@ def record_token_use(holder: TokenHolder, now: datetime) -> bool:
     stale_before = now - TOKEN_USE_RESOLUTION
     if holder.last_used_at is not None and holder.last_used_at >= stale_before:
         return False
+    _token_holders.refresh(holder.token_hash, replace(holder, last_used_at=now))
     written = db.session.execute(
         update(ApiToken)
         .where(
@@ -174,6 +188,7 @@ def record_token_use(holder: TokenHolder, now: datetime) -> bool:
 def revoke_api_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+    _token_holders.forget(token.token_hash)
 
 
 def list_api_tokens() -> list[ApiToken]:

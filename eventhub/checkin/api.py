@@ -123,9 +123,9 @@ def check_in(payload: dict[str, Any], slug: str):
         raise ApiError(
             422, error.code, str(error.message), {"gate": [str(error.message)]}
         ) from error
+    db.session.commit()  # first: on SQLite the write lock is held until then
     response = jsonify(outcome_body(outcome))
     response.status_code = outcome.status
-    db.session.commit()
     return response
 
 

@@ -30,9 +30,9 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header, parse_options_header
 
 from eventhub.auth.access import Caller, bearer_secret
-from eventhub.auth.accounts import token_holder
+from eventhub.auth.accounts import TokenHolder, token_holder
 from eventhub.checkin.api import SCAN_REQUEST, SCANNER_ROLES, outcome_body, scan_at_door
-from eventhub.checkin.rules import GateError, door_event
+from eventhub.checkin.rules import GateError, ScanOutcome, door_event
 from eventhub.extensions import db
 from eventhub.i18n import language_for
 
@@ -91,13 +91,20 @@ class DoorLane:
     ) -> tuple[int, bytes] | None:
         with self._app_context():
             try:
-                return _scan(slug, secret, body, environ, self.app)
+                scanned = _scan(slug, secret, body)
             except Exception:
-                # The route tries again from the start (and answers with the usual JSON
-                # error if it fails too): log it here, where it would otherwise be lost.
+                # Nothing is committed: the route tries again from the start (and answers
+                # with the usual JSON error if it fails too). Logged here, or it would be lost.
                 logger.warning("Door lane: scan handed to the route after an error", exc_info=True)
                 db.session.rollback()
                 return None
+            if scanned is None:
+                return None
+            outcome, holder = scanned
+            accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
+            answer = outcome_body(outcome, language_for(holder.preferred_language, accepted))
+            content = self.app.json.dumps(answer, separators=(",", ":")) + "\n"  # as jsonify
+        return outcome.status, content.encode()
 
     def _app_context(self) -> AbstractContextManager[object]:
         # As Flask does for a request: the application context already there, if any.
@@ -106,9 +113,8 @@ class DoorLane:
         return self.app.app_context()
 
 
-def _scan(
-    slug: str, secret: str, body: bytes, environ: WSGIEnvironment, app: Flask
-) -> tuple[int, bytes] | None:
+def _scan(slug: str, secret: str, body: bytes) -> tuple[ScanOutcome, TokenHolder] | None:
+    """The scan, committed, and who sent it; None, with nothing written, for the route."""
     payload = _scan_request(body)
     if payload is None:
         return None
@@ -123,11 +129,8 @@ def _scan(
     except GateError:
         db.session.rollback()
         return None
-    accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
-    answer = outcome_body(outcome, language_for(holder.preferred_language, accepted))
-    content = app.json.dumps(answer, separators=(",", ":")) + "\n"  # as jsonify writes it
     db.session.commit()
-    return outcome.status, content.encode()
+    return outcome, holder
 
 
 def _scan_request(body: bytes) -> dict[str, Any] | None:

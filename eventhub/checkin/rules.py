@@ -17,13 +17,11 @@ of each category) are configuration read through a short per-process cache
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -33,15 +31,13 @@ from sqlalchemy import bindparam, select
 
 from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import BadgeTokenError, read_badge_token
+from eventhub.caching import TimedCache
 from eventhub.checkin.models import Admission, Gate, Scan
 from eventhub.events.models import AttendeeCategory, CategoryDay, Event, category_zones
 from eventhub.events.planning import find_event
 from eventhub.extensions import db
 from eventhub.models_common import insert_ignoring_duplicates, utcnow
 from eventhub.registration.models import Registration
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 # HTTP status of each answer; 4xx answers carry the JSON error body too.
 RESULT_STATUS = {
@@ -155,30 +151,13 @@ class EventRules:
     category_zones: dict[int, frozenset[int]]  # empty: every zone
 
 
-_rules_cache: dict[int, tuple[float, EventRules]] = {}
-_door_events: dict[str, tuple[float, ScanEvent | None]] = {}
-_rules_lock = threading.Lock()
-
-
-def _cached(store: dict[K, tuple[float, V]], key: K, load: Callable[[], V]) -> V:
-    """`load()`, kept in `store` for CHECKIN_RULES_CACHE_SECONDS (0: not kept)."""
-    ttl = float(current_app.config.get("CHECKIN_RULES_CACHE_SECONDS", 0))
-    now = time.monotonic()
-    if ttl > 0:
-        with _rules_lock:
-            cached = store.get(key)
-        if cached is not None and now - cached[0] < ttl:
-            return cached[1]
-    value = load()
-    if ttl > 0:
-        with _rules_lock:
-            store[key] = (now, value)
-    return value
+_rules_cache: TimedCache[int, EventRules] = TimedCache("CHECKIN_RULES_CACHE_SECONDS")
+_door_events: TimedCache[str, ScanEvent | None] = TimedCache("CHECKIN_RULES_CACHE_SECONDS")
 
 
 def event_rules(event: DoorEvent) -> EventRules:
     """The event's gates and category rules, cached for CHECKIN_RULES_CACHE_SECONDS."""
-    return _cached(_rules_cache, event.id, lambda: _load_rules(event.id))
+    return _rules_cache.get(event.id, lambda: _load_rules(event.id))
 
 
 def door_event(slug: str) -> ScanEvent | None:
@@ -189,16 +168,12 @@ def door_event(slug: str) -> ScanEvent | None:
         event = find_event(slug)
         return ScanEvent.of(event) if event is not None and event.is_published else None
 
-    return _cached(_door_events, slug, load)
+    return _door_events.get(slug, load)
 
 
 def forget_event_rules(event_id: int | None = None) -> None:
-    with _rules_lock:
-        _door_events.clear()
-        if event_id is None:
-            _rules_cache.clear()
-        else:
-            _rules_cache.pop(event_id, None)
+    _door_events.forget()
+    _rules_cache.forget(event_id)
 
 
 def _load_rules(event_id: int) -> EventRules:
