@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 
 from eventhub.auth.models import ROLES, ApiToken, AuditEntry, User
 from eventhub.auth.passwords import hash_password, needs_rehash, verify_password
@@ -150,20 +150,24 @@ _token_holders: TimedCache[str, TokenHolder | None] = TimedCache(
 )
 
 
-def token_holder(secret: str) -> TokenHolder | None:
-    """The token `secret` if it is known and not revoked and its user is active."""
+def token_holder(secret: str, connection: Connection | None = None) -> TokenHolder | None:
+    """The token `secret` if it is known and not revoked and its user is active; read on
+    `connection` (default: the session's)."""
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
     digest = _token_digest(secret)
-    return _token_holders.get(digest, lambda: _load_token_holder(digest))
+    return _token_holders.get(digest, lambda: _load_token_holder(digest, connection))
 
 
-def _load_token_holder(digest: str) -> TokenHolder | None:
-    row = db.session.connection().execute(_TOKEN_HOLDER, {"digest": digest}).first()
+def _load_token_holder(digest: str, connection: Connection | None) -> TokenHolder | None:
+    connection = db.session.connection() if connection is None else connection
+    row = connection.execute(_TOKEN_HOLDER, {"digest": digest}).first()
     return TokenHolder(*row) if row is not None else None
 
 
-def record_token_use(holder: TokenHolder, now: datetime) -> bool:
+def record_token_use(
+    holder: TokenHolder, now: datetime, connection: Connection | None = None
+) -> bool:
     """Record that the token was used at `now`, at most once per TOKEN_USE_RESOLUTION.
 
     A conditional update, so that of several workers serving one device at once a single
@@ -173,14 +177,14 @@ def record_token_use(holder: TokenHolder, now: datetime) -> bool:
     if holder.last_used_at is not None and holder.last_used_at >= stale_before:
         return False
     _token_holders.refresh(holder.token_hash, replace(holder, last_used_at=now))
-    written = db.session.execute(
+    connection = db.session.connection() if connection is None else connection
+    written = connection.execute(
         update(ApiToken)
         .where(
             ApiToken.id == holder.token_id,
             or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < stale_before),
         )
         .values(last_used_at=now)
-        .execution_options(synchronize_session=False)
     )
     return bool(written.rowcount)
 

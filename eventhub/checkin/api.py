@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import jsonify
 from flask_smorest import Blueprint
+from sqlalchemy import Connection
 
 from eventhub.api import ApiError
 from eventhub.auth.access import Caller, current_caller, role_required
@@ -49,9 +50,15 @@ SCAN_REQUEST = ScanRequestSchema()
 SCANNER_ROLES = ("staff", "admin")
 
 
-def scan_at_door(event: DoorEvent, payload: dict[str, Any], caller: Caller) -> ScanOutcome:
-    """One scan sent by `caller` (its payload validated by ScanRequestSchema). Raises
-    GateError, before writing anything, for a gate the event does not have."""
+def scan_at_door(
+    event: DoorEvent,
+    payload: dict[str, Any],
+    caller: Caller,
+    connection: Connection | None = None,
+) -> ScanOutcome:
+    """One scan sent by `caller` (its payload validated by ScanRequestSchema), on
+    `connection` (default: the session's); the caller commits. Raises GateError, before
+    writing anything, for a gate the event does not have."""
     token = caller.token
     scan_input = ScanInput(
         code=payload["code"],
@@ -61,9 +68,9 @@ def scan_at_door(event: DoorEvent, payload: dict[str, Any], caller: Caller) -> S
         api_token_id=token.token_id if token is not None else None,
         device=payload.get("device") or (token.label if token is not None else "browser"),
     )
-    outcome = perform_scan(event, scan_input)
+    outcome = perform_scan(event, scan_input, connection=connection)
     if token is not None:
-        record_token_use(token, utcnow())
+        record_token_use(token, utcnow(), connection)
     return outcome
 
 

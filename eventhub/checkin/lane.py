@@ -118,18 +118,20 @@ def _scan(slug: str, secret: str, body: bytes) -> tuple[ScanOutcome, TokenHolder
     payload = _scan_request(body)
     if payload is None:
         return None
-    holder = token_holder(secret)
-    if holder is None or holder.role not in SCANNER_ROLES:
-        return None
-    event = door_event(slug)
-    if event is None:
-        return None
-    try:
-        outcome = scan_at_door(event, payload, Caller.with_token(holder))
-    except GateError:
-        db.session.rollback()
-        return None
-    db.session.commit()
+    # A connection of its own, without the session: the scan needs no ORM, and its
+    # transaction (on SQLite, the write lock) ends the moment the scan is recorded.
+    with db.engine.connect() as connection:
+        holder = token_holder(secret, connection)
+        if holder is None or holder.role not in SCANNER_ROLES:
+            return None
+        event = door_event(slug)
+        if event is None:
+            return None
+        try:
+            outcome = scan_at_door(event, payload, Caller.with_token(holder), connection)
+        except GateError:
+            return None
+        connection.commit()
     return outcome, holder
 
 

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
 from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import BadgeTokenError, read_badge_token
@@ -242,11 +242,6 @@ _HOLDERS = select(*_HOLDER_COLUMNS).join(
 )
 
 
-def _holder(*conditions: object) -> BadgeHolder | None:
-    row = db.session.execute(_HOLDERS.where(*conditions)).first()
-    return BadgeHolder(*row) if row is not None else None
-
-
 # The statements of the hot path, built once: a call only binds its values.
 _HOLDER_BY_CODE = _HOLDERS.where(Registration.badge_code == bindparam("code"))
 _ADMISSION_OF_DAY = select(Admission.id, Admission.admitted_at, Admission.gate).where(
@@ -259,28 +254,22 @@ def _insert_returning_id_statement(table: Any, dialect: str) -> Any:
     return insert_ignoring_duplicates(table, dialect).returning(table.c.id)
 
 
-def _run(statement: Any, values: dict[str, Any]) -> Any:
-    """Execute on the session's connection, in its transaction, without the ORM."""
-    return db.session.connection().execute(statement, values)
-
-
-def _insert_returning_id(model: Any, values: dict[str, Any]) -> int | None:
-    connection = db.session.connection()
+def _insert_returning_id(connection: Connection, model: Any, values: dict[str, Any]) -> int | None:
     statement = _insert_returning_id_statement(model.__table__, connection.dialect.name)
     return connection.execute(statement, values).scalar()
 
 
-def _entry(admission_id: int | None) -> EntryRecord | None:
+def _entry(connection: Connection, admission_id: int | None) -> EntryRecord | None:
     if admission_id is None:
         return None
-    row = db.session.execute(
+    row = connection.execute(
         select(Admission.admitted_at, Admission.gate).where(Admission.id == admission_id)
     ).first()
     return EntryRecord(*row) if row is not None else None
 
 
-def _replay(event: DoorEvent, nonce: str) -> ScanOutcome | None:
-    row = db.session.execute(
+def _replay(connection: Connection, event: DoorEvent, nonce: str) -> ScanOutcome | None:
+    row = connection.execute(
         select(
             Scan.id,
             Scan.result,
@@ -293,19 +282,24 @@ def _replay(event: DoorEvent, nonce: str) -> ScanOutcome | None:
     if row is None:
         return None
     scan_id, result, scanned_at, gate, registration_id, admission_id = row
-    holder = _holder(Registration.id == registration_id) if registration_id else None
+    holder = None
+    if registration_id:
+        found = connection.execute(_HOLDERS.where(Registration.id == registration_id)).first()
+        holder = BadgeHolder(*found) if found is not None else None
     return ScanOutcome(
         result=result,
         scan_id=scan_id,
         scanned_at=scanned_at,
         gate=gate,
         registration=holder,
-        first_entry=_entry(admission_id) if result == "already_inside" else None,
+        first_entry=_entry(connection, admission_id) if result == "already_inside" else None,
         replayed=True,
     )
 
 
-def _find_holder(event: DoorEvent, code: str) -> tuple[str, BadgeHolder | None, str | None]:
+def _find_holder(
+    connection: Connection, event: DoorEvent, code: str
+) -> tuple[str, BadgeHolder | None, str | None]:
     """(result so far, badge holder, reason) for a scanned code; result "" means valid."""
     if not code or len(code) > MAX_CODE_LENGTH:
         return "malformed", None, "empty_or_too_long"
@@ -315,7 +309,7 @@ def _find_holder(event: DoorEvent, code: str) -> tuple[str, BadgeHolder | None, 
         if error.code == "malformed":
             return "malformed", None, "not_a_badge"
         return "unknown", None, "bad_signature"
-    row = _run(_HOLDER_BY_CODE, {"code": ref.code}).first()
+    row = connection.execute(_HOLDER_BY_CODE, {"code": ref.code}).first()
     holder = BadgeHolder(*row) if row is not None else None
     if holder is None or holder.event_id != event.id:
         return "unknown", None, "other_event" if holder else "no_such_badge"
@@ -345,13 +339,21 @@ def _race_window() -> None:
         time.sleep(float(delay))
 
 
-def _existing_admission(holder: BadgeHolder, day: date) -> tuple[int, EntryRecord] | None:
-    row = _run(_ADMISSION_OF_DAY, {"registration_id": holder.id, "day": day}).first()
+def _existing_admission(
+    connection: Connection, holder: BadgeHolder, day: date
+) -> tuple[int, EntryRecord] | None:
+    values = {"registration_id": holder.id, "day": day}
+    row = connection.execute(_ADMISSION_OF_DAY, values).first()
     return (row[0], EntryRecord(row[1], row[2])) if row is not None else None
 
 
 def _admit(
-    event: DoorEvent, holder: BadgeHolder, gate_name: str, day: date, at: datetime
+    connection: Connection,
+    event: DoorEvent,
+    holder: BadgeHolder,
+    gate_name: str,
+    day: date,
+    at: datetime,
 ) -> int | None:
     """Insert today's admission; None when another scan holds it already."""
     values = {
@@ -361,10 +363,11 @@ def _admit(
         "gate": gate_name,
         "admitted_at": at,
     }
-    return _insert_returning_id(Admission, values)
+    return _insert_returning_id(connection, Admission, values)
 
 
 def _record(
+    connection: Connection,
     event: DoorEvent,
     scan_input: ScanInput,
     gate_name: str,
@@ -384,10 +387,11 @@ def _record(
         "scanned_at": at,
         **refs,
     }
-    return _insert_returning_id(Scan, values)
+    return _insert_returning_id(connection, Scan, values)
 
 
 def _decide(
+    connection: Connection,
     event: DoorEvent,
     rules: EventRules,
     holder: BadgeHolder,
@@ -403,30 +407,38 @@ def _decide(
     if refused:
         return refused, None, None
     _race_window()
-    admission_id = _admit(event, holder, gate[0], day, now)
+    admission_id = _admit(connection, event, holder, gate[0], day, now)
     if admission_id is not None:
         return "admitted", admission_id, None
-    existing = _existing_admission(holder, day)
+    existing = _existing_admission(connection, holder, day)
     return "already_inside", existing[0] if existing else None, existing[1] if existing else None
 
 
 def perform_scan(
-    event: DoorEvent, scan_input: ScanInput, *, now: datetime | None = None
+    event: DoorEvent,
+    scan_input: ScanInput,
+    *,
+    now: datetime | None = None,
+    connection: Connection | None = None,
 ) -> ScanOutcome:
-    """Decide and record one scan. Flushes; the caller commits.
+    """Decide and record one scan, on `connection` (default: the session's, in its
+    transaction; the statements run without the ORM). The caller commits.
 
-    When an attempt with the same nonce was recorded first (a retry), the session is
+    When an attempt with the same nonce was recorded first (a retry), the transaction is
     rolled back and that attempt's answer is returned (`replayed`), recorded once.
     """
     now = now or utcnow()
     rules = event_rules(event)
     gate = resolve_gate(rules, scan_input.gate)
-    result, holder, reason = _find_holder(event, scan_input.code.strip())
+    in_session = connection is None
+    connection = db.session.connection() if connection is None else connection
+    result, holder, reason = _find_holder(connection, event, scan_input.code.strip())
     admission_id: int | None = None
     first_entry: EntryRecord | None = None
     if not result and holder is not None:
-        result, admission_id, first_entry = _decide(event, rules, holder, gate, now)
+        result, admission_id, first_entry = _decide(connection, event, rules, holder, gate, now)
     scan_id = _record(
+        connection,
         event,
         scan_input,
         gate[0],
@@ -436,8 +448,12 @@ def perform_scan(
         admission_id=admission_id,
     )
     if scan_id is None:
-        db.session.rollback()
-        replay = _replay(event, scan_input.nonce or "")
+        if in_session:
+            db.session.rollback()
+            connection = db.session.connection()
+        else:
+            connection.rollback()
+        replay = _replay(connection, event, scan_input.nonce or "")
         if replay is None:  # pragma: no cover - the conflicting row must exist
             raise RuntimeError("scan nonce conflict without a recorded scan")
         return replay
