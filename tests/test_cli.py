@@ -156,12 +156,13 @@ def demo_snapshot() -> dict[str, Any]:
     investors = db.session.scalars(select(Investor).join(Investor.user).order_by(User.email))
     return {
         "users": [(u.email, u.role, u.name, u.startup.name if u.startup else None) for u in users],
-        "startups": list(
-            db.session.execute(
+        "startups": [
+            tuple(row)
+            for row in db.session.execute(
                 select(Startup.name, Startup.sector, Startup.stage, Startup.programme,
                        Startup.city_site, Startup.website).order_by(Startup.name)
-            ).tuples()
-        ),
+            )
+        ],
         "investors": [
             (i.user.email, i.fund, i.ticket_min_eur, i.ticket_max_eur, i.sectors, i.stages)
             for i in investors
