@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import Connection, DateTime
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
 
@@ -35,6 +35,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def connection_or_session(connection: Connection | None) -> Connection:
+    """`connection`, or the session's (in its transaction) when none is given."""
+    from eventhub.extensions import db
+
+    return db.session.connection() if connection is None else connection
 
 
 def insert_ignoring_duplicates(model: Any, dialect: str | None = None) -> Any:

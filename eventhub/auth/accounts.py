@@ -14,7 +14,7 @@ from eventhub.auth.models import ROLES, ApiToken, AuditEntry, User
 from eventhub.auth.passwords import hash_password, needs_rehash, verify_password
 from eventhub.caching import TimedCache
 from eventhub.extensions import db
-from eventhub.models_common import utcnow
+from eventhub.models_common import connection_or_session, utcnow
 
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 API_TOKEN_PREFIX = "ehk_"  # noqa: S105 (a public marker, not a secret)
@@ -160,8 +160,7 @@ def token_holder(secret: str, connection: Connection | None = None) -> TokenHold
 
 
 def _load_token_holder(digest: str, connection: Connection | None) -> TokenHolder | None:
-    connection = db.session.connection() if connection is None else connection
-    row = connection.execute(_TOKEN_HOLDER, {"digest": digest}).first()
+    row = connection_or_session(connection).execute(_TOKEN_HOLDER, {"digest": digest}).first()
     return TokenHolder(*row) if row is not None else None
 
 
@@ -177,8 +176,7 @@ def record_token_use(
     if holder.last_used_at is not None and holder.last_used_at >= stale_before:
         return False
     _token_holders.refresh(holder.token_hash, replace(holder, last_used_at=now))
-    connection = db.session.connection() if connection is None else connection
-    written = connection.execute(
+    written = connection_or_session(connection).execute(
         update(ApiToken)
         .where(
             ApiToken.id == holder.token_id,

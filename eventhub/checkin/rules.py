@@ -36,7 +36,7 @@ from eventhub.checkin.models import Admission, Gate, Scan
 from eventhub.events.models import AttendeeCategory, CategoryDay, Event, category_zones
 from eventhub.events.planning import find_event
 from eventhub.extensions import db
-from eventhub.models_common import insert_ignoring_duplicates, utcnow
+from eventhub.models_common import connection_or_session, insert_ignoring_duplicates, utcnow
 from eventhub.registration.models import Registration
 
 # HTTP status of each answer; 4xx answers carry the JSON error body too.
@@ -244,6 +244,7 @@ _HOLDERS = select(*_HOLDER_COLUMNS).join(
 
 # The statements of the hot path, built once: a call only binds its values.
 _HOLDER_BY_CODE = _HOLDERS.where(Registration.badge_code == bindparam("code"))
+_HOLDER_BY_ID = _HOLDERS.where(Registration.id == bindparam("registration_id"))
 _ADMISSION_OF_DAY = select(Admission.id, Admission.admitted_at, Admission.gate).where(
     Admission.registration_id == bindparam("registration_id"), Admission.day == bindparam("day")
 )
@@ -257,6 +258,11 @@ def _insert_returning_id_statement(table: Any, dialect: str) -> Any:
 def _insert_returning_id(connection: Connection, model: Any, values: dict[str, Any]) -> int | None:
     statement = _insert_returning_id_statement(model.__table__, connection.dialect.name)
     return connection.execute(statement, values).scalar()
+
+
+def _holder(connection: Connection, statement: Any, values: dict[str, Any]) -> BadgeHolder | None:
+    row = connection.execute(statement, values).first()
+    return BadgeHolder(*row) if row is not None else None
 
 
 def _entry(connection: Connection, admission_id: int | None) -> EntryRecord | None:
@@ -282,10 +288,11 @@ def _replay(connection: Connection, event: DoorEvent, nonce: str) -> ScanOutcome
     if row is None:
         return None
     scan_id, result, scanned_at, gate, registration_id, admission_id = row
-    holder = None
-    if registration_id:
-        found = connection.execute(_HOLDERS.where(Registration.id == registration_id)).first()
-        holder = BadgeHolder(*found) if found is not None else None
+    holder = (
+        _holder(connection, _HOLDER_BY_ID, {"registration_id": registration_id})
+        if registration_id
+        else None
+    )
     return ScanOutcome(
         result=result,
         scan_id=scan_id,
@@ -309,8 +316,7 @@ def _find_holder(
         if error.code == "malformed":
             return "malformed", None, "not_a_badge"
         return "unknown", None, "bad_signature"
-    row = connection.execute(_HOLDER_BY_CODE, {"code": ref.code}).first()
-    holder = BadgeHolder(*row) if row is not None else None
+    holder = _holder(connection, _HOLDER_BY_CODE, {"code": ref.code})
     if holder is None or holder.event_id != event.id:
         return "unknown", None, "other_event" if holder else "no_such_badge"
     if ref.version != holder.badge_version:
@@ -431,7 +437,7 @@ def perform_scan(
     rules = event_rules(event)
     gate = resolve_gate(rules, scan_input.gate)
     in_session = connection is None
-    connection = db.session.connection() if connection is None else connection
+    connection = connection_or_session(connection)
     result, holder, reason = _find_holder(connection, event, scan_input.code.strip())
     admission_id: int | None = None
     first_entry: EntryRecord | None = None
