@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -112,11 +114,15 @@ def run_in_app(env: dict[str, str], code: str, timeout: float = 120) -> Any:
 def gunicorn(
     env: dict[str, str], workers: int = 4, timeout: float = 60, app: str = "eventhub:create_app()"
 ) -> Iterator[str]:
-    """gunicorn with `workers` workers on a free port; yields the base URL."""
+    """gunicorn with `workers` workers on a free port, every one of them serving; yields the
+    base URL."""
     port = free_port()
+    ready_dir = Path(tempfile.mkdtemp(prefix="gunicorn-ready-"))
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
+            "--config",
+            "python:tests.support.gunicorn_ready",
             "--workers",
             str(workers),
             "--bind",
@@ -126,7 +132,7 @@ def gunicorn(
             app,
         ],
         cwd=ROOT,
-        env=env,
+        env={**env, "GUNICORN_READY_DIR": str(ready_dir)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -146,8 +152,13 @@ def gunicorn(
                 if time.monotonic() > deadline:
                     raise AssertionError("gunicorn did not answer in time") from None
                 time.sleep(0.2)
+        while len(list(ready_dir.iterdir())) < workers:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"not all {workers} gunicorn workers started in time")
+            time.sleep(0.1)
         yield base_url
     finally:
+        shutil.rmtree(ready_dir, ignore_errors=True)
         process.terminate()
         try:
             process.wait(timeout=15)
