@@ -7,13 +7,15 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from eventhub import create_app
@@ -79,9 +81,9 @@ def test_sqlite_upgrade_from_empty_gives_the_models_schema(tmp_path: Path):
     check_upgrade_and_downgrade(f"sqlite:///{tmp_path / 'migrations.sqlite3'}")
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(not POSTGRES_URL, reason="EVENTHUB_TEST_DATABASE_URL is not set")
-def test_postgresql_upgrade_from_empty_gives_the_models_schema():
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """The URI of a database of its own next to EVENTHUB_TEST_DATABASE_URL's, dropped after."""
     import psycopg
 
     server = make_url(POSTGRES_URL).set(drivername="postgresql")
@@ -92,7 +94,101 @@ def test_postgresql_upgrade_from_empty_gives_the_models_schema():
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
         target = server.set(drivername="postgresql+psycopg", database=name)
-        check_upgrade_and_downgrade(target.render_as_string(hide_password=False))
+        yield target.render_as_string(hide_password=False)
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_URL, reason="EVENTHUB_TEST_DATABASE_URL is not set")
+def test_postgresql_upgrade_from_empty_gives_the_models_schema():
+    with postgres_database() as uri:
+        check_upgrade_and_downgrade(uri)
+
+
+def check_admissions_become_admitted_scans(database_uri: str) -> None:
+    """0005 folds the admissions into their scans, and its downgrade brings them back."""
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_uri})
+    with app.app_context():
+        try:
+            flask_migrate.upgrade(revision="0003")
+            registration_id, event_id = _a_registration()
+            day, at = date(2026, 11, 20), datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+            _execute(
+                "INSERT INTO admissions (id, event_id, registration_id, day, gate, admitted_at) "
+                "VALUES (7, :event, :registration, :day, 'North', :at)",
+                event=event_id, registration=registration_id, day=day, at=at,
+            )  # fmt: skip
+            for result, admission_id in (("admitted", 7), ("already_inside", 7), ("unknown", None)):
+                _execute(
+                    "INSERT INTO scans (event_id, registration_id, admission_id, gate, result, "
+                    "code, device, scanned_at) VALUES (:event, :registration, :admission, "
+                    "'North', :result, 'x', '', :at)",
+                    event=event_id, registration=registration_id, admission=admission_id,
+                    result=result, at=at,
+                )  # fmt: skip
+            db.session.commit()
+
+            flask_migrate.upgrade()
+            rows = db.session.execute(text("SELECT result, day FROM scans ORDER BY id")).all()
+            assert [(result, _as_date(day)) for result, day in rows] == [
+                ("admitted", day),
+                ("already_inside", day),
+                ("unknown", None),
+            ]
+            db.session.commit()
+
+            flask_migrate.downgrade(revision="0003")
+            admissions = db.session.execute(
+                text("SELECT registration_id, day, gate FROM admissions")
+            ).all()
+            assert [(r, _as_date(d), g) for r, d, g in admissions] == [
+                (registration_id, day, "North")
+            ]
+            linked = db.session.execute(
+                text("SELECT result FROM scans WHERE admission_id IS NOT NULL ORDER BY id")
+            ).scalars()
+            assert list(linked) == ["admitted", "already_inside"]
+            db.session.commit()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _a_registration() -> tuple[int, int]:
+    from eventhub.events.models import AttendeeCategory, Event
+    from eventhub.registration.models import Registration
+
+    event = Event(slug="m", name="M", kind="expo", status="published", venue="V", city="Rabat",
+                  first_day=date(2026, 11, 20), last_day=date(2026, 11, 21))  # fmt: skip
+    event.categories = [AttendeeCategory(name="Visitor", is_default=True)]
+    db.session.add(event)
+    db.session.flush()
+    registration = Registration(
+        event_id=event.id, category_id=event.categories[0].id, email="m@example.test",
+        first_name="Amal", last_name="Idrissi", status="confirmed", source="online",
+        manage_token="t" * 43, badge_code=12345, badge_version=1, language="fr",
+    )  # fmt: skip
+    db.session.add(registration)
+    db.session.commit()
+    return registration.id, event.id
+
+
+def _execute(sql: str, **values: object) -> None:
+    db.session.execute(text(sql), values)
+
+
+def _as_date(value: object) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value  # SQLite: text
+
+
+def test_sqlite_admissions_become_admitted_scans(tmp_path: Path):
+    check_admissions_become_admitted_scans(f"sqlite:///{tmp_path / 'admissions.sqlite3'}")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_URL, reason="EVENTHUB_TEST_DATABASE_URL is not set")
+def test_postgresql_admissions_become_admitted_scans():
+    with postgres_database() as uri:
+        check_admissions_become_admitted_scans(uri)

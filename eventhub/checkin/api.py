@@ -68,10 +68,11 @@ def scan_at_door(
         api_token_id=token.token_id if token is not None else None,
         device=payload.get("device") or (token.label if token is not None else "browser"),
     )
-    outcome = perform_scan(event, scan_input, connection=connection)
     if token is not None:
         record_token_use(token, utcnow(), connection)
-    return outcome
+    # The scan's insert is the last statement: on a connection without a transaction
+    # (the lane's, on PostgreSQL), an error before it has recorded nothing.
+    return perform_scan(event, scan_input, connection=connection)
 
 
 def outcome_body(outcome: ScanOutcome, language: str | None = None) -> dict[str, Any]:

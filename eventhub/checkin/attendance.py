@@ -6,9 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
-from eventhub.checkin.models import Admission, Scan
+from eventhub.checkin.models import Scan
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
@@ -38,16 +38,16 @@ class Attendance:
 def attendance_for(event: Event, day: date, now: datetime) -> Attendance:
     """Figures for one event day; `inside_now` counts badges admitted that day (no exit scans)."""
     admitted_times = db.session.scalars(
-        select(Admission.admitted_at).where(Admission.event_id == event.id, Admission.day == day)
+        select(Scan.scanned_at).where(*_admitted_on(event, day))
     ).all()
     hours = Counter(moment.astimezone(event.tz).hour for moment in admitted_times)
     first_hour = min([*hours, 8])
     last_hour = max([*hours, 18])
     per_gate = db.session.execute(
-        select(Admission.gate, func.count())
-        .where(Admission.event_id == event.id, Admission.day == day)
-        .group_by(Admission.gate)
-        .order_by(func.count().desc(), Admission.gate)
+        select(Scan.gate, func.count())
+        .where(*_admitted_on(event, day))
+        .group_by(Scan.gate)
+        .order_by(func.count().desc(), Scan.gate)
     ).all()
     return Attendance(
         day=day,
@@ -60,6 +60,11 @@ def attendance_for(event: Event, day: date, now: datetime) -> Attendance:
         per_category=_per_category(event, day),
         updated_at=now,
     )
+
+
+def _admitted_on(event: Event, day: date) -> tuple[ColumnElement[bool], ...]:
+    """The scans that let a badge in on `day` (one per badge: see Scan)."""
+    return (Scan.event_id == event.id, Scan.day == day, Scan.result == "admitted")
 
 
 def _confirmed(event: Event) -> int:
@@ -99,8 +104,8 @@ def _per_category(event: Event, day: date) -> list[CategoryAttendance]:
     admitted = dict(
         db.session.execute(
             select(Registration.category_id, func.count())
-            .join(Admission, Admission.registration_id == Registration.id)
-            .where(Admission.event_id == event.id, Admission.day == day)
+            .join(Scan, Scan.registration_id == Registration.id)
+            .where(*_admitted_on(event, day))
             .group_by(Registration.category_id)
         ).all()
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from eventhub.checkin.models import Admission, Gate, Scan
+from eventhub.checkin.models import Gate, Scan
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
@@ -28,7 +28,7 @@ def seed_checkins(report: object, *, expo: Event, demo_day: Event, rng: random.R
     _seed_gates(report, demo_day, DEMO_DAY_GATES)
     db.session.flush()
     already = db.session.scalar(
-        select(func.count()).select_from(Admission).where(Admission.event_id == expo.id)
+        select(func.count()).where(Scan.event_id == expo.id, Scan.result == "admitted")
     )
     if already:
         return
@@ -44,24 +44,16 @@ def seed_checkins(report: object, *, expo: Event, demo_day: Event, rng: random.R
             continue
         at = opening + timedelta(minutes=rng.triangular(0, 300, 60))
         gate = rng.choice(entrances)
-        admission = Admission(
-            event_id=expo.id,
-            registration_id=registration.id,
-            day=expo.first_day,
-            gate=gate,
-            admitted_at=at,
-        )
-        db.session.add(admission)
         db.session.add(
             Scan(
                 event_id=expo.id,
                 registration=registration,
-                admission=admission,
                 gate=gate,
                 result="admitted",
                 code="demo",
                 device="demo data",
                 scanned_at=at,
+                day=expo.first_day,
             )
         )
         report.add("check-ins")

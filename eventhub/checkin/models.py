@@ -1,11 +1,11 @@
-"""Door check-in: gates, every scan recorded, and one admission per badge per day."""
+"""Door check-in: gates, and every scan recorded, with one admission per badge per day."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.extensions import db
@@ -40,31 +40,25 @@ class Gate(db.Model):
     zone: Mapped[Zone | None] = relationship()
 
 
-class Admission(db.Model):
-    """A badge let in on one day: the unique constraint is what stops a second admission."""
-
-    __tablename__ = "admissions"
-    __table_args__ = (
-        UniqueConstraint("registration_id", "day"),
-        Index("ix_admissions_event_time", "event_id", "admitted_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
-    day: Mapped[date] = mapped_column(Date)
-    gate: Mapped[str] = mapped_column(String(60))
-    admitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    registration: Mapped[Registration] = relationship()
-
-
 class Scan(db.Model):
-    """Every scan at a gate, whatever its result. A client nonce makes a retry harmless."""
+    """Every scan at a gate, whatever its result; an `admitted` scan is the badge's entry
+    for its day.
+
+    Two unique indexes are the guards: at most one `admitted` scan per badge per day (a
+    partial index), and one scan per client nonce, so that a retry is recorded once.
+    """
 
     __tablename__ = "scans"
     __table_args__ = (
         UniqueConstraint("event_id", "nonce"),
+        Index(
+            "uq_scans_one_admission_per_day",
+            "registration_id",
+            "day",
+            unique=True,
+            sqlite_where=text("result = 'admitted'"),
+            postgresql_where=text("result = 'admitted'"),
+        ),
         CheckConstraint(f"result IN {SCAN_RESULTS!r}", name="result_known"),
         Index("ix_scans_event_time", "event_id", "scanned_at"),
     )
@@ -73,9 +67,6 @@ class Scan(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True
-    )
-    admission_id: Mapped[int | None] = mapped_column(
-        ForeignKey("admissions.id", ondelete="SET NULL")
     )
     gate: Mapped[str] = mapped_column(String(60))
     result: Mapped[str] = mapped_column(String(20))
@@ -87,6 +78,6 @@ class Scan(db.Model):
     )
     device: Mapped[str] = mapped_column(String(120), default="")
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    day: Mapped[date | None] = mapped_column(Date)  # in the event's time zone
 
     registration: Mapped[Registration | None] = relationship()
-    admission: Mapped[Admission | None] = relationship()

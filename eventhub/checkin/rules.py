@@ -1,18 +1,20 @@
 """Door check-in: what a scanned code means at this gate, now, recorded once.
 
-Guards, all in the database:
-- one admission per badge per day: the unique (registration_id, day) constraint; the
-  insert is `ON CONFLICT DO NOTHING RETURNING`, so of two gates scanning the same badge
-  at the same instant exactly one gets a row back and says `admitted`;
-- a scanner's retry with the same nonce: the unique (event_id, nonce) constraint on
-  scans; the retry gets the answer recorded for the first attempt and nothing is added.
+A scan is one row in `scans`, whatever its result; an `admitted` one is the badge's entry
+for the day. Guards, both unique indexes of that table, so that each scan is a single
+atomic insert (`ON CONFLICT DO NOTHING RETURNING id`) that needs no transaction around it:
+- one admission per badge per day: the partial index on (registration_id, day) where the
+  result is `admitted`; of two gates scanning the same badge at the same instant exactly
+  one gets a row back and says `admitted`, the other is recorded as `already_inside`;
+- a scanner's retry with the same nonce: the (event_id, nonce) index; the retry gets the
+  answer recorded for the first attempt and nothing is added.
 
-A scan is on the hot path of every gate, so it reads only what it needs: one row for
-the badge holder, then the admission insert (and, when it finds one already there, that
-admission), then the scan's insert; the statements are built once and run on the session's
-connection without the ORM. The event's access rules (gates and zones, the days and zones
-of each category) are configuration read through a short per-process cache
-(CHECKIN_RULES_CACHE_SECONDS); the once-only guarantees above never depend on it.
+A scan is on the hot path of every gate, so it reads only what it needs: one row for the
+badge holder, then the scan's insert (and, for a badge already inside, the read of its
+first entry and the insert of this scan); the statements are built once and run without
+the ORM. The event's access rules (gates and zones, the days and zones of each category)
+are configuration read through a short per-process cache (CHECKIN_RULES_CACHE_SECONDS);
+the once-only guarantees above never depend on it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from sqlalchemy import Connection, bindparam, select
 from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import BadgeTokenError, read_badge_token
 from eventhub.caching import TimedCache
-from eventhub.checkin.models import Admission, Gate, Scan
+from eventhub.checkin.models import Gate, Scan
 from eventhub.events.models import AttendeeCategory, CategoryDay, Event, category_zones
 from eventhub.events.planning import find_event
 from eventhub.extensions import db
@@ -245,9 +247,14 @@ _HOLDERS = select(*_HOLDER_COLUMNS).join(
 # The statements of the hot path, built once: a call only binds its values.
 _HOLDER_BY_CODE = _HOLDERS.where(Registration.badge_code == bindparam("code"))
 _HOLDER_BY_ID = _HOLDERS.where(Registration.id == bindparam("registration_id"))
-_ADMISSION_OF_DAY = select(Admission.id, Admission.admitted_at, Admission.gate).where(
-    Admission.registration_id == bindparam("registration_id"), Admission.day == bindparam("day")
+_FIRST_ENTRY = select(Scan.scanned_at, Scan.gate).where(
+    Scan.registration_id == bindparam("registration_id"),
+    Scan.day == bindparam("day"),
+    Scan.result == "admitted",
 )
+_SCAN_BY_NONCE = select(
+    Scan.id, Scan.result, Scan.scanned_at, Scan.gate, Scan.registration_id, Scan.day
+).where(Scan.event_id == bindparam("event_id"), Scan.nonce == bindparam("nonce"))
 
 
 @cache
@@ -265,32 +272,30 @@ def _holder(connection: Connection, statement: Any, values: dict[str, Any]) -> B
     return BadgeHolder(*row) if row is not None else None
 
 
-def _entry(connection: Connection, admission_id: int | None) -> EntryRecord | None:
-    if admission_id is None:
-        return None
-    row = connection.execute(
-        select(Admission.admitted_at, Admission.gate).where(Admission.id == admission_id)
-    ).first()
+def _first_entry(
+    connection: Connection, registration_id: int, day: date | None
+) -> EntryRecord | None:
+    values = {"registration_id": registration_id, "day": day}
+    row = connection.execute(_FIRST_ENTRY, values).first()
     return EntryRecord(*row) if row is not None else None
 
 
-def _replay(connection: Connection, event: DoorEvent, nonce: str) -> ScanOutcome | None:
-    row = connection.execute(
-        select(
-            Scan.id,
-            Scan.result,
-            Scan.scanned_at,
-            Scan.gate,
-            Scan.registration_id,
-            Scan.admission_id,
-        ).where(Scan.event_id == event.id, Scan.nonce == nonce)
-    ).first()
+def _replay(connection: Connection, event: DoorEvent, nonce: str | None) -> ScanOutcome | None:
+    """The answer recorded for the scan with this nonce, if there is one."""
+    if not nonce:
+        return None
+    row = connection.execute(_SCAN_BY_NONCE, {"event_id": event.id, "nonce": nonce}).first()
     if row is None:
         return None
-    scan_id, result, scanned_at, gate, registration_id, admission_id = row
+    scan_id, result, scanned_at, gate, registration_id, day = row
     holder = (
         _holder(connection, _HOLDER_BY_ID, {"registration_id": registration_id})
         if registration_id
+        else None
+    )
+    first_entry = (
+        _first_entry(connection, registration_id, day)
+        if result == "already_inside" and registration_id
         else None
     )
     return ScanOutcome(
@@ -299,7 +304,7 @@ def _replay(connection: Connection, event: DoorEvent, nonce: str) -> ScanOutcome
         scanned_at=scanned_at,
         gate=gate,
         registration=holder,
-        first_entry=_entry(connection, admission_id) if result == "already_inside" else None,
+        first_entry=first_entry,
         replayed=True,
     )
 
@@ -345,79 +350,50 @@ def _race_window() -> None:
         time.sleep(float(delay))
 
 
-def _existing_admission(
-    connection: Connection, holder: BadgeHolder, day: date
-) -> tuple[int, EntryRecord] | None:
-    values = {"registration_id": holder.id, "day": day}
-    row = connection.execute(_ADMISSION_OF_DAY, values).first()
-    return (row[0], EntryRecord(row[1], row[2])) if row is not None else None
+@dataclass(frozen=True)
+class _Scanned:
+    """One scan about to be recorded at a gate."""
 
+    event: DoorEvent
+    scan_input: ScanInput
+    gate: str
+    at: datetime
+    day: date
+    holder: BadgeHolder | None
 
-def _admit(
-    connection: Connection,
-    event: DoorEvent,
-    holder: BadgeHolder,
-    gate_name: str,
-    day: date,
-    at: datetime,
-) -> int | None:
-    """Insert today's admission; None when another scan holds it already."""
-    values = {
-        "event_id": event.id,
-        "registration_id": holder.id,
-        "day": day,
-        "gate": gate_name,
-        "admitted_at": at,
-    }
-    return _insert_returning_id(connection, Admission, values)
+    def record(self, connection: Connection, result: str) -> int | None:
+        """Insert the scan; None when a unique index already holds its place."""
+        values = {
+            "event_id": self.event.id,
+            "registration_id": self.holder.id if self.holder else None,
+            "gate": self.gate,
+            "result": result,
+            "code": self.scan_input.code[:MAX_CODE_LENGTH],
+            "nonce": self.scan_input.nonce,
+            "user_id": self.scan_input.user_id,
+            "api_token_id": self.scan_input.api_token_id,
+            "device": self.scan_input.device[:120],
+            "scanned_at": self.at,
+            "day": self.day,
+        }
+        return _insert_returning_id(connection, Scan, values)
 
-
-def _record(
-    connection: Connection,
-    event: DoorEvent,
-    scan_input: ScanInput,
-    gate_name: str,
-    result: str,
-    at: datetime,
-    **refs: int | None,
-) -> int | None:
-    values = {
-        "event_id": event.id,
-        "gate": gate_name,
-        "result": result,
-        "code": scan_input.code[:MAX_CODE_LENGTH],
-        "nonce": scan_input.nonce,
-        "user_id": scan_input.user_id,
-        "api_token_id": scan_input.api_token_id,
-        "device": scan_input.device[:120],
-        "scanned_at": at,
-        **refs,
-    }
-    return _insert_returning_id(connection, Scan, values)
-
-
-def _decide(
-    connection: Connection,
-    event: DoorEvent,
-    rules: EventRules,
-    holder: BadgeHolder,
-    gate: tuple[str, int | None],
-    now: datetime,
-) -> tuple[str, int | None, EntryRecord | None]:
-    """(result, admission id if admitted now, first entry if already inside).
-
-    The insert comes first: the unique (registration, day) constraint decides, and only a
-    badge already admitted today costs the read of its first entry."""
-    day = event_day(event, now)
-    refused = _rules(event, rules, holder, gate[1], day)
-    if refused:
-        return refused, None, None
-    _race_window()
-    admission_id = _admit(connection, event, holder, gate[0], day, now)
-    if admission_id is not None:
-        return "admitted", admission_id, None
-    existing = _existing_admission(connection, holder, day)
-    return "already_inside", existing[0] if existing else None, existing[1] if existing else None
+    def outcome(
+        self,
+        result: str,
+        scan_id: int,
+        reason: str | None = None,
+        first_entry: EntryRecord | None = None,
+    ) -> ScanOutcome:
+        return ScanOutcome(
+            result=result,
+            scan_id=scan_id,
+            scanned_at=self.at,
+            gate=self.gate,
+            registration=self.holder,
+            first_entry=first_entry,
+            reason=reason,
+        )
 
 
 def perform_scan(
@@ -428,47 +404,38 @@ def perform_scan(
     connection: Connection | None = None,
 ) -> ScanOutcome:
     """Decide and record one scan, on `connection` (default: the session's, in its
-    transaction; the statements run without the ORM). The caller commits.
+    transaction; the statements run without the ORM). The caller commits, if in a
+    transaction: each statement is safe on its own, so an autocommit connection will do.
 
-    When an attempt with the same nonce was recorded first (a retry), the transaction is
-    rolled back and that attempt's answer is returned (`replayed`), recorded once.
+    When an attempt with the same nonce was recorded first (a retry), that attempt's
+    answer is returned (`replayed`), and nothing is added.
     """
     now = now or utcnow()
     rules = event_rules(event)
-    gate = resolve_gate(rules, scan_input.gate)
-    in_session = connection is None
+    gate_name, zone_id = resolve_gate(rules, scan_input.gate)
     connection = connection_or_session(connection)
     result, holder, reason = _find_holder(connection, event, scan_input.code.strip())
-    admission_id: int | None = None
-    first_entry: EntryRecord | None = None
+    day = event_day(event, now)
+    scan = _Scanned(event, scan_input, gate_name, now, day, holder)
     if not result and holder is not None:
-        result, admission_id, first_entry = _decide(connection, event, rules, holder, gate, now)
-    scan_id = _record(
-        connection,
-        event,
-        scan_input,
-        gate[0],
-        result,
-        now,
-        registration_id=holder.id if holder else None,
-        admission_id=admission_id,
-    )
-    if scan_id is None:
-        if in_session:
-            db.session.rollback()
-            connection = db.session.connection()
-        else:
-            connection.rollback()
-        replay = _replay(connection, event, scan_input.nonce or "")
+        result = _rules(event, rules, holder, zone_id, day) or "admitted"
+    if result == "admitted":
+        _race_window()
+    scan_id = scan.record(connection, result)
+    if scan_id is not None:
+        return scan.outcome(result, scan_id, reason)
+    # A unique index holds this scan's place: a retry's first attempt, or (for a badge
+    # let in) today's admission, which makes this scan an `already_inside` one.
+    replay = _replay(connection, event, scan_input.nonce)
+    if replay is not None:
+        return replay
+    if result != "admitted" or holder is None:  # pragma: no cover - only a nonce can clash
+        raise RuntimeError(f"scan of result {result} refused without a recorded retry")
+    first_entry = _first_entry(connection, holder.id, day)
+    scan_id = scan.record(connection, "already_inside")
+    if scan_id is None:  # this scan's retry got in meanwhile
+        replay = _replay(connection, event, scan_input.nonce)
         if replay is None:  # pragma: no cover - the conflicting row must exist
             raise RuntimeError("scan nonce conflict without a recorded scan")
         return replay
-    return ScanOutcome(
-        result=result,
-        scan_id=scan_id,
-        scanned_at=now,
-        gate=gate[0],
-        registration=holder,
-        first_entry=first_entry,
-        reason=reason,
-    )
+    return scan.outcome("already_inside", scan_id, first_entry=first_entry)

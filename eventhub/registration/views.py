@@ -622,12 +622,12 @@ def _local(moment: datetime | None, event: Event) -> datetime | None:
 
 
 def registration_export(event: Event, query: Select) -> tuple[list[str], Iterator[list[Any]]]:
-    from eventhub.checkin.models import Admission
+    from eventhub.checkin.models import Scan
 
     first_entry = (
-        select(Admission.registration_id, func.min(Admission.admitted_at).label("first_at"))
-        .where(Admission.event_id == event.id)
-        .group_by(Admission.registration_id)
+        select(Scan.registration_id, func.min(Scan.scanned_at).label("first_at"))
+        .where(Scan.event_id == event.id, Scan.result == "admitted")
+        .group_by(Scan.registration_id)
         .subquery()
     )
     zone = event.timezone

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from eventhub.badges.signing import badge_signing_key, badge_token
 from eventhub.badges.tokens import make_badge_token
 from eventhub.checkin.gates import add_gate
-from eventhub.checkin.models import Admission, Scan
+from eventhub.checkin.models import Scan
 from eventhub.checkin.rules import GateError, ScanInput, perform_scan
 from eventhub.events.models import Zone
 from eventhub.extensions import db
@@ -25,6 +25,10 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+def admissions() -> int:
+    return db.session.scalar(select(func.count()).where(Scan.result == "admitted"))
+
+
 def test_first_scan_admits_second_says_already_inside(running_event, make_registration):
     registration = make_registration(running_event)
     first = scan(running_event, badge_token(registration), gate="North")
@@ -33,7 +37,7 @@ def test_first_scan_admits_second_says_already_inside(running_event, make_regist
     assert second.result == "already_inside" and second.status == 200
     assert second.first_entry.gate == "North"
     assert second.registration.full_name == registration.full_name
-    assert count(Admission) == 1
+    assert admissions() == 1
     assert count(Scan) == 2
 
 
@@ -49,7 +53,7 @@ def test_admission_is_once_per_day(running_event, make_registration):
     assert scan(running_event, badge_token(registration), now=today).result == "admitted"
     tomorrow = today + timedelta(days=1)
     assert scan(running_event, badge_token(registration), now=tomorrow).result == "admitted"
-    assert count(Admission) == 2
+    assert admissions() == 2
 
 
 def test_outside_the_event_days_is_not_today(running_event, make_registration):
@@ -57,7 +61,7 @@ def test_outside_the_event_days_is_not_today(running_event, make_registration):
     later = datetime.now(UTC) + timedelta(days=5)
     outcome = scan(running_event, badge_token(registration), now=later)
     assert outcome.result == "not_today" and outcome.status == 403
-    assert count(Admission) == 0
+    assert admissions() == 0
 
 
 def test_category_restricted_to_another_day(running_event, make_registration):
@@ -124,7 +128,7 @@ def test_unknown_forged_and_malformed_codes(running_event, make_registration):
     malformed = scan(running_event, "https://example.com/not-a-badge")
     assert malformed.result == "malformed" and malformed.status == 400
     assert count(Scan) == 3
-    assert count(Admission) == 0
+    assert admissions() == 0
 
 
 def test_badge_of_another_event_is_unknown(running_event, make_event, make_registration):
@@ -168,3 +172,41 @@ def test_event_rules_are_cached_for_the_configured_time(app, running_event):
     finally:
         app.config["CHECKIN_RULES_CACHE_SECONDS"] = 0
         forget_event_rules()
+
+
+def test_retry_of_an_already_inside_scan_keeps_the_first_entry(running_event, make_registration):
+    registration = make_registration(running_event)
+    token = badge_token(registration)
+    scan(running_event, token, gate="North")
+    second = scan(running_event, token, gate="South", nonce="nonce-0003")
+    retry = scan(running_event, token, gate="South", nonce="nonce-0003")
+    assert second.result == retry.result == "already_inside"
+    assert retry.replayed and retry.scan_id == second.scan_id
+    assert retry.first_entry == second.first_entry and retry.first_entry.gate == "North"
+    assert count(Scan) == 2 and admissions() == 1
+
+
+def test_a_refused_scan_does_not_hold_the_day(running_event, make_registration):
+    hall, lounge = Zone(name="Hall 1"), Zone(name="VIP lounge")
+    running_event.zones.extend([hall, lounge])
+    running_event.categories[0].zones = [hall]
+    db.session.flush()
+    add_gate(running_event, "Lounge door", lounge)
+    add_gate(running_event, "North", None)
+    db.session.commit()
+    token = badge_token(make_registration(running_event))
+    assert scan(running_event, token, gate="Lounge door").result == "zone_not_allowed"
+    assert scan(running_event, token, gate="North").result == "admitted"
+    assert scan(running_event, token, gate="Lounge door").result == "zone_not_allowed"
+    assert admissions() == 1
+
+
+def test_each_scan_records_its_day_in_the_event_time_zone(running_event, make_registration):
+    running_event.timezone = "Asia/Dubai"  # UTC+4 all year
+    db.session.commit()
+    registration = make_registration(running_event)
+    late_evening = datetime.combine(running_event.first_day, datetime.min.time(), tzinfo=UTC)
+    late_evening += timedelta(hours=22, minutes=30)  # already the next day in Dubai
+    outcome = scan(running_event, badge_token(registration), now=late_evening)
+    day = db.session.scalar(select(Scan.day).where(Scan.id == outcome.scan_id))
+    assert day == running_event.first_day + timedelta(days=1)
