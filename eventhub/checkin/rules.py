@@ -10,9 +10,9 @@ atomic insert (`ON CONFLICT DO NOTHING RETURNING id`) that needs no transaction 
   answer recorded for the first attempt and nothing is added.
 
 A scan is on the hot path of every gate, so it reads only what it needs: one row for the
-badge holder, then the scan's insert (and, for a badge already inside, the read of its
-first entry and the insert of this scan); the statements are built once and run without
-the ORM. The event's access rules (gates and zones, the days and zones of each category)
+badge holder, then the scan's insert (and, for a badge already inside, a second insert,
+as `already_inside`, that returns the first entry too); the statements are built once and
+run without the ORM. The event's access rules (gates and zones, the days and zones of each category)
 are configuration read through a short per-process cache (CHECKIN_RULES_CACHE_SECONDS);
 the once-only guarantees above never depend on it.
 """
@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, select, type_coerce
 
 from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import BadgeTokenError, read_badge_token
@@ -38,7 +38,12 @@ from eventhub.checkin.models import Gate, Scan
 from eventhub.events.models import AttendeeCategory, CategoryDay, Event, category_zones
 from eventhub.events.planning import find_event
 from eventhub.extensions import db
-from eventhub.models_common import connection_or_session, insert_ignoring_duplicates, utcnow
+from eventhub.models_common import (
+    UTCDateTime,
+    connection_or_session,
+    insert_ignoring_duplicates,
+    utcnow,
+)
 from eventhub.registration.models import Registration
 
 # HTTP status of each answer; 4xx answers carry the JSON error body too.
@@ -262,6 +267,30 @@ def _insert_returning_id_statement(table: Any, dialect: str) -> Any:
     return insert_ignoring_duplicates(table, dialect).returning(table.c.id)
 
 
+@cache
+def _already_inside_statement(dialect: str) -> Any:
+    """Insert a scan and return its id with the time and gate of the day's first entry
+    (subqueries in RETURNING, as PostgreSQL and SQLite allow): one statement, not two."""
+    first = Scan.__table__.alias("first_entry")
+
+    def of_first_entry(column: Any) -> Any:
+        return (
+            select(column)
+            .where(
+                first.c.registration_id == bindparam("entry_registration_id"),
+                first.c.day == bindparam("entry_day"),
+                first.c.result == "admitted",
+            )
+            .scalar_subquery()
+        )
+
+    return insert_ignoring_duplicates(Scan.__table__, dialect).returning(
+        Scan.__table__.c.id,
+        type_coerce(of_first_entry(first.c.scanned_at), UTCDateTime),
+        of_first_entry(first.c.gate),
+    )
+
+
 def _insert_returning_id(connection: Connection, model: Any, values: dict[str, Any]) -> int | None:
     statement = _insert_returning_id_statement(model.__table__, connection.dialect.name)
     return connection.execute(statement, values).scalar()
@@ -363,7 +392,27 @@ class _Scanned:
 
     def record(self, connection: Connection, result: str) -> int | None:
         """Insert the scan; None when a unique index already holds its place."""
+        return _insert_returning_id(connection, Scan, self._values(result))
+
+    def record_already_inside(
+        self, connection: Connection, holder: BadgeHolder
+    ) -> tuple[int, EntryRecord | None] | None:
+        """Insert the scan as `already_inside`: (its id, the day's first entry); None when
+        its nonce is taken."""
         values = {
+            **self._values("already_inside"),
+            "entry_registration_id": holder.id,
+            "entry_day": self.day,
+        }
+        statement = _already_inside_statement(connection.dialect.name)
+        row = connection.execute(statement, values).first()
+        if row is None:
+            return None
+        scan_id, first_at, first_gate = row
+        return scan_id, EntryRecord(first_at, first_gate) if first_at is not None else None
+
+    def _values(self, result: str) -> dict[str, Any]:
+        return {
             "event_id": self.event.id,
             "registration_id": self.holder.id if self.holder else None,
             "gate": self.gate,
@@ -376,7 +425,6 @@ class _Scanned:
             "scanned_at": self.at,
             "day": self.day,
         }
-        return _insert_returning_id(connection, Scan, values)
 
     def outcome(
         self,
@@ -424,18 +472,15 @@ def perform_scan(
     scan_id = scan.record(connection, result)
     if scan_id is not None:
         return scan.outcome(result, scan_id, reason)
-    # A unique index holds this scan's place: a retry's first attempt, or (for a badge
-    # let in) today's admission, which makes this scan an `already_inside` one.
+    if result == "admitted" and holder is not None:
+        # Today's admission holds the place (or this scan's first attempt, if a retry: then
+        # the nonce is taken too, and the insert below gives nothing).
+        entered = scan.record_already_inside(connection, holder)
+        if entered is not None:
+            scan_id, first_entry = entered
+            return scan.outcome("already_inside", scan_id, first_entry=first_entry)
+    # The nonce holds the place: a retry, answered as its first attempt was.
     replay = _replay(connection, event, scan_input.nonce)
-    if replay is not None:
-        return replay
-    if result != "admitted" or holder is None:  # pragma: no cover - only a nonce can clash
-        raise RuntimeError(f"scan of result {result} refused without a recorded retry")
-    first_entry = _first_entry(connection, holder.id, day)
-    scan_id = scan.record(connection, "already_inside")
-    if scan_id is None:  # this scan's retry got in meanwhile
-        replay = _replay(connection, event, scan_input.nonce)
-        if replay is None:  # pragma: no cover - the conflicting row must exist
-            raise RuntimeError("scan nonce conflict without a recorded scan")
-        return replay
-    return scan.outcome("already_inside", scan_id, first_entry=first_entry)
+    if replay is None:  # pragma: no cover - the conflicting row must exist
+        raise RuntimeError("scan nonce conflict without a recorded scan")
+    return replay
