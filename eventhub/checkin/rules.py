@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, bindparam, select, type_coerce
+from sqlalchemy import Connection, bindparam, literal, select, type_coerce
 
 from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import BadgeTokenError, read_badge_token
@@ -252,10 +252,14 @@ _HOLDERS = select(*_HOLDER_COLUMNS).join(
 # The statements of the hot path, built once: a call only binds its values.
 _HOLDER_BY_CODE = _HOLDERS.where(Registration.badge_code == bindparam("code"))
 _HOLDER_BY_ID = _HOLDERS.where(Registration.id == bindparam("registration_id"))
+# 'admitted' written into the SQL, not bound: a prepared statement's generic plan on
+# PostgreSQL can read the day's first entry from the partial unique index (see Scan)
+# only when the index's condition is in the statement itself.
+ADMITTED = literal("admitted", literal_execute=True)
 _FIRST_ENTRY = select(Scan.scanned_at, Scan.gate).where(
     Scan.registration_id == bindparam("registration_id"),
     Scan.day == bindparam("day"),
-    Scan.result == "admitted",
+    Scan.result == ADMITTED,
 )
 _SCAN_BY_NONCE = select(
     Scan.id, Scan.result, Scan.scanned_at, Scan.gate, Scan.registration_id, Scan.day
@@ -279,7 +283,7 @@ def _already_inside_statement(dialect: str) -> Any:
             .where(
                 first.c.registration_id == bindparam("entry_registration_id"),
                 first.c.day == bindparam("entry_day"),
-                first.c.result == "admitted",
+                first.c.result == ADMITTED,
             )
             .scalar_subquery()
         )
