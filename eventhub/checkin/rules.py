@@ -12,9 +12,9 @@ atomic insert (`ON CONFLICT DO NOTHING RETURNING id`) that needs no transaction 
 A scan is on the hot path of every gate, so it reads only what it needs: one row for the
 badge holder, then the scan's insert (and, for a badge already inside, a second insert,
 as `already_inside`, that returns the first entry too); the statements are built once and
-run without the ORM. The event's access rules (gates and zones, the days and zones of each category)
-are configuration read through a short per-process cache (CHECKIN_RULES_CACHE_SECONDS);
-the once-only guarantees above never depend on it.
+run without the ORM. The event's access rules (gates and zones, the days and zones of
+each category) are configuration read through a short per-process cache
+(CHECKIN_RULES_CACHE_SECONDS); the once-only guarantees above never depend on it.
 """
 
 from __future__ import annotations
@@ -256,11 +256,19 @@ _HOLDER_BY_ID = _HOLDERS.where(Registration.id == bindparam("registration_id"))
 # PostgreSQL can read the day's first entry from the partial unique index (see Scan)
 # only when the index's condition is in the statement itself.
 ADMITTED = literal("admitted", literal_execute=True)
-_FIRST_ENTRY = select(Scan.scanned_at, Scan.gate).where(
-    Scan.registration_id == bindparam("registration_id"),
-    Scan.day == bindparam("day"),
-    Scan.result == ADMITTED,
-)
+_FIRST = Scan.__table__.alias("first_entry")
+
+
+def _first_entry_select(*columns: Any) -> Any:
+    """`columns` of the admitted scan of badge `entry_registration_id` on `entry_day`."""
+    return select(*columns).where(
+        _FIRST.c.registration_id == bindparam("entry_registration_id"),
+        _FIRST.c.day == bindparam("entry_day"),
+        _FIRST.c.result == ADMITTED,
+    )
+
+
+_FIRST_ENTRY = _first_entry_select(_FIRST.c.scanned_at, _FIRST.c.gate)
 _SCAN_BY_NONCE = select(
     Scan.id, Scan.result, Scan.scanned_at, Scan.gate, Scan.registration_id, Scan.day
 ).where(Scan.event_id == bindparam("event_id"), Scan.nonce == bindparam("nonce"))
@@ -275,23 +283,10 @@ def _insert_returning_id_statement(table: Any, dialect: str) -> Any:
 def _already_inside_statement(dialect: str) -> Any:
     """Insert a scan and return its id with the time and gate of the day's first entry
     (subqueries in RETURNING, as PostgreSQL and SQLite allow): one statement, not two."""
-    first = Scan.__table__.alias("first_entry")
-
-    def of_first_entry(column: Any) -> Any:
-        return (
-            select(column)
-            .where(
-                first.c.registration_id == bindparam("entry_registration_id"),
-                first.c.day == bindparam("entry_day"),
-                first.c.result == ADMITTED,
-            )
-            .scalar_subquery()
-        )
-
     return insert_ignoring_duplicates(Scan.__table__, dialect).returning(
         Scan.__table__.c.id,
-        type_coerce(of_first_entry(first.c.scanned_at), UTCDateTime),
-        of_first_entry(first.c.gate),
+        type_coerce(_first_entry_select(_FIRST.c.scanned_at).scalar_subquery(), UTCDateTime),
+        _first_entry_select(_FIRST.c.gate).scalar_subquery(),
     )
 
 
@@ -308,7 +303,7 @@ def _holder(connection: Connection, statement: Any, values: dict[str, Any]) -> B
 def _first_entry(
     connection: Connection, registration_id: int, day: date | None
 ) -> EntryRecord | None:
-    values = {"registration_id": registration_id, "day": day}
+    values = {"entry_registration_id": registration_id, "entry_day": day}
     row = connection.execute(_FIRST_ENTRY, values).first()
     return EntryRecord(*row) if row is not None else None
 
@@ -399,15 +394,12 @@ class _Scanned:
         return _insert_returning_id(connection, Scan, self._values(result))
 
     def record_already_inside(
-        self, connection: Connection, holder: BadgeHolder
+        self, connection: Connection
     ) -> tuple[int, EntryRecord | None] | None:
         """Insert the scan as `already_inside`: (its id, the day's first entry); None when
         its nonce is taken."""
-        values = {
-            **self._values("already_inside"),
-            "entry_registration_id": holder.id,
-            "entry_day": self.day,
-        }
+        values = self._values("already_inside")
+        values.update(entry_registration_id=values["registration_id"], entry_day=self.day)
         statement = _already_inside_statement(connection.dialect.name)
         row = connection.execute(statement, values).first()
         if row is None:
@@ -479,7 +471,7 @@ def perform_scan(
     if result == "admitted" and holder is not None:
         # Today's admission holds the place (or this scan's first attempt, if a retry: then
         # the nonce is taken too, and the insert below gives nothing).
-        entered = scan.record_already_inside(connection, holder)
+        entered = scan.record_already_inside(connection)
         if entered is not None:
             scan_id, first_entry = entered
             return scan.outcome("already_inside", scan_id, first_entry=first_entry)

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from eventhub.checkin.gates import add_gate
+from eventhub.events.models import Zone
 from eventhub.extensions import db
 from eventhub.registration.register import Attendee, register
 
@@ -42,3 +44,16 @@ def make_registration() -> Callable[..., Any]:
         return registration
 
     return factory
+
+
+def zoned_event(event: Any) -> Any:
+    """`event` with a hall its default category may enter and a lounge it may not, each
+    behind a door: "Hall door" and "Lounge door"."""
+    hall, lounge = Zone(name="Hall 1"), Zone(name="VIP lounge")
+    event.zones.extend([hall, lounge])
+    event.categories[0].zones = [hall]
+    db.session.flush()
+    add_gate(event, "Hall door", hall)
+    add_gate(event, "Lounge door", lounge)
+    db.session.commit()
+    return event

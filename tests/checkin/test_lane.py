@@ -18,9 +18,9 @@ from eventhub.checkin import rules
 from eventhub.checkin.gates import add_gate
 from eventhub.checkin.lane import DoorLane
 from eventhub.checkin.models import Scan
-from eventhub.events.models import Zone
 from eventhub.extensions import db
 from eventhub.registration.register import reissue_badge
+from tests.checkin.conftest import zoned_event
 
 # What differs between two equal scans of two different registrations.
 VARYING = {"scan_id", "scanned_at"}
@@ -72,17 +72,6 @@ def comparable(response: Any) -> tuple[int, dict[str, Any]]:
     if body.get("first_entry"):
         body["first_entry"] = {"gate": body["first_entry"]["gate"]}
     return response.status_code, body
-
-
-def zoned_event(event: Any) -> Any:
-    hall, lounge = Zone(name="Hall 1"), Zone(name="VIP lounge")
-    event.zones.extend([hall, lounge])
-    event.categories[0].zones = [hall]
-    db.session.flush()
-    add_gate(event, "Hall door", hall)
-    add_gate(event, "Lounge door", lounge)
-    db.session.commit()
-    return event
 
 
 def scan_story(client, event, make_registration, headers) -> list[tuple[int, dict[str, Any]]]:
