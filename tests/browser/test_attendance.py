@@ -3,8 +3,6 @@ up in the figures, the per-gate bars and the hourly SVG chart without reloading 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from eventhub.badges.signing import badge_token
@@ -12,6 +10,7 @@ from eventhub.checkin.rules import ScanInput, perform_scan
 from eventhub.extensions import db
 from eventhub.registration.register import Attendee, register
 from tests.support.browser import sign_in
+from tests.support.dates import event_today
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +21,7 @@ def test_attendance_figures_refresh_without_a_reload(
     from playwright.sync_api import expect
 
     organiser = make_user("admin")
-    event = make_event(first_day=date.today(), last_day=date.today())
+    event = make_event(first_day=event_today(), last_day=event_today())
     registration = register(
         event,
         event.categories[0],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -10,6 +10,7 @@ from eventhub.badges.signing import badge_token
 from eventhub.extensions import db
 from eventhub.registration.register import Attendee, register
 from tests.support.browser import sign_in
+from tests.support.dates import event_today
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 def test_handheld_scan_shows_green_then_amber(page, live_server, make_user, make_event, tmp_path):
     staff = make_user("staff")
     event = make_event(
-        first_day=date.today() - timedelta(days=1), last_day=date.today() + timedelta(days=1)
+        first_day=event_today() - timedelta(days=1), last_day=event_today() + timedelta(days=1)
     )
     registration = register(
         event,
@@ -56,7 +57,7 @@ def test_handheld_scan_shows_green_then_amber(page, live_server, make_user, make
 
 def test_gate_is_remembered(page, live_server, make_user, make_event):
     staff = make_user("staff")
-    event = make_event(first_day=date.today(), last_day=date.today())
+    event = make_event(first_day=event_today(), last_day=event_today())
     sign_in(page, live_server, staff)
     page.goto(live_server(f"/events/{event.slug}/scan"))
     page.fill("#gate", "Hall 2 door")
@@ -71,7 +72,7 @@ def test_a_badge_scanned_while_the_last_answer_is_pending_is_not_lost(
     """Two badges typed back to back by a handheld scanner, the server slow to answer the
     first (a test-only delay on each scan): both are checked, in order."""
     staff = make_user("staff")
-    event = make_event(first_day=date.today(), last_day=date.today())
+    event = make_event(first_day=event_today(), last_day=event_today())
     tokens = []
     for number in (1, 2):
         registration = register(

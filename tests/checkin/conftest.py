@@ -1,23 +1,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from eventhub.checkin.gates import add_gate
-from eventhub.events.models import DEFAULT_TIMEZONE, Zone
+from eventhub.events.models import Zone
 from eventhub.extensions import db
 from eventhub.registration.register import Attendee, register
+from tests.support.dates import event_today
 
 
 @pytest.fixture
 def running_event(make_event: Callable[..., Any]) -> Any:
-    """A published expo that started yesterday and ends tomorrow, in its own time zone (the
-    machine's date is already another day there for an hour or more around midnight)."""
-    today = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
+    """A published expo that started yesterday and ends tomorrow, in its time zone."""
+    today = event_today()
     return make_event(first_day=today - timedelta(days=1), last_day=today + timedelta(days=1))
 
 
