@@ -10,9 +10,11 @@ atomic insert (`ON CONFLICT DO NOTHING RETURNING id`) that needs no transaction 
   answer recorded for the first attempt and nothing is added.
 
 A scan is on the hot path of every gate, so it reads only what it needs: one row for the
-badge holder, then the scan's insert (and, for a badge already inside, a second insert,
-as `already_inside`, that returns the first entry too); the statements are built once and
-run without the ORM. The event's access rules (gates and zones, the days and zones of
+badge holder with the day's first entry, if any, then the scan's insert, `admitted` or
+`already_inside` as that row says; the statements are built once and run without the ORM.
+The read only saves a statement, it guards nothing: when an admission lands between the
+read and the insert, the index refuses the insert and the scan is recorded as
+`already_inside` then. The event's access rules (gates and zones, the days and zones of
 each category) are configuration read through a short per-process cache
 (CHECKIN_RULES_CACHE_SECONDS); the once-only guarantees above never depend on it.
 """
@@ -250,7 +252,6 @@ _HOLDERS = select(*_HOLDER_COLUMNS).join(
 
 
 # The statements of the hot path, built once: a call only binds its values.
-_HOLDER_BY_CODE = _HOLDERS.where(Registration.badge_code == bindparam("code"))
 _HOLDER_BY_ID = _HOLDERS.where(Registration.id == bindparam("registration_id"))
 # 'admitted' written into the SQL, not bound: a prepared statement's generic plan on
 # PostgreSQL can read the day's first entry from the partial unique index (see Scan)
@@ -259,14 +260,30 @@ ADMITTED = literal("admitted", literal_execute=True)
 _FIRST = Scan.__table__.alias("first_entry")
 
 
-def _first_entry_select(*columns: Any) -> Any:
-    """`columns` of the admitted scan of badge `entry_registration_id` on `entry_day`."""
+def _first_entry_select(*columns: Any, of: Any = None) -> Any:
+    """`columns` of the admitted scan of badge `of` (default: the bound
+    `entry_registration_id`) on `entry_day`."""
     return select(*columns).where(
-        _FIRST.c.registration_id == bindparam("entry_registration_id"),
+        _FIRST.c.registration_id == (bindparam("entry_registration_id") if of is None else of),
         _FIRST.c.day == bindparam("entry_day"),
         _FIRST.c.result == ADMITTED,
     )
 
+
+def _first_entry_columns(of: Any = None) -> tuple[Any, Any]:
+    """The time and gate of that admission, as two scalar subqueries (NULLs if none):
+    each one probe of the partial unique index, whatever the planner knows of the table."""
+    return (
+        type_coerce(_first_entry_select(_FIRST.c.scanned_at, of=of).scalar_subquery(), UTCDateTime),
+        _first_entry_select(_FIRST.c.gate, of=of).scalar_subquery(),
+    )
+
+
+# The holder of a scanned badge, with the time and gate of their first entry on
+# `entry_day`.
+_HOLDER_BY_CODE = _HOLDERS.add_columns(*_first_entry_columns(of=Registration.id)).where(
+    Registration.badge_code == bindparam("code")
+)
 
 _FIRST_ENTRY = _first_entry_select(_FIRST.c.scanned_at, _FIRST.c.gate)
 _SCAN_BY_NONCE = select(
@@ -284,9 +301,7 @@ def _already_inside_statement(dialect: str) -> Any:
     """Insert a scan and return its id with the time and gate of the day's first entry
     (subqueries in RETURNING, as PostgreSQL and SQLite allow): one statement, not two."""
     return insert_ignoring_duplicates(Scan.__table__, dialect).returning(
-        Scan.__table__.c.id,
-        type_coerce(_first_entry_select(_FIRST.c.scanned_at).scalar_subquery(), UTCDateTime),
-        _first_entry_select(_FIRST.c.gate).scalar_subquery(),
+        Scan.__table__.c.id, *_first_entry_columns()
     )
 
 
@@ -295,8 +310,8 @@ def _insert_returning_id(connection: Connection, model: Any, values: dict[str, A
     return connection.execute(statement, values).scalar()
 
 
-def _holder(connection: Connection, statement: Any, values: dict[str, Any]) -> BadgeHolder | None:
-    row = connection.execute(statement, values).first()
+def _holder_by_id(connection: Connection, registration_id: int) -> BadgeHolder | None:
+    row = connection.execute(_HOLDER_BY_ID, {"registration_id": registration_id}).first()
     return BadgeHolder(*row) if row is not None else None
 
 
@@ -316,11 +331,7 @@ def _replay(connection: Connection, event: DoorEvent, nonce: str | None) -> Scan
     if row is None:
         return None
     scan_id, result, scanned_at, gate, registration_id, day = row
-    holder = (
-        _holder(connection, _HOLDER_BY_ID, {"registration_id": registration_id})
-        if registration_id
-        else None
-    )
+    holder = _holder_by_id(connection, registration_id) if registration_id else None
     first_entry = (
         _first_entry(connection, registration_id, day)
         if result == "already_inside" and registration_id
@@ -337,26 +348,36 @@ def _replay(connection: Connection, event: DoorEvent, nonce: str | None) -> Scan
     )
 
 
-def _find_holder(
-    connection: Connection, event: DoorEvent, code: str
-) -> tuple[str, BadgeHolder | None, str | None]:
-    """(result so far, badge holder, reason) for a scanned code; result "" means valid."""
+@dataclass(frozen=True)
+class _Lookup:
+    """What a scanned code is: `result` "" for a valid badge of this event, the refusal
+    otherwise; its holder, if known, and the holder's first entry of the day, if any."""
+
+    result: str
+    holder: BadgeHolder | None = None
+    reason: str | None = None
+    first_entry: EntryRecord | None = None
+
+
+def _find_holder(connection: Connection, event: DoorEvent, code: str, day: date) -> _Lookup:
     if not code or len(code) > MAX_CODE_LENGTH:
-        return "malformed", None, "empty_or_too_long"
+        return _Lookup("malformed", reason="empty_or_too_long")
     try:
         ref = read_badge_token(code, badge_signing_key())
     except BadgeTokenError as error:
         if error.code == "malformed":
-            return "malformed", None, "not_a_badge"
-        return "unknown", None, "bad_signature"
-    holder = _holder(connection, _HOLDER_BY_CODE, {"code": ref.code})
+            return _Lookup("malformed", reason="not_a_badge")
+        return _Lookup("unknown", reason="bad_signature")
+    row = connection.execute(_HOLDER_BY_CODE, {"code": ref.code, "entry_day": day}).first()
+    holder = BadgeHolder(*row[:-2]) if row is not None else None
     if holder is None or holder.event_id != event.id:
-        return "unknown", None, "other_event" if holder else "no_such_badge"
+        return _Lookup("unknown", reason="other_event" if holder else "no_such_badge")
     if ref.version != holder.badge_version:
-        return "revoked", holder, "badge_reissued"
+        return _Lookup("revoked", holder, "badge_reissued")
     if holder.status != "confirmed":
-        return "revoked", holder, holder.status
-    return "", holder, None
+        return _Lookup("revoked", holder, holder.status)
+    first_at, first_gate = row[-2:]
+    return _Lookup("", holder, first_entry=EntryRecord(first_at, first_gate) if first_at else None)
 
 
 def _rules(
@@ -369,6 +390,20 @@ def _rules(
     if zone_id is not None and zones and zone_id not in zones:
         return "zone_not_allowed"
     return ""
+
+
+def _decision(
+    event: DoorEvent, rules: EventRules, found: _Lookup, zone_id: int | None, day: date
+) -> tuple[str, EntryRecord | None]:
+    """The scan's result, with the first entry when it is `already_inside`."""
+    if found.result or found.holder is None:
+        return found.result, None
+    refusal = _rules(event, rules, found.holder, zone_id, day)
+    if refusal:
+        return refusal, None
+    if found.first_entry is not None:
+        return "already_inside", found.first_entry
+    return "admitted", None
 
 
 def _race_window() -> None:
@@ -458,19 +493,18 @@ def perform_scan(
     rules = event_rules(event)
     gate_name, zone_id = resolve_gate(rules, scan_input.gate)
     connection = connection_or_session(connection)
-    result, holder, reason = _find_holder(connection, event, scan_input.code.strip())
     day = event_day(event, now)
-    scan = _Scanned(event, scan_input, gate_name, now, day, holder)
-    if not result and holder is not None:
-        result = _rules(event, rules, holder, zone_id, day) or "admitted"
+    found = _find_holder(connection, event, scan_input.code.strip(), day)
+    result, first_entry = _decision(event, rules, found, zone_id, day)
     if result == "admitted":
         _race_window()
+    scan = _Scanned(event, scan_input, gate_name, now, day, found.holder)
     scan_id = scan.record(connection, result)
     if scan_id is not None:
-        return scan.outcome(result, scan_id, reason)
-    if result == "admitted" and holder is not None:
-        # Today's admission holds the place (or this scan's first attempt, if a retry: then
-        # the nonce is taken too, and the insert below gives nothing).
+        return scan.outcome(result, scan_id, found.reason, first_entry)
+    if result == "admitted":
+        # An admission landed since the lookup (or this is a retry of this scan, whose
+        # nonce is taken: then the insert below gives nothing either).
         entered = scan.record_already_inside(connection)
         if entered is not None:
             scan_id, first_entry = entered

@@ -205,3 +205,24 @@ def test_each_scan_records_its_day_in_the_event_time_zone(running_event, make_re
     outcome = scan(running_event, badge_token(registration), now=late_evening)
     day = db.session.scalar(select(Scan.day).where(Scan.id == outcome.scan_id))
     assert day == running_event.first_day + timedelta(days=1)
+
+
+def test_an_admission_landing_after_the_lookup_makes_the_scan_already_inside(
+    running_event, make_registration, monkeypatch
+):
+    """The lookup saw no entry, but another gate admits the badge before this scan's
+    insert: the index refuses the insert and the scan is recorded as already inside."""
+    token = badge_token(make_registration(running_event))
+    other_gate: list = []
+
+    def other_gate_admits_first() -> None:
+        monkeypatch.setattr("eventhub.checkin.rules._race_window", lambda: None)
+        other_gate.append(perform_scan(running_event, ScanInput(code=token, gate="South")))
+
+    monkeypatch.setattr("eventhub.checkin.rules._race_window", other_gate_admits_first)
+    outcome = scan(running_event, token, gate="North")
+    assert other_gate[0].result == "admitted"
+    assert outcome.result == "already_inside" and outcome.status == 200
+    assert outcome.first_entry.gate == "South"
+    assert outcome.registration.full_name
+    assert admissions() == 1 and count(Scan) == 2
