@@ -143,7 +143,10 @@ def _scan_connection() -> Connection:
         # There BEGIN and COMMIT are two more round trips to the server, and each statement
         # of a scan is safe on its own (see rules.py): no transaction around them. (On
         # SQLite a transaction costs nothing more, and leaving it would cost a PRAGMA.)
-        return connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+    # Begun here, not by the first statement through SQLAlchemy: the scan's statements run
+    # on the driver (see driver_statements.py), and commit() must commit them.
+    connection.begin()
     return connection
 
 

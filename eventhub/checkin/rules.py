@@ -31,12 +31,13 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, bindparam, literal, select, type_coerce
+from sqlalchemy import Connection, String, bindparam, literal_column, select, type_coerce
 
 from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import BadgeTokenError, read_badge_token
 from eventhub.caching import TimedCache
 from eventhub.checkin.models import Gate, Scan
+from eventhub.driver_statements import DriverStatement
 from eventhub.events.models import AttendeeCategory, CategoryDay, Event, category_zones
 from eventhub.events.planning import find_event
 from eventhub.extensions import db
@@ -256,7 +257,7 @@ _HOLDER_BY_ID = _HOLDERS.where(Registration.id == bindparam("registration_id"))
 # 'admitted' written into the SQL, not bound: a prepared statement's generic plan on
 # PostgreSQL can read the day's first entry from the partial unique index (see Scan)
 # only when the index's condition is in the statement itself.
-ADMITTED = literal("admitted", literal_execute=True)
+ADMITTED = literal_column("'admitted'", String)
 _FIRST = Scan.__table__.alias("first_entry")
 
 
@@ -279,21 +280,38 @@ def _first_entry_columns(of: Any = None) -> tuple[Any, Any]:
     )
 
 
-# The holder of a scanned badge, with the time and gate of their first entry on
-# `entry_day`.
-_HOLDER_BY_CODE = _HOLDERS.add_columns(*_first_entry_columns(of=Registration.id)).where(
-    Registration.badge_code == bindparam("code")
+# The two statements of every scan run on the driver (see driver_statements.py): the
+# holder of a scanned badge, with the time and gate of their first entry on `entry_day`;
+# the scan's insert, which gives its id or nothing when a unique index holds its place.
+_HOLDER_BY_CODE = DriverStatement(
+    lambda _dialect: _HOLDERS.add_columns(*_first_entry_columns(of=Registration.id)).where(
+        Registration.badge_code == bindparam("code")
+    )
+)
+_SCAN_COLUMNS = (
+    "event_id",
+    "registration_id",
+    "gate",
+    "result",
+    "code",
+    "nonce",
+    "user_id",
+    "api_token_id",
+    "device",
+    "scanned_at",
+    "day",
+)
+_SCAN_INSERT = DriverStatement(
+    lambda dialect: insert_ignoring_duplicates(Scan.__table__, dialect).returning(
+        Scan.__table__.c.id
+    ),
+    column_keys=_SCAN_COLUMNS,
 )
 
 _FIRST_ENTRY = _first_entry_select(_FIRST.c.scanned_at, _FIRST.c.gate)
 _SCAN_BY_NONCE = select(
     Scan.id, Scan.result, Scan.scanned_at, Scan.gate, Scan.registration_id, Scan.day
 ).where(Scan.event_id == bindparam("event_id"), Scan.nonce == bindparam("nonce"))
-
-
-@cache
-def _insert_returning_id_statement(table: Any, dialect: str) -> Any:
-    return insert_ignoring_duplicates(table, dialect).returning(table.c.id)
 
 
 @cache
@@ -305,9 +323,8 @@ def _already_inside_statement(dialect: str) -> Any:
     )
 
 
-def _insert_returning_id(connection: Connection, model: Any, values: dict[str, Any]) -> int | None:
-    statement = _insert_returning_id_statement(model.__table__, connection.dialect.name)
-    return connection.execute(statement, values).scalar()
+def _insert_scan(connection: Connection, values: dict[str, Any]) -> int | None:
+    return _SCAN_INSERT.scalar(connection, values)
 
 
 def _holder_by_id(connection: Connection, registration_id: int) -> BadgeHolder | None:
@@ -368,7 +385,7 @@ def _find_holder(connection: Connection, event: DoorEvent, code: str, day: date)
         if error.code == "malformed":
             return _Lookup("malformed", reason="not_a_badge")
         return _Lookup("unknown", reason="bad_signature")
-    row = connection.execute(_HOLDER_BY_CODE, {"code": ref.code, "entry_day": day}).first()
+    row = _HOLDER_BY_CODE.first(connection, {"code": ref.code, "entry_day": day})
     holder = BadgeHolder(*row[:-2]) if row is not None else None
     if holder is None or holder.event_id != event.id:
         return _Lookup("unknown", reason="other_event" if holder else "no_such_badge")
@@ -426,7 +443,7 @@ class _Scanned:
 
     def record(self, connection: Connection, result: str) -> int | None:
         """Insert the scan; None when a unique index already holds its place."""
-        return _insert_returning_id(connection, Scan, self._values(result))
+        return _insert_scan(connection, self._values(result))
 
     def record_already_inside(
         self, connection: Connection

@@ -136,6 +136,24 @@ def test_the_lane_writes_what_the_route_writes(
     assert scans[0].device == "Handheld 2" and scans[0].api_token_id is not None
 
 
+def test_a_devices_scans_in_a_row_are_all_kept(
+    app, client, running_event, make_registration, device, through_flask, monkeypatch
+):
+    """After its first scan a device's token is cached (as in production) and its use
+    recorded: the next scans write nothing but their own row, and each is committed."""
+    monkeypatch.setitem(app.config, "API_TOKEN_CACHE_SECONDS", 60.0)
+    headers = device()
+    for _ in range(3):
+        registration = make_registration(running_event)
+        body = {"code": badge_token(registration), "gate": "North"}
+        assert client.post(url(running_event), json=body, headers=headers).status_code == 201
+    assert not through_flask
+    db.session.remove()
+    with db.engine.connect() as connection:  # another connection sees only what is committed
+        kept = connection.scalar(select(func.count()).where(Scan.result == "admitted"))
+    assert kept == 3
+
+
 def test_the_users_language_is_the_answers(client, running_event, make_registration, device):
     headers = device(preferred_language="en")
     registration = make_registration(running_event)
@@ -228,7 +246,7 @@ def test_after_an_error_in_the_lane_the_route_scans_once(
 ):
     """The connection fails as the scan is being recorded (its one write, and the lane's
     last statement): nothing is written, and the route scans the badge once."""
-    real_insert = rules._insert_returning_id
+    real_insert = rules._insert_scan
     calls = []
 
     def lost_at_first_insert(*args: Any) -> Any:
@@ -237,7 +255,7 @@ def test_after_an_error_in_the_lane_the_route_scans_once(
             raise RuntimeError("connection lost")
         return real_insert(*args)
 
-    monkeypatch.setattr(rules, "_insert_returning_id", lost_at_first_insert)
+    monkeypatch.setattr(rules, "_insert_scan", lost_at_first_insert)
     registration = make_registration(running_event)
     response = client.post(
         url(running_event), json={"code": badge_token(registration), "gate": "N"}, headers=device()
