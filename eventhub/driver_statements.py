@@ -16,7 +16,7 @@ Only for statements without post-compile parameters (no expanding IN, no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,19 +37,17 @@ class _Compiled:
 
 
 class DriverStatement:
-    """The statement `build(dialect name)`, compiled for each dialect it meets (with
-    `column_keys`, for an INSERT: the columns it is given), run on the DBAPI cursor."""
+    """The statement `build(dialect name)`, run on the DBAPI cursor. As SQLAlchemy does,
+    it is compiled for each dialect and set of value names it meets (an INSERT's columns
+    are the values it is given)."""
 
-    def __init__(
-        self, build: Callable[[str], Any], column_keys: Sequence[str] | None = None
-    ) -> None:
+    def __init__(self, build: Callable[[str], Any]) -> None:
         self.build = build
-        self.column_keys = list(column_keys) if column_keys is not None else None
-        self._by_dialect: dict[str, _Compiled] = {}
+        self._compilations: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
 
     def first(self, connection: Connection, values: dict[str, Any]) -> tuple[Any, ...] | None:
         """The first row of the result (converted as SQLAlchemy would), or None."""
-        compiled = self._compiled(connection.dialect)
+        compiled = self._compiled(connection.dialect, tuple(values))
         parameters = _parameters(compiled, values)
         cursor = connection.connection.cursor()
         try:
@@ -68,32 +66,32 @@ class DriverStatement:
         row = self.first(connection, values)
         return row[0] if row is not None else None
 
-    def _compiled(self, dialect: Dialect) -> _Compiled:
-        found = self._by_dialect.get(dialect.name)
+    def _compiled(self, dialect: Dialect, names: tuple[str, ...]) -> _Compiled:
+        found = self._compilations.get((dialect.name, names))
         if found is None:
             statement = self.build(dialect.name)
-            found = self._by_dialect[dialect.name] = _compile(statement, dialect, self.column_keys)
+            found = self._compilations[dialect.name, names] = _compile(statement, dialect, names)
         return found
 
 
-def _compile(statement: Any, dialect: Dialect, column_keys: list[str] | None) -> _Compiled:
-    compiled = statement.compile(dialect=dialect, column_keys=column_keys)
+def _compile(statement: Any, dialect: Dialect, names: tuple[str, ...]) -> _Compiled:
+    compiled = statement.compile(dialect=dialect, column_keys=list(names))
     assert isinstance(compiled, SQLCompiler)
     if compiled.literal_execute_params or compiled.post_compile_params:
         raise ValueError("a DriverStatement cannot have post-compile parameters")
     if compiled.positional:
-        names = tuple(compiled.positiontup or ())
+        bound = tuple(compiled.positiontup or ())
     else:
-        names = tuple(compiled.bind_names.values())
+        bound = tuple(compiled.bind_names.values())
     bind_processors = tuple(
-        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in bound
     )
     result_processors = tuple(
         column.type.dialect_impl(dialect).result_processor(dialect, None)
         for column in statement.exported_columns  # a select's columns, or what it RETURNS
     )
     return _Compiled(
-        compiled.string, names, bool(compiled.positional), bind_processors, result_processors
+        compiled.string, bound, bool(compiled.positional), bind_processors, result_processors
     )
 
 

@@ -288,24 +288,10 @@ _HOLDER_BY_CODE = DriverStatement(
         Registration.badge_code == bindparam("code")
     )
 )
-_SCAN_COLUMNS = (
-    "event_id",
-    "registration_id",
-    "gate",
-    "result",
-    "code",
-    "nonce",
-    "user_id",
-    "api_token_id",
-    "device",
-    "scanned_at",
-    "day",
-)
 _SCAN_INSERT = DriverStatement(
     lambda dialect: insert_ignoring_duplicates(Scan.__table__, dialect).returning(
         Scan.__table__.c.id
-    ),
-    column_keys=_SCAN_COLUMNS,
+    )
 )
 
 _FIRST_ENTRY = _first_entry_select(_FIRST.c.scanned_at, _FIRST.c.gate)
@@ -386,14 +372,16 @@ def _find_holder(connection: Connection, event: DoorEvent, code: str, day: date)
             return _Lookup("malformed", reason="not_a_badge")
         return _Lookup("unknown", reason="bad_signature")
     row = _HOLDER_BY_CODE.first(connection, {"code": ref.code, "entry_day": day})
-    holder = BadgeHolder(*row[:-2]) if row is not None else None
-    if holder is None or holder.event_id != event.id:
-        return _Lookup("unknown", reason="other_event" if holder else "no_such_badge")
+    if row is None:
+        return _Lookup("unknown", reason="no_such_badge")
+    *holder_columns, first_at, first_gate = row
+    holder = BadgeHolder(*holder_columns)
+    if holder.event_id != event.id:
+        return _Lookup("unknown", reason="other_event")
     if ref.version != holder.badge_version:
         return _Lookup("revoked", holder, "badge_reissued")
     if holder.status != "confirmed":
         return _Lookup("revoked", holder, holder.status)
-    first_at, first_gate = row[-2:]
     return _Lookup("", holder, first_entry=EntryRecord(first_at, first_gate) if first_at else None)
 
 
