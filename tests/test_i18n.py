@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 
 from eventhub.auth.models import User
 from eventhub.extensions import db
-from eventhub.i18n import LANGUAGE_COOKIE
+from eventhub.i18n import LANGUAGE_COOKIE, language_for
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "eventhub" / "translations"
@@ -74,6 +74,34 @@ def test_a_browser_asking_only_for_other_languages_gets_the_default(app, client)
     page = client.get("/", headers={"Accept-Language": "de-DE,de;q=0.9"}).get_data(as_text=True)
     default = app.config["BABEL_DEFAULT_LOCALE"]
     assert f'lang="{default}"' in html_tag(page)
+
+
+@pytest.mark.parametrize(
+    ("preferred", "header", "expected"),
+    [
+        ("ar", "fr-FR,fr;q=0.9", "ar"),  # the account's own choice first
+        (None, "de-DE,de;q=0.9,ar;q=0.8,fr;q=0.2", "ar"),
+        ("de", "en-GB,en;q=0.8", "en"),  # an unsupported choice is ignored
+        (None, "de-DE,de;q=0.9", "default"),
+        (None, "", "default"),
+        (None, None, "default"),
+        (None, ";;q=,,\x00garbage", "default"),
+    ],
+)
+def test_language_for_a_header(app, preferred, header, expected):
+    default = app.config["BABEL_DEFAULT_LOCALE"]
+    with app.app_context():
+        for _ in range(2):  # the second answer is the memoised one
+            assert language_for(preferred, header) == (
+                default if expected == "default" else expected
+            )
+
+
+def test_the_memoised_language_follows_the_configured_languages(app, monkeypatch):
+    with app.app_context():
+        assert language_for(None, "ar,en;q=0.5") == "ar"
+        monkeypatch.setitem(app.config, "LANGUAGES", ["fr", "en"])
+        assert language_for(None, "ar,en;q=0.5") == "en"
 
 
 def test_form_errors_are_translated(client):

@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING, Any
 import marshmallow as ma
 from flask import current_app, has_app_context
 from sqlalchemy import Connection
-from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header, parse_options_header
+from werkzeug.http import HTTP_STATUS_CODES, parse_options_header
 
 from eventhub.auth.access import Caller, bearer_secret
 from eventhub.auth.accounts import TokenHolder, token_holder
@@ -103,8 +102,8 @@ class DoorLane:
             if scanned is None:
                 return None
             outcome, holder = scanned
-            accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
-            answer = outcome_body(outcome, language_for(holder.preferred_language, accepted))
+            language = language_for(holder.preferred_language, environ.get("HTTP_ACCEPT_LANGUAGE"))
+            answer = outcome_body(outcome, language)
             content = self.app.json.dumps(answer, separators=(",", ":")) + "\n"  # as jsonify
         return outcome.status, content.encode()
 
