@@ -4,8 +4,9 @@ A gate's scanner sends one request per badge all day long, with a bearer token a
 cookie. Through Flask, most of such a request's time goes to parts it does not use: the
 request context and session, the rate limiter (the gates are never throttled), the
 argument parser's and the serialiser's layers. This WSGI middleware answers it itself,
-with the same functions as the route in api.py: the token check, ScanRequestSchema,
-`scan_at_door`, the answer's body and the request's language.
+with the same functions as the route in api.py: the token check, ScanRequestSchema (or
+its fast path for a plain scan), `scan_at_door`, the answer's body and the request's
+language.
 
 Only answers to a badge read are given here. Anything else goes on to Flask untouched,
 and the route answers it as always: another path or method, a cookie (a browser, whose
@@ -34,6 +35,7 @@ from eventhub.auth.access import Caller, bearer_secret
 from eventhub.auth.accounts import TokenHolder, token_holder
 from eventhub.checkin.api import SCAN_REQUEST, SCANNER_ROLES, outcome_body, scan_at_door
 from eventhub.checkin.rules import GateError, ScanOutcome, door_event
+from eventhub.checkin.schemas import plain_scan_request
 from eventhub.extensions import db
 from eventhub.i18n import language_for
 
@@ -152,7 +154,10 @@ def _scan_connection() -> Connection:
 def _scan_request(body: bytes) -> dict[str, Any] | None:
     try:
         data = json.loads(body)
-        return SCAN_REQUEST.load(data) if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return None
+        plain = plain_scan_request(data)
+        return plain if plain is not None else SCAN_REQUEST.load(data)
     except (ValueError, ma.ValidationError):
         return None
 

@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Any
 
 import marshmallow as ma
 
 from eventhub.checkin.models import SCAN_RESULTS
 
+MAX_SCAN_CODE = 200
+MAX_SCAN_GATE = 60
+MAX_SCAN_DEVICE = 120
+SCAN_NONCE = r"[A-Za-z0-9_.:-]{8,64}"
+
 
 class ScanRequestSchema(ma.Schema):
     code = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(min=1, max=200),
+        validate=ma.validate.Length(min=1, max=MAX_SCAN_CODE),
         metadata={"description": "The text of the badge's QR code"},
     )
     gate = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(min=1, max=60),
+        validate=ma.validate.Length(min=1, max=MAX_SCAN_GATE),
         metadata={"description": "Gate name; must be one of the event's gates when it has some"},
     )
     nonce = ma.fields.String(
         load_default=None,
         allow_none=True,
-        validate=ma.validate.Regexp(r"^[A-Za-z0-9_.:-]{8,64}$"),
+        validate=ma.validate.Regexp(f"^{SCAN_NONCE}$"),
         metadata={"description": "Client id of this scan; a retry with the same nonce is harmless"},
     )
     device = ma.fields.String(
-        load_default="", validate=ma.validate.Length(max=120), metadata={"description": "Device"}
+        load_default="",
+        validate=ma.validate.Length(max=MAX_SCAN_DEVICE),
+        metadata={"description": "Device"},
     )
 
     @ma.post_load
@@ -38,6 +47,34 @@ class ScanRequestSchema(ma.Schema):
             key: value.replace("\x00", "") if isinstance(value, str) else value
             for key, value in data.items()
         }
+
+
+_SCAN_FIELDS = frozenset(ScanRequestSchema().fields)
+_NONCE = re.compile(SCAN_NONCE)
+
+
+def plain_scan_request(data: dict[str, Any]) -> dict[str, Any] | None:
+    """What ScanRequestSchema loads from `data` when `data` is a plain scan, the shape a
+    scanner sends all day: the right fields, strings within bounds, no NUL. None for
+    anything else, which the schema then decides on (with its messages). It accepts
+    less than the schema, never more, and gives the same result (see the tests): a
+    marshmallow load costs a tenth of a scan in the door lane."""
+    code, gate = data.get("code"), data.get("gate")
+    nonce, device = data.get("nonce"), data.get("device", "")
+    if (
+        not _SCAN_FIELDS.issuperset(data)
+        or type(code) is not str
+        or type(gate) is not str
+        or type(device) is not str
+        or not (0 < len(code) <= MAX_SCAN_CODE and 0 < len(gate) <= MAX_SCAN_GATE)
+        or len(device) > MAX_SCAN_DEVICE
+        or (nonce is not None and (type(nonce) is not str or not _NONCE.fullmatch(nonce)))
+        or "\x00" in code
+        or "\x00" in gate
+        or "\x00" in device
+    ):
+        return None
+    return {"code": code, "gate": gate, "nonce": nonce, "device": device}
 
 
 class AttendeeSchema(ma.Schema):

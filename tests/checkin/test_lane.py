@@ -136,6 +136,22 @@ def test_the_lane_writes_what_the_route_writes(
     assert scans[0].device == "Handheld 2" and scans[0].api_token_id is not None
 
 
+def test_a_scan_that_is_not_plain_is_loaded_by_the_schema_in_the_lane(
+    client, running_event, make_registration, device, through_flask
+):
+    """A garbled read with a NUL misses the fast path; the schema drops the NUL, as the
+    route's would, and the lane still answers."""
+    registration = make_registration(running_event)
+    body = {"code": badge_token(registration) + "\x00", "gate": "North", "device": "Pad\x00"}
+    response = client.post(url(running_event), json=body, headers=device())
+    assert response.status_code == 201
+    assert through_flask == []
+    assert db.session.execute(select(Scan.code, Scan.device)).one() == (
+        badge_token(registration),
+        "Pad",
+    )
+
+
 def test_a_devices_scans_in_a_row_are_all_kept(
     app, client, running_event, make_registration, device, through_flask, monkeypatch
 ):
