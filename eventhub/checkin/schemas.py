@@ -61,18 +61,15 @@ def plain_scan_request(data: dict[str, Any]) -> dict[str, Any] | None:
     marshmallow load costs a tenth of a scan in the door lane."""
     code, gate = data.get("code"), data.get("gate")
     nonce, device = data.get("nonce"), data.get("device", "")
-    if (
-        not _SCAN_FIELDS.issuperset(data)
-        or type(code) is not str
-        or type(gate) is not str
-        or type(device) is not str
-        or not (0 < len(code) <= MAX_SCAN_CODE and 0 < len(gate) <= MAX_SCAN_GATE)
-        or len(device) > MAX_SCAN_DEVICE
-        or (nonce is not None and (type(nonce) is not str or not _NONCE.fullmatch(nonce)))
-        or "\x00" in code
-        or "\x00" in gate
-        or "\x00" in device
-    ):
+    if not _SCAN_FIELDS.issuperset(data):
+        return None
+    if any(type(text) is not str or "\x00" in text for text in (code, gate, device)):
+        return None
+    if not (0 < len(code) <= MAX_SCAN_CODE and 0 < len(gate) <= MAX_SCAN_GATE):
+        return None
+    if len(device) > MAX_SCAN_DEVICE:
+        return None
+    if nonce is not None and (type(nonce) is not str or not _NONCE.fullmatch(nonce)):
         return None
     return {"code": code, "gate": gate, "nonce": nonce, "device": device}
 
