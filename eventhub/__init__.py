@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from eventhub.config import load_config
 from eventhub.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from eventhub.routing import init_routing
 
 __all__ = ["create_app"]
 
@@ -37,7 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     install_door_lane(app)
 
-    from eventhub.errors import register_error_handlers
+    from eventhub.error_handlers import register_error_handlers
 
     register_error_handlers(app)
 
@@ -72,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
     from eventhub.pooling import init_pooling
 
     _import_models()
+    init_routing(app)
     db.init_app(app)
     init_pooling(app)
     migrate.init_app(

@@ -13,7 +13,12 @@ import marshmallow as ma
 from apispec import APISpec
 from flask import Flask, Response, abort, current_app, jsonify, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_smorest import Api as SmorestApi
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from eventhub.errors import ApiError
 
 API_PREFIX = "/api/"
 
@@ -80,19 +85,6 @@ def declare_security_schemes(spec: APISpec, session_cookie_name: str) -> None:
     )
 
 
-class ApiError(Exception):
-    """Raised by API views to answer with a JSON error body."""
-
-    def __init__(
-        self, status: int, code: str, message: str, details: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = details
-
-
 def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX)
 
@@ -129,11 +121,6 @@ def protect_session_writes() -> None:
     with a bearer token (no cookie, so no CSRF risk) and anonymous integrations (no
     privileges to abuse). A browser using its session cookie must still prove intent.
     """
-    from flask import current_app
-    from flask_login import current_user
-    from flask_wtf.csrf import CSRFError, validate_csrf
-    from wtforms import ValidationError
-
     if not is_api_request() or request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if not current_app.config.get("WTF_CSRF_ENABLED", True):

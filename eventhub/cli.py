@@ -134,7 +134,7 @@ def badges_command(slug: str, output: str, category: str | None) -> None:
     from sqlalchemy import func
 
     from eventhub.badges.documents import select_badge_holders, write_event_badges
-    from eventhub.events.planning import find_event
+    from eventhub.events.lookup import find_event
 
     event = find_event(slug)
     if event is None:
@@ -173,7 +173,7 @@ def allocate_booths_command(slug: str, dry_run: bool, no_notify: bool, verbose: 
     from eventhub.booths.allocation import commit_allocation, newly_placed, plan_allocation
     from eventhub.booths.errors import BoothError
     from eventhub.booths.notices import notify_changes
-    from eventhub.events.planning import find_event
+    from eventhub.events.lookup import find_event
 
     event = find_event(slug)
     if event is None:
@@ -235,7 +235,7 @@ def schedule_meetings_command(
     """Place the accepted meeting requests of SLUG into slots, in one transaction."""
     from collections import Counter
 
-    from eventhub.events.planning import find_event
+    from eventhub.events.lookup import find_event
     from eventhub.meetings.requests import commit_schedule, plan_schedule, reason_labels
     from eventhub.meetings.slots import MeetingError
 

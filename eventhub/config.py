@@ -16,6 +16,8 @@ from typing import Any
 
 from flask import Flask
 
+from eventhub.booths.allocator import AllocationWeights
+
 # Settings that are read from the environment under their plain, conventional name.
 PLAIN_ENV_SETTINGS = (
     "SECRET_KEY",
@@ -177,8 +179,6 @@ def _derive_settings(app: Flask) -> None:
 
 
 def _check_booth_allocation(settings: Any) -> None:
-    from eventhub.booths.allocator import AllocationWeights
-
     if not isinstance(settings, dict):
         raise ConfigError("BOOTH_ALLOCATION must be a mapping of names to numbers.")
     try:

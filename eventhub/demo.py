@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from eventhub.auth.models import User
 from eventhub.auth.passwords import hash_password
+from eventhub.events.editing import to_utc
 from eventhub.events.models import AttendeeCategory, Event, Zone
-from eventhub.events.planning import to_utc
 from eventhub.extensions import db
 from eventhub.profiles.models import Investor, Startup
 from eventhub.profiles.vocabulary import CITY_SITES, PROGRAMMES, SECTORS, STAGES

@@ -1,185 +1,121 @@
-"""Every error gets an answer that fits its path: the app's own page, or the API's JSON body."""
+"""The errors of EventHub: one base for every refusal of the domain logic, and the API's.
+
+Logic functions raise a subclass of `DomainError` (`RegistrationError`, `BoothError`…)
+with a message for people, a stable machine `code` and, when the refusal is about one
+input, the form `field` it belongs to. Views turn it into a form error
+(`forms_common.show_error`); in the JSON API it needs no handling at all: the error
+handler answers with `{"error": {"code", "message", "details"}}` and the status that
+`API_STATUS` gives its code (422, bad input, when the code is not listed).
+
+This module imports nothing of EventHub, so that every module may raise these.
+"""
 
 from __future__ import annotations
 
-import math
-import time
 from typing import Any
 
-from flask import Flask, Response, render_template, request
-from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import (
-    BadRequest,
-    HTTPException,
-    InternalServerError,
-    UnsupportedMediaType,
-)
-
-from eventhub.api import ApiError, error_response, is_api_request
-from eventhub.extensions import db
-
-API_ERROR_CODES = {
-    400: "bad_request",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    410: "gone",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    422: "validation_error",
-    429: "rate_limited",
-    500: "internal_error",
+# HTTP status of a refusal in the API, by its code; any other code is 422 (bad input).
+API_STATUS: dict[str, int] = {
+    # events and registration
+    "event_not_found": 404,
+    "no_public_category": 409,
+    "already_registered": 409,
+    "registration_closed": 409,
+    "registration_not_open": 409,
+    "event_closed": 409,
+    "category_full": 409,
+    "category_not_public": 409,
+    "already_cancelled": 409,
+    "not_cancelled": 409,
+    "too_many_reissues": 409,
+    # accounts
+    "email_taken": 409,
+    "no_startup": 403,
+    # booths
+    "not_expo": 404,
+    "unknown_booth": 404,
+    "application_not_found": 404,
+    "no_application": 403,
+    "not_approved": 403,
+    "booth_taken": 409,
+    "not_self_service": 409,
+    "already_allocated": 409,
+    "already_has_booth": 409,
+    "booth_unfit": 409,
+    "plan_changed": 409,
+    "already_applied": 409,
+    "applications_closed": 409,
+    # meetings
+    "slot_not_found": 404,
+    "meeting_not_found": 404,
+    "request_not_found": 404,
+    "not_startup": 403,
+    "not_investor": 403,
+    "not_party": 403,
+    "own_slot": 403,
+    "slot_taken": 409,
+    "startup_busy": 409,
+    "pair_exists": 409,
+    "pair_declined": 409,
+    "limit_reached": 409,
+    "cutoff_passed": 409,
+    "slot_closed": 409,
+    "slot_in_past": 409,
+    "booking_closed": 409,
+    "not_confirmed": 409,
+    "request_exists": 409,
+    "request_closed": 409,
+    # check-in
+    "nonce_reused": 400,
 }
 
 
-def _page_messages() -> dict[int, tuple[str, str]]:
-    return {
-        400: (_("Bad request"), _("The request could not be understood. Please try again.")),
-        401: (_("Sign in needed"), _("Please sign in to continue.")),
-        403: (_("Not allowed"), _("Your account may not open this page.")),
-        404: (_("Page not found"), _("There is nothing here. Check the address.")),
-        405: (_("Not allowed"), _("This action is not available here.")),
-        413: (_("Too large"), _("The file or form you sent is too large.")),
-        429: (_("Too many attempts"), _("Please wait a moment and try again.")),
-        500: (_("Something went wrong"), _("The error is on our side and has been logged.")),
-    }
+def api_status(code: str) -> int:
+    return API_STATUS.get(code, 422)
 
 
-def _error_data(error: HTTPException) -> dict[str, Any]:
-    """What webargs (`abort(…, messages=…)`) or a view attached to the exception."""
-    data = getattr(error, "data", None)
-    return data if isinstance(data, dict) else {}
+class DomainError(Exception):
+    """A refusal of the domain logic: nothing was changed.
 
-
-def _is_bad_json(error: HTTPException) -> bool:
-    """A body that claims to be JSON and is not: from webargs or from `request.get_json()`.
-
-    Both keep the decoding error (a `ValueError`): webargs as `error.exc`, Flask down the
-    chain of causes (Flask's BadRequest, from Werkzeug's, raised while handling it).
+    `message` is for people (often a lazy translated string), `code` a stable machine
+    code (the API's `error.code`), `field` the input it is about, if one, and `details`
+    any data an API client may use.
     """
-    if not isinstance(error, BadRequest) or isinstance(error, CSRFError):
-        return False
-    cause = getattr(error, "exc", None) or error.__cause__
-    for _depth in range(3):
-        if cause is None or isinstance(cause, ValueError):
-            break
-        cause = cause.__cause__ or cause.__context__
-    return isinstance(cause, ValueError)
+
+    def __init__(
+        self,
+        message: Any,
+        code: str,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+        self.field = field
+        self.details = details or {}
+
+    @property
+    def status(self) -> int:
+        return api_status(self.code)
 
 
-def _api_code_and_message(error: HTTPException) -> tuple[str, str, dict | None]:
-    status = error.code or 500
-    data = _error_data(error)
-    messages = data.get("messages") or data.get("errors")
-    if isinstance(error, CSRFError):
-        return "csrf_failed", _("The CSRF token is missing or invalid."), None
-    if _is_bad_json(error):
-        return "bad_json", _("The request body is not valid JSON."), None
-    code = API_ERROR_CODES.get(status, "error")
-    if status == 422 and isinstance(messages, dict):
-        return code, _("Some fields are missing or invalid."), _flatten_locations(messages)
-    if data.get("message"):
-        return code, str(data["message"]), None
-    if status == 429:
-        return code, _("Too many requests: %(limit)s.", limit=error.description), None
-    if status == 500:
-        return code, _("Something went wrong on our side. It has been logged."), None
-    return code, error.description or error.name, None
+class ApiError(Exception):
+    """Raised by API views to answer with a JSON error body and this status."""
 
+    def __init__(
+        self, status: int, code: str, message: Any, details: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(str(message))
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
 
-def _flatten_locations(messages: dict) -> dict:
-    """webargs nests errors by location (json, query…): keep just the fields."""
-    fields: dict = {}
-    for location_errors in messages.values():
-        if isinstance(location_errors, dict):
-            fields.update(location_errors)
-    return _string_keys(fields or messages)
-
-
-def _string_keys(value: Any) -> Any:
-    """marshmallow keys list errors by index: JSON objects want string keys."""
-    if isinstance(value, dict):
-        return {str(key): _string_keys(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_string_keys(item) for item in value]
-    return value
-
-
-def _retry_after_seconds() -> int | None:
-    from eventhub.extensions import limiter
-
-    current = limiter.current_limit
-    if current is None:
-        return None
-    return max(1, math.ceil(current.reset_at - time.time()))
-
-
-def _body_is_not_json(error: HTTPException) -> bool:
-    """webargs reads a body as JSON only when it is declared as JSON: any other body is
-    ignored, and its fields look missing (422). The real mistake is the content type."""
-    messages = _error_data(error).get("messages")
-    return (
-        error.code == 422
-        and isinstance(messages, dict)
-        and "json" in messages
-        and bool(request.mimetype)
-        and not request.is_json
-    )
-
-
-def api_error_response(error: HTTPException) -> Response:
-    if _body_is_not_json(error):
-        error = UnsupportedMediaType(_("Send the body as JSON (Content-Type: application/json)."))
-    status = error.code or 500
-    code, message, details = _api_code_and_message(error)
-    response = error_response(status, code, message, details)
-    if status == 405 and getattr(error, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(error.valid_methods)
-    for header, value in (_error_data(error).get("headers") or {}).items():
-        response.headers[header] = value
-    if status == 429 and "Retry-After" not in response.headers:
-        seconds = _retry_after_seconds()
-        if seconds is not None:
-            response.headers["Retry-After"] = str(seconds)
-    return _challenge(response, code)
-
-
-def handle_http_exception(error: HTTPException):
-    status = error.code or 500
-    if is_api_request():
-        return api_error_response(error)
-    title, text = _page_messages().get(status, (error.name, error.description))
-    if isinstance(error, CSRFError):
-        text = _("The form expired or was sent from elsewhere. Please reload it and try again.")
-    return render_template("errors/error.html", status=status, title=title, text=text), status
-
-
-def _challenge(response: Response, code: str) -> Response:
-    """A 401 names the way to authenticate (RFC 9110), and why a bearer token failed."""
-    if response.status_code == 401:
-        challenge = 'Bearer realm="EventHub API"'
-        if code == "invalid_token":
-            challenge += ', error="invalid_token"'
-        response.headers["WWW-Authenticate"] = challenge
-    return response
-
-
-def handle_api_error(error: ApiError):
-    response = error_response(error.status, error.code, error.message, error.details)
-    return _challenge(response, error.code)
-
-
-def handle_unexpected(error: Exception):
-    db.session.rollback()
-    if isinstance(error, HTTPException):
-        return handle_http_exception(error)
-    return handle_http_exception(InternalServerError(original_exception=error))
-
-
-def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(ApiError, handle_api_error)
-    app.register_error_handler(HTTPException, handle_http_exception)
-    app.register_error_handler(InternalServerError, handle_unexpected)
+    @classmethod
+    def of(cls, error: DomainError) -> ApiError:
+        """The API's answer to a domain refusal: its status, and its field in `details`."""
+        details = dict(error.details)
+        if error.field:
+            details.setdefault(error.field, [str(error.message)])
+        return cls(error.status, error.code, error.message, details or None)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 from wtforms.validators import ValidationError
+
+from eventhub.errors import DomainError
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -31,3 +35,18 @@ def slug_validator(_form: Any, field: Any) -> None:
 def colour_validator(_form: Any, field: Any) -> None:
     if field.data and not COLOUR_PATTERN.match(field.data):
         raise ValidationError(_l("Give a colour as #RRGGBB, for example #1f6feb."))
+
+
+def show_error(form: FlaskForm | None, error: DomainError) -> None:
+    """A refusal of the logic shown where it belongs: under its field when the form has
+    that field, else as a message at the top of the page."""
+    field = form._fields.get(error.field) if form is not None and error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        flash(str(error.message), "error")
+
+
+def form_status(*forms: FlaskForm | None) -> int:
+    """The status of a page that shows `forms`: 422 when one of them has errors."""
+    return 422 if any(form is not None and form.errors for form in forms) else 200

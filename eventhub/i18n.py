@@ -12,6 +12,7 @@ from werkzeug.http import parse_accept_header
 
 from eventhub.auth.access import current_caller
 from eventhub.extensions import db
+from eventhub.routing import redirect_target
 
 bp = Blueprint("i18n", __name__)
 
@@ -71,11 +72,9 @@ def text_direction(locale: str) -> str:
 
 @bp.route("/language", methods=["POST"])
 def switch_language():
-    from eventhub.auth.views import is_safe_next
-
     lang = request.form.get("lang", "")
     target = request.form.get("next")
-    response = redirect(target if is_safe_next(target) else url_for("events.home"))
+    response = redirect(redirect_target(target, url_for("events.home")))
     if lang in supported_languages():
         response.set_cookie(
             LANGUAGE_COOKIE,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime
+from sqlalchemy import ColumnElement, Connection, DateTime, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
+
+from eventhub.extensions import db
 
 MAX_ROW_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL
 
@@ -37,18 +39,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def search_text(typed: str | None) -> str:
+    """What a search box's text looks for: its printable characters, trimmed."""
+    return "".join(char for char in (typed or "") if char.isprintable()).strip()
+
+
+def contains_text(text: str, *columns: Any) -> ColumnElement[bool]:
+    """One of `columns` contains `text`, ignoring case; `%`, `_` and `\\` in `text` are
+    taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(*(column.ilike(f"%{escaped}%", escape="\\") for column in columns))
+
+
 def connection_or_session(connection: Connection | None) -> Connection:
     """`connection`, or the session's (in its transaction) when none is given."""
-    from eventhub.extensions import db
-
     return db.session.connection() if connection is None else connection
 
 
 def insert_ignoring_duplicates(model: Any, dialect: str | None = None) -> Any:
     """INSERT … ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike (`dialect`: the
     session's when not given)."""
-    from eventhub.extensions import db
-
     dialect = dialect or db.session.get_bind().dialect.name
     construct = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return construct(model).on_conflict_do_nothing()

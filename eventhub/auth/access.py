@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, abort, current_app, g, request, session
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in, user_logged_out
 
+from eventhub.api import is_api_request
+from eventhub.auth.accounts import TokenHolder, token_holder
+from eventhub.auth.models import User
+from eventhub.errors import ApiError
 from eventhub.extensions import db, login_manager
-
-if TYPE_CHECKING:
-    from eventhub.auth.accounts import TokenHolder
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,9 +32,7 @@ def init_access(app: Flask) -> None:
     user_logged_out.connect(_forget_caller, app)
 
 
-def _load_user(user_id: str):
-    from eventhub.auth.models import User
-
+def _load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
@@ -56,8 +55,6 @@ def bearer_holder() -> TokenHolder | None:
     """The valid API token sent with this request and its holder, read once per request.
     An unknown or revoked token is remembered so that the 401 can say so."""
     if "bearer_holder" not in g:
-        from eventhub.auth.accounts import token_holder
-
         secret = bearer_token()
         holder = token_holder(secret) if secret is not None else None
         g.bad_bearer_token = secret is not None and holder is None
@@ -65,9 +62,7 @@ def bearer_holder() -> TokenHolder | None:
     return g.bearer_holder
 
 
-def _load_user_from_bearer(_request: object):
-    from eventhub.auth.models import User
-
+def _load_user_from_bearer(_request: object) -> User | None:
     holder = bearer_holder()
     return db.session.get(User, holder.user_id) if holder is not None else None
 
@@ -119,10 +114,6 @@ def _forget_caller(_app: Flask, **_extra: Any) -> None:
 
 
 def _unauthorized():
-    from flask import redirect, url_for
-
-    from eventhub.api import ApiError, is_api_request
-
     if is_api_request():
         if g.get("bad_bearer_token"):
             raise ApiError(401, "invalid_token", _("This API token is unknown or revoked."))

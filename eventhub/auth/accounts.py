@@ -13,8 +13,10 @@ from sqlalchemy import Connection, bindparam, func, or_, select, update
 from eventhub.auth.models import ROLES, ApiToken, AuditEntry, User
 from eventhub.auth.passwords import hash_password, needs_rehash, verify_password
 from eventhub.caching import TimedCache
+from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.models_common import connection_or_session, utcnow
+from eventhub.profiles.profiles import create_profile_for
 
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 API_TOKEN_PREFIX = "ehk_"  # noqa: S105 (a public marker, not a secret)
@@ -23,11 +25,8 @@ MAX_NAME_LENGTH = 120  # users.name
 MAX_TOKEN_LABEL_LENGTH = 80  # api_tokens.label
 
 
-class AccountError(Exception):
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class AccountError(DomainError):
+    """An account that cannot be created or changed so."""
 
 
 def normalise_email(email: str) -> str:
@@ -44,8 +43,6 @@ def create_user(
     email: str, password: str, role: str, name: str, *, preferred_language: str | None = None
 ) -> User:
     """Add a user (and its startup or investor profile, named after `name`). Flushes only."""
-    from eventhub.profiles.profiles import create_profile_for
-
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.", "bad_role")
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -18,18 +16,10 @@ from eventhub.auth.accounts import (
 from eventhub.auth.forms import ApiTokenForm, EmptyForm, LoginForm
 from eventhub.auth.models import ApiToken, User
 from eventhub.extensions import db, limiter
+from eventhub.forms_common import form_status
+from eventhub.routing import redirect_target
 
 bp = Blueprint("auth", __name__)
-# Ids in addresses are `int(max=2147483647)`: a larger one matches no route (404) instead
-# of overflowing the database's INTEGER (a 500).
-
-
-def is_safe_next(target: str | None) -> bool:
-    """Only a path on this site: no scheme, no host, no `//` or `/\\` tricks."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
 
 
 def home_for(user: User) -> str:
@@ -55,7 +45,7 @@ def login():
         login_user(user, remember=form.remember.data)
         db.session.commit()
         target = request.args.get("next")
-        return redirect(target if is_safe_next(target) else home_for(user))
+        return redirect(redirect_target(target, home_for(user)))
     return render_template("auth/login.html", form=form)
 
 
@@ -97,10 +87,10 @@ def api_tokens():
         tokens=list_api_tokens(),
         new_secret=new_secret,
         revoke_form=EmptyForm(),
-    ), (422 if form.errors else 200)
+    ), form_status(form)
 
 
-@bp.route("/organiser/api-tokens/<int(max=2147483647):token_id>/revoke", methods=["POST"])
+@bp.route("/organiser/api-tokens/<id:token_id>/revoke", methods=["POST"])
 @role_required("admin")
 def revoke_token(token_id: int):
     form = EmptyForm()

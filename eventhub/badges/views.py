@@ -7,8 +7,8 @@ from flask_login import current_user
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.badges.documents import badge_filename, count_badge_holders, stream_event_badges
+from eventhub.events.lookup import event_or_404
 from eventhub.events.models import AttendeeCategory
-from eventhub.events.views import event_or_404
 from eventhub.extensions import db
 from eventhub.models_common import MAX_ROW_ID
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -24,7 +24,7 @@ from eventhub.booths.layout import booth_by_code, normalise_code, resolve_zone
 from eventhub.booths.models import APPLICATION_STATUSES, BOOTH_KINDS, BoothApplication
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.models_common import utcnow
+from eventhub.models_common import contains_text, search_text, utcnow
 from eventhub.profiles.models import Startup
 
 MAX_AREA = 400.0  # m²
@@ -262,15 +262,9 @@ def select_applications(
         query = query.where(BoothApplication.programme == programme)
     if sector:
         query = query.where(Startup.sector == sector)
-    text = "".join(char for char in (q or "") if char.isprintable()).strip()
+    text = search_text(q)
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                Startup.name.ilike(pattern, escape="\\"),
-                BoothApplication.city_site.ilike(pattern, escape="\\"),
-            )
-        )
+        query = query.where(contains_text(text, Startup.name, BoothApplication.city_site))
     return query
 
 

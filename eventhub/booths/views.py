@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from eventhub.auth.access import role_required
@@ -85,15 +85,16 @@ from eventhub.booths.spreadsheets import (
     decode_upload,
     import_booth_csv,
 )
+from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Event
-from eventhub.events.views import event_or_404
 from eventhub.extensions import db
+from eventhub.forms_common import form_status, show_error
+from eventhub.models_common import contains_text, search_text
 from eventhub.profiles.models import Startup
 from eventhub.profiles.vocabulary import PROGRAMMES, SECTORS
+from eventhub.routing import redirect_target
 
 bp = Blueprint("booths", __name__)
-# Ids in addresses are `int(max=2147483647)`: a larger one matches no route (404).
-MAX_ID = "int(max=2147483647)"
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -104,14 +105,6 @@ def expo_or_404(slug: str, *, organiser: bool = False) -> Event:
     if event.kind != "expo":
         abort(404)
     return event
-
-
-def show_error(form: Any, error: BoothError) -> None:
-    field = getattr(form, error.field, None) if (form is not None and error.field) else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
 
 
 def labels() -> dict[str, Any]:
@@ -187,15 +180,8 @@ def colour_choice() -> str:
     return "status" if request.args.get("colour") == "status" else "zone"
 
 
-def status_for(form: Any) -> int:
-    return 422 if form.errors else 200
-
-
 def _next_or(default: str) -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return redirect_target(request.form.get("next"), default)
 
 
 # --- public: the plan and the exhibitor directory ------------------------------------------
@@ -232,7 +218,7 @@ def floor_plan(slug: str):
 @bp.route("/events/<slug>/exhibitors")
 def exhibitors(slug: str):
     event = expo_or_404(slug)
-    q = "".join(c for c in request.args.get("q", "") if c.isprintable()).strip()[:100]
+    q = search_text(request.args.get("q"))[:100]
     sector = request.args.get("sector") if request.args.get("sector") in SECTORS else None
     programme = request.args.get("programme")
     programme = programme if programme in PROGRAMMES else None
@@ -245,14 +231,7 @@ def exhibitors(slug: str):
         .order_by(Startup.name)
     )
     if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                Startup.name.ilike(pattern, escape="\\"),
-                Startup.pitch.ilike(pattern, escape="\\"),
-                Booth.code.ilike(pattern, escape="\\"),
-            )
-        )
+        query = query.where(contains_text(q, Startup.name, Startup.pitch, Booth.code))
     if sector:
         query = query.where(Startup.sector == sector)
     if programme:
@@ -476,12 +455,12 @@ def new_hall(slug: str):
             db.session.commit()
             flash(_("Hall added. Now add its booths."), "success")
             return redirect(url_for("booths.grid", slug=slug, hall=hall.id))
-    return render_template("booths/hall_form.html", event=event, form=form, hall=None), status_for(
+    return render_template("booths/hall_form.html", event=event, form=form, hall=None), form_status(
         form
     )
 
 
-@bp.route(f"/organiser/events/<slug>/halls/<{MAX_ID}:hall_id>/edit", methods=["GET", "POST"])
+@bp.route("/organiser/events/<slug>/halls/<id:hall_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_hall(slug: str, hall_id: int):
     event = expo_or_404(slug, organiser=True)
@@ -502,10 +481,10 @@ def edit_hall(slug: str, hall_id: int):
             return redirect(url_for("booths.organiser_plan", slug=slug))
     return render_template(
         "booths/hall_form.html", event=event, form=form, hall=hall, delete_form=EmptyForm()
-    ), status_for(form)
+    ), form_status(form)
 
 
-@bp.route(f"/organiser/events/<slug>/halls/<{MAX_ID}:hall_id>/delete", methods=["POST"])
+@bp.route("/organiser/events/<slug>/halls/<id:hall_id>/delete", methods=["POST"])
 @role_required("admin")
 def remove_hall(slug: str, hall_id: int):
     event = expo_or_404(slug, organiser=True)
@@ -525,7 +504,7 @@ def remove_hall(slug: str, hall_id: int):
     return redirect(url_for("booths.organiser_plan", slug=slug))
 
 
-@bp.route(f"/organiser/events/<slug>/halls/<{MAX_ID}:hall_id>/self-service", methods=["POST"])
+@bp.route("/organiser/events/<slug>/halls/<id:hall_id>/self-service", methods=["POST"])
 @role_required("admin")
 def hall_self_service(slug: str, hall_id: int):
     event = expo_or_404(slug, organiser=True)
@@ -588,10 +567,10 @@ def new_booth(slug: str):
             return redirect(url_for("booths.new_booth", slug=slug, hall=booth.hall_id))
     return render_template(
         "booths/booth_form.html", event=event, form=form, booth=None
-    ), status_for(form)
+    ), form_status(form)
 
 
-@bp.route(f"/organiser/events/<slug>/booths/<{MAX_ID}:booth_id>/edit", methods=["GET", "POST"])
+@bp.route("/organiser/events/<slug>/booths/<id:booth_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_booth(slug: str, booth_id: int):
     event = expo_or_404(slug, organiser=True)
@@ -617,10 +596,10 @@ def edit_booth(slug: str, booth_id: int):
         booth=booth,
         action_form=EmptyForm(),
         labels=labels(),
-    ), status_for(form)
+    ), form_status(form)
 
 
-@bp.route(f"/organiser/events/<slug>/booths/<{MAX_ID}:booth_id>/delete", methods=["POST"])
+@bp.route("/organiser/events/<slug>/booths/<id:booth_id>/delete", methods=["POST"])
 @role_required("admin")
 def remove_booth(slug: str, booth_id: int):
     event = expo_or_404(slug, organiser=True)
@@ -698,7 +677,7 @@ def grid(slug: str):
                 "success",
             )
             return redirect(url_for("booths.organiser_plan", slug=slug, _anchor=f"hall-{hall.id}"))
-    return render_template("booths/grid_form.html", event=event, form=form), status_for(form)
+    return render_template("booths/grid_form.html", event=event, form=form), form_status(form)
 
 
 @bp.route("/organiser/events/<slug>/booths/import", methods=["GET", "POST"])
@@ -781,7 +760,7 @@ def export_applications(slug: str):
 
 
 @bp.route(
-    f"/organiser/events/<slug>/booth-applications/<{MAX_ID}:application_id>/decision",
+    "/organiser/events/<slug>/booth-applications/<id:application_id>/decision",
     methods=["POST"],
 )
 @role_required("admin")
@@ -961,7 +940,7 @@ def swap(slug: str):
     return redirect(back)
 
 
-@bp.route(f"/organiser/events/<slug>/booths/<{MAX_ID}:booth_id>/release", methods=["POST"])
+@bp.route("/organiser/events/<slug>/booths/<id:booth_id>/release", methods=["POST"])
 @role_required("admin")
 def release(slug: str, booth_id: int):
     event = expo_or_404(slug, organiser=True)
@@ -983,7 +962,7 @@ def release(slug: str, booth_id: int):
     return redirect(back)
 
 
-@bp.route(f"/organiser/events/<slug>/booths/<{MAX_ID}:booth_id>/unpin", methods=["POST"])
+@bp.route("/organiser/events/<slug>/booths/<id:booth_id>/unpin", methods=["POST"])
 @role_required("admin")
 def unpin(slug: str, booth_id: int):
     event = expo_or_404(slug, organiser=True)

@@ -7,7 +7,6 @@ from flask import jsonify
 from flask_smorest import Blueprint
 from sqlalchemy import Connection
 
-from eventhub.api import ApiError
 from eventhub.auth.access import Caller, current_caller, role_required
 from eventhub.auth.accounts import record_token_use
 from eventhub.checkin.attendance import Attendance, attendance_for
@@ -30,7 +29,8 @@ from eventhub.checkin.schemas import (
     ScanRequestSchema,
     ScanResultSchema,
 )
-from eventhub.events.api import event_not_found, published_event_or_404
+from eventhub.errors import ApiError
+from eventhub.events.lookup import event_not_found, published_event_or_404
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
 

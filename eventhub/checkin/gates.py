@@ -6,16 +6,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from eventhub.checkin.models import Gate
+from eventhub.errors import DomainError
 from eventhub.events.models import Event, Zone
 from eventhub.extensions import db
 
 
-class GateSetupError(Exception):
-    def __init__(self, message: str, code: str, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-        self.field = field
+class GateSetupError(DomainError):
+    """A gate that cannot be added so."""
 
 
 def gates_of(event: Event) -> list[Gate]:

@@ -38,8 +38,8 @@ from eventhub.badges.tokens import BadgeTokenError, read_badge_token
 from eventhub.caching import TimedCache
 from eventhub.checkin.models import Gate, Scan
 from eventhub.driver_statements import DriverStatement
+from eventhub.events.lookup import find_event
 from eventhub.events.models import AttendeeCategory, CategoryDay, Event, category_zones
-from eventhub.events.planning import find_event
 from eventhub.extensions import db
 from eventhub.models_common import (
     UTCDateTime,

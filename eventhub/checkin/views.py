@@ -13,9 +13,10 @@ from eventhub.checkin.gates import GateSetupError, add_gate, gates_of
 from eventhub.checkin.messages import scanner_labels
 from eventhub.checkin.models import Gate
 from eventhub.checkin.rules import event_day, forget_event_rules
+from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Zone
-from eventhub.events.views import event_or_404
 from eventhub.extensions import db
+from eventhub.forms_common import form_status
 from eventhub.models_common import utcnow
 
 bp = Blueprint("checkin", __name__)
@@ -65,10 +66,10 @@ def gates(slug: str):
             return redirect(url_for("checkin.gates", slug=slug))
     return render_template(
         "checkin/gates.html", event=event, form=form, gates=gates_of(event), delete_form=EmptyForm()
-    ), (422 if form.errors else 200)
+    ), form_status(form)
 
 
-@bp.route("/organiser/events/<slug>/gates/<int(max=2147483647):gate_id>/delete", methods=["POST"])
+@bp.route("/organiser/events/<slug>/gates/<id:gate_id>/delete", methods=["POST"])
 @role_required("admin")
 def delete_gate(slug: str, gate_id: int):
     event = event_or_404(slug, include_unpublished=True)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from eventhub.api import ApiError, ErrorSchema
+from eventhub.api import ErrorSchema
+from eventhub.events.lookup import published_event_or_404
 from eventhub.events.models import Event
-from eventhub.events.planning import find_event
 from eventhub.events.schemas import EventSchema, EventSummarySchema
 from eventhub.extensions import db
 
@@ -14,17 +14,6 @@ blp = Blueprint(
     url_prefix="/api/v1/events",
     description="Published events and their attendee categories.",
 )
-
-
-def event_not_found(slug: str) -> ApiError:
-    return ApiError(404, "event_not_found", f"No published event is called {slug!r}.")
-
-
-def published_event_or_404(slug: str) -> Event:
-    event = find_event(slug)
-    if event is None or not event.is_published:
-        raise event_not_found(slug)
-    return event
 
 
 @blp.route("")

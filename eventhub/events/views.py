@@ -9,36 +9,27 @@ from flask_login import current_user
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
-from eventhub.events.forms import CategoryForm, EventForm, ZoneForm
-from eventhub.events.models import AttendeeCategory, Event, Zone
-from eventhub.events.planning import (
+from eventhub.events.editing import (
     CategoryDetails,
     EventDetails,
     EventError,
     add_zone,
     create_event,
     details_of,
-    find_event,
     rename_zone,
     save_category,
     update_event,
 )
+from eventhub.events.forms import CategoryForm, EventForm, ZoneForm
+from eventhub.events.lookup import event_or_404
+from eventhub.events.models import AttendeeCategory, Event, Zone
 from eventhub.extensions import db
+from eventhub.forms_common import form_status, show_error
 from eventhub.models_common import utcnow
+from eventhub.registration.forms import RegistrationForm
+from eventhub.registration.register import event_is_full
 
 bp = Blueprint("events", __name__)
-# Ids in addresses are `int(max=2147483647)`: a larger one matches no route (404) instead
-# of overflowing the database's INTEGER (a 500).
-
-
-def event_or_404(slug: str, *, include_unpublished: bool = False) -> Event:
-    event = find_event(slug)
-    if event is None:
-        abort(404)
-    organiser = current_user.is_authenticated and current_user.role == "admin"
-    if not event.is_published and not (include_unpublished or organiser):
-        abort(404)
-    return event
 
 
 @bp.route("/")
@@ -49,9 +40,6 @@ def home():
 
 @bp.route("/events/<slug>")
 def event_page(slug: str):
-    from eventhub.registration.forms import RegistrationForm
-    from eventhub.registration.views import event_is_full
-
     event = event_or_404(slug)
     state = event.registration_state(utcnow())
     open_form = state == "open" and event.is_published and bool(event.public_categories)
@@ -82,14 +70,6 @@ def _event_details(form: EventForm) -> EventDetails:
     )
 
 
-def _show_error(form: object, error: EventError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
-
-
 @bp.route("/organiser/events/new", methods=["GET", "POST"])
 @role_required("admin")
 def new_event():
@@ -99,15 +79,13 @@ def new_event():
             event = create_event(_event_details(form))
         except EventError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             record_audit(current_user, "event.create", event.slug)
             db.session.commit()
             flash(_("Event created. Now add its zones and attendee categories."), "success")
             return redirect(url_for("events.zones", slug=event.slug))
-    return render_template("events/event_form.html", form=form, event=None), (
-        422 if form.errors else 200
-    )
+    return render_template("events/event_form.html", form=form, event=None), (form_status(form))
 
 
 @bp.route("/organiser/events/<slug>/edit", methods=["GET", "POST"])
@@ -120,15 +98,13 @@ def edit_event(slug: str):
             update_event(event, _event_details(form))
         except EventError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             record_audit(current_user, "event.update", event.slug)
             db.session.commit()
             flash(_("Event saved."), "success")
             return redirect(url_for("events.edit_event", slug=event.slug))
-    return render_template("events/event_form.html", form=form, event=event), (
-        422 if form.errors else 200
-    )
+    return render_template("events/event_form.html", form=form, event=event), (form_status(form))
 
 
 @bp.route("/organiser/events/<slug>/zones", methods=["GET", "POST"])
@@ -141,13 +117,13 @@ def zones(slug: str):
             add_zone(event, form.name.data, form.description.data or "")
         except EventError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Zone added."), "success")
             return redirect(url_for("events.zones", slug=slug))
     return render_template("events/zones.html", event=event, form=form, delete_form=EmptyForm()), (
-        422 if form.errors else 200
+        form_status(form)
     )
 
 
@@ -158,9 +134,7 @@ def _zone_of(event: Event, zone_id: int) -> Zone:
     return zone
 
 
-@bp.route(
-    "/organiser/events/<slug>/zones/<int(max=2147483647):zone_id>/edit", methods=["GET", "POST"]
-)
+@bp.route("/organiser/events/<slug>/zones/<id:zone_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_zone(slug: str, zone_id: int):
     event = event_or_404(slug, include_unpublished=True)
@@ -171,17 +145,17 @@ def edit_zone(slug: str, zone_id: int):
             rename_zone(zone, form.name.data, form.description.data or "")
         except EventError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Zone saved."), "success")
             return redirect(url_for("events.zones", slug=slug))
     return render_template("events/zone_form.html", event=event, zone=zone, form=form), (
-        422 if form.errors else 200
+        form_status(form)
     )
 
 
-@bp.route("/organiser/events/<slug>/zones/<int(max=2147483647):zone_id>/delete", methods=["POST"])
+@bp.route("/organiser/events/<slug>/zones/<id:zone_id>/delete", methods=["POST"])
 @role_required("admin")
 def delete_zone(slug: str, zone_id: int):
     event = event_or_404(slug, include_unpublished=True)
@@ -237,18 +211,16 @@ def categories(slug: str):
             save_category(event, _category_details(form))
         except EventError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Category added."), "success")
             return redirect(url_for("events.categories", slug=slug))
-    return render_template("events/categories.html", event=event, form=form), (
-        422 if form.errors else 200
-    )
+    return render_template("events/categories.html", event=event, form=form), (form_status(form))
 
 
 @bp.route(
-    "/organiser/events/<slug>/categories/<int(max=2147483647):category_id>/edit",
+    "/organiser/events/<slug>/categories/<id:category_id>/edit",
     methods=["GET", "POST"],
 )
 @role_required("admin")
@@ -263,11 +235,11 @@ def edit_category(slug: str, category_id: int):
             save_category(event, _category_details(form), category)
         except EventError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Category saved."), "success")
             return redirect(url_for("events.categories", slug=slug))
     return render_template(
         "events/category_form.html", event=event, category=category, form=form
-    ), (422 if form.errors else 200)
+    ), form_status(form)

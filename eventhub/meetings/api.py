@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from eventhub.api import TOKEN_OR_SESSION, ApiError, ErrorSchema
+from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import login_required, role_required
 from eventhub.auth.accounts import record_audit
-from eventhub.events.api import published_event_or_404
+from eventhub.errors import ApiError
+from eventhub.events.lookup import published_event_or_404
 from eventhub.extensions import db
 from eventhub.meetings.booking import (
     REFUSAL_STATUS,
@@ -37,7 +38,6 @@ blp = Blueprint(
     url_prefix="/api/v1/events",
     description="Investor meeting slots, and first-come booking by startups.",
 )
-SLOT_ID = "<int(max=2147483647):slot_id>"
 
 
 def slot_body(slot: MeetingSlot, booked: bool) -> dict[str, Any]:
@@ -102,7 +102,7 @@ def list_slots(query: dict[str, Any], slug: str) -> list[dict[str, Any]]:
     ]
 
 
-@blp.route(f"/<slug>/slots/{SLOT_ID}/booking", methods=["POST"])
+@blp.route("/<slug>/slots/<id:slot_id>/booking", methods=["POST"])
 @role_required("startup")
 @blp.arguments(BookingRequestSchema)
 @blp.response(201, MeetingSchema, description="The meeting is booked")
@@ -141,7 +141,7 @@ def book(payload: dict[str, Any], slug: str, slot_id: int):
     return response
 
 
-@blp.route(f"/<slug>/slots/{SLOT_ID}/booking", methods=["DELETE"])
+@blp.route("/<slug>/slots/<id:slot_id>/booking", methods=["DELETE"])
 @role_required("startup", "investor", "admin")
 @blp.response(200, MeetingSchema, description="The meeting is cancelled; the slot is open")
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")

@@ -65,6 +65,8 @@ from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from eventhub.errors import DomainError
+
 BIG = 1 << 30  # "unlimited" tables
 
 REASONS = {
@@ -78,15 +80,10 @@ REASONS = {
 }
 
 
-class SchedulerError(Exception):
+class SchedulerError(DomainError):
     """Bad input. Codes: duplicate_request, bad_slot, bad_tables, bad_fixed (unknown or
     repeated), fixed_unavailable, fixed_conflict (double booking), fixed_tables; and
     stale_plan from `evaluate`."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True)

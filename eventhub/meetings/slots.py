@@ -15,8 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from eventhub.errors import DomainError
+from eventhub.events.editing import to_utc
 from eventhub.events.models import Event
-from eventhub.events.planning import to_utc
 from eventhub.extensions import db
 from eventhub.meetings.models import (
     Meeting,
@@ -34,14 +35,8 @@ MAX_MEETING_MINUTES = 240
 BREAKS_PATTERN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$")
 
 
-class MeetingError(Exception):
-    """A meeting rule refused something; `code` is stable, `message` is for people."""
-
-    def __init__(self, message: str, code: str, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-        self.field = field
+class MeetingError(DomainError):
+    """A meeting rule refused something."""
 
 
 def clean_text(value: str | None) -> str:

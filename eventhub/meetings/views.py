@@ -23,10 +23,11 @@ from sqlalchemy import func, select
 from eventhub.auth.access import login_required, role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
+from eventhub.events.editing import to_local_naive
+from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Event
-from eventhub.events.planning import to_local_naive
-from eventhub.events.views import event_or_404
 from eventhub.extensions import db
+from eventhub.forms_common import show_error
 from eventhub.meetings import agenda as agendas
 from eventhub.meetings.booking import (
     REFUSAL_STATUS,
@@ -93,17 +94,6 @@ from eventhub.profiles.models import Investor
 from eventhub.templating import day_label
 
 bp = Blueprint("meetings", __name__)
-# Ids in addresses are `int(max=2147483647)`: a larger one matches no route (404).
-ID = "int(max=2147483647)"
-
-
-def _show_error(form: object, error: MeetingError) -> None:
-    """The refusal at its field when the form has one, else as a message."""
-    field = getattr(form, error.field or "", None) if form is not None else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
 
 
 def _startup():
@@ -182,7 +172,7 @@ def directory(slug: str):
     )
 
 
-@bp.route(f"/events/<slug>/investors/<{ID}:investor_id>", methods=["GET", "POST"])
+@bp.route("/events/<slug>/investors/<id:investor_id>", methods=["GET", "POST"])
 @login_required
 def investor(slug: str, investor_id: int):
     event = event_or_404(slug)
@@ -199,7 +189,7 @@ def investor(slug: str, investor_id: int):
                 send_request(event, startup, investor, form.pitch.data, by_user=current_user)
             except MeetingError as error:
                 db.session.rollback()
-                _show_error(form, error)
+                show_error(form, error)
             else:
                 db.session.commit()
                 flash(_("Request sent to %(fund)s.", fund=investor.fund), "success")
@@ -224,7 +214,7 @@ def investor(slug: str, investor_id: int):
     ), status
 
 
-@bp.route(f"/events/<slug>/slots/<{ID}:slot_id>/book", methods=["GET", "POST"])
+@bp.route("/events/<slug>/slots/<id:slot_id>/book", methods=["GET", "POST"])
 @role_required("startup")
 def book(slug: str, slot_id: int):
     event = event_or_404(slug)
@@ -239,7 +229,7 @@ def book(slug: str, slot_id: int):
             meeting = book_slot(event, slot, startup, by_user=current_user, note=form.note.data)
         except MeetingError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
             status = REFUSAL_STATUS.get(error.code, 422)
         else:
             record_audit(current_user, "meeting.book", f"{event.slug}/{meeting.id}")
@@ -252,7 +242,7 @@ def book(slug: str, slot_id: int):
     ), status
 
 
-@bp.route(f"/meetings/<{ID}:meeting_id>/cancel", methods=["POST"])
+@bp.route("/meetings/<id:meeting_id>/cancel", methods=["POST"])
 @role_required("startup", "investor", "admin")
 def cancel(meeting_id: int):
     meeting, party = _own_meeting(meeting_id)
@@ -270,7 +260,7 @@ def cancel(meeting_id: int):
     return _agenda_redirect(meeting, party)
 
 
-@bp.route(f"/meetings/<{ID}:meeting_id>/decline", methods=["GET", "POST"])
+@bp.route("/meetings/<id:meeting_id>/decline", methods=["GET", "POST"])
 @role_required("investor")
 def decline(meeting_id: int):
     meeting, party = _own_meeting(meeting_id)
@@ -280,7 +270,7 @@ def decline(meeting_id: int):
             decline_meeting(meeting, current_user, form.reason.data)
         except MeetingError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             record_audit(current_user, "meeting.decline", f"{meeting.event.slug}/{meeting.id}")
             db.session.commit()
@@ -291,7 +281,7 @@ def decline(meeting_id: int):
     ), (422 if form.errors or request.method == "POST" else 200)
 
 
-@bp.route(f"/meetings/<{ID}:meeting_id>/outcome", methods=["GET", "POST"])
+@bp.route("/meetings/<id:meeting_id>/outcome", methods=["GET", "POST"])
 @role_required("investor")
 def outcome(meeting_id: int):
     meeting, party = _own_meeting(meeting_id)
@@ -303,7 +293,7 @@ def outcome(meeting_id: int):
             record_outcome(meeting, current_user, form.outcome.data, form.note.data)
         except MeetingError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -357,7 +347,7 @@ def _own_request(request_id: int) -> MeetingRequest:
     return found
 
 
-@bp.route(f"/requests/<{ID}:request_id>/answer", methods=["POST"])
+@bp.route("/requests/<id:request_id>/answer", methods=["POST"])
 @role_required("investor")
 def answer(request_id: int):
     meeting_request = _own_request(request_id)
@@ -380,7 +370,7 @@ def answer(request_id: int):
     return redirect(url_for("meetings.requests_page", slug=meeting_request.event.slug))
 
 
-@bp.route(f"/requests/<{ID}:request_id>/withdraw", methods=["POST"])
+@bp.route("/requests/<id:request_id>/withdraw", methods=["POST"])
 @role_required("startup")
 def withdraw(request_id: int):
     meeting_request = _own_request(request_id)
@@ -459,7 +449,7 @@ def _open_from_form(event: Event, investor: Investor, form: SlotBulkForm) -> int
         created = open_slots(event, investor, _slot_plan(form))
     except MeetingError as error:
         db.session.rollback()
-        _show_error(form, error)
+        show_error(form, error)
         return None
     record_audit(current_user, "slots.open", f"{event.slug}/{investor.id}", count=len(created))
     db.session.commit()
@@ -517,7 +507,7 @@ def _slots_redirect(event: Event):
     return redirect(url_for("meetings.my_slots", slug=event.slug))
 
 
-@bp.route(f"/events/<slug>/slots/<{ID}:slot_id>/edit", methods=["GET", "POST"])
+@bp.route("/events/<slug>/slots/<id:slot_id>/edit", methods=["GET", "POST"])
 @role_required("investor", "admin")
 def edit_slot(slug: str, slot_id: int):
     event = event_or_404(slug, include_unpublished=True)
@@ -542,7 +532,7 @@ def edit_slot(slug: str, slot_id: int):
             )
         except MeetingError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Slot saved."), "success")
@@ -552,7 +542,7 @@ def edit_slot(slug: str, slot_id: int):
     )
 
 
-@bp.route(f"/events/<slug>/slots/<{ID}:slot_id>/delete", methods=["POST"])
+@bp.route("/events/<slug>/slots/<id:slot_id>/delete", methods=["POST"])
 @role_required("investor", "admin")
 def remove_slot(slug: str, slot_id: int):
     event = event_or_404(slug, include_unpublished=True)
@@ -660,7 +650,7 @@ def _ics(body: bytes, filename: str) -> Response:
     return response
 
 
-@bp.route(f"/meetings/<{ID}:meeting_id>.ics")
+@bp.route("/meetings/<id:meeting_id>.ics")
 @role_required("startup", "investor", "admin")
 def meeting_ics(meeting_id: int):
     meeting, party = _own_meeting(meeting_id)
@@ -770,7 +760,7 @@ def add_meeting_table(slug: str):
     return redirect(url_for("meetings.organiser", slug=slug))
 
 
-@bp.route(f"/organiser/events/<slug>/meetings/tables/<{ID}:table_id>/delete", methods=["POST"])
+@bp.route("/organiser/events/<slug>/meetings/tables/<id:table_id>/delete", methods=["POST"])
 @role_required("admin")
 def delete_meeting_table(slug: str, table_id: int):
     event = event_or_404(slug, include_unpublished=True)

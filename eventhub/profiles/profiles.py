@@ -7,18 +7,15 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.profiles.models import Investor, Startup
 
 MAX_STARTUP_NAME_LENGTH = 120  # startups.name
 
 
-class ProfileError(Exception):
-    def __init__(self, message: str, code: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
+class ProfileError(DomainError):
+    """A profile that cannot be saved so."""
 
 
 def create_profile_for(user: object) -> None:

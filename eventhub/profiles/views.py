@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from eventhub.auth.access import login_required, role_required
 from eventhub.extensions import db
+from eventhub.forms_common import form_status, show_error
 from eventhub.profiles.forms import InvestorForm, StartupForm
 from eventhub.profiles.models import Investor, Startup
 from eventhub.profiles.profiles import (
@@ -18,16 +19,6 @@ from eventhub.profiles.profiles import (
 )
 
 bp = Blueprint("profiles", __name__)
-# Ids in addresses are `int(max=2147483647)`: a larger one matches no route (404) instead
-# of overflowing the database's INTEGER (a 500).
-
-
-def _field_error(form: object, error: ProfileError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
 
 
 @bp.route("/my/startup", methods=["GET", "POST"])
@@ -52,13 +43,13 @@ def my_startup():
             update_startup(startup, details)
         except ProfileError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Profile saved."), "success")
             return redirect(url_for("profiles.my_startup"))
     return render_template("profiles/my_startup.html", form=form, startup=startup), (
-        422 if form.errors else 200
+        form_status(form)
     )
 
 
@@ -83,13 +74,13 @@ def my_investor():
             update_investor(investor, details)
         except ProfileError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Profile saved."), "success")
             return redirect(url_for("profiles.my_investor"))
     return render_template("profiles/my_investor.html", form=form, investor=investor), (
-        422 if form.errors else 200
+        form_status(form)
     )
 
 
@@ -100,14 +91,14 @@ def startup_directory():
     return render_template("profiles/startups.html", startups=startups)
 
 
-@bp.route("/startups/<int(max=2147483647):startup_id>")
+@bp.route("/startups/<id:startup_id>")
 @login_required
 def startup_page(startup_id: int):
     startup = db.get_or_404(Startup, startup_id)
     return render_template("profiles/startup.html", startup=startup)
 
 
-@bp.route("/investors/<int(max=2147483647):investor_id>")
+@bp.route("/investors/<id:investor_id>")
 @login_required
 def investor_page(investor_id: int):
     investor = db.get_or_404(Investor, investor_id)

@@ -22,10 +22,11 @@ from flask import request, url_for
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from eventhub.api import TOKEN_OR_SESSION, ApiError, ErrorSchema
+from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import role_required
-from eventhub.events.api import published_event_or_404
-from eventhub.events.planning import default_category, find_event
+from eventhub.errors import ApiError
+from eventhub.events.editing import default_category
+from eventhub.events.lookup import find_event, published_event_or_404
 from eventhub.extensions import db
 from eventhub.registration.forms import category_by_choice
 from eventhub.registration.mail import send_confirmation

@@ -15,6 +15,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from eventhub.events.editing import default_category
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.forms_common import strip_filter
 from eventhub.registration.models import REGISTRATION_STATUSES
@@ -207,8 +208,6 @@ class RegistrationForm(FlaskForm):
             self.country.data = self.country.data or DEFAULT_COUNTRY
 
     def validate_category(self, field: Any) -> None:
-        from eventhub.events.planning import default_category
-
         if not (field.data or "").strip():
             category = default_category(self.event)  # as the API: left out → the default
         else:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventhub.badges.tokens import new_badge_code
+from eventhub.errors import DomainError
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
 from eventhub.models_common import insert_ignoring_duplicates, utcnow
@@ -31,12 +32,8 @@ from eventhub.registration.models import EventRegistrationLock, Registration
 MAX_BADGE_VERSION = 0xFFFF
 
 
-class RegistrationError(Exception):
-    def __init__(self, message: str, code: str, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-        self.field = field
+class RegistrationError(DomainError):
+    """A registration refused, or a change to one."""
 
 
 @dataclass
@@ -96,6 +93,10 @@ def confirmed_count(event: Event, category: AttendeeCategory | None = None) -> i
     if category is not None:
         query = query.where(Registration.category_id == category.id)
     return db.session.scalar(query) or 0
+
+
+def event_is_full(event: Event) -> bool:
+    return event.capacity is not None and confirmed_count(event) >= event.capacity
 
 
 def has_room(event: Event, category: AttendeeCategory) -> bool:

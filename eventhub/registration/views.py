@@ -22,16 +22,17 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
+from eventhub.events.lookup import event_or_404
 from eventhub.events.models import AttendeeCategory, Event
-from eventhub.events.views import event_or_404
 from eventhub.extensions import db, limiter
-from eventhub.models_common import utcnow
+from eventhub.forms_common import form_status, show_error
+from eventhub.models_common import contains_text, search_text, utcnow
 from eventhub.registration.forms import (
     ChangeCategoryForm,
     ImportForm,
@@ -48,7 +49,7 @@ from eventhub.registration.register import (
     RegistrationError,
     cancel,
     change_category,
-    confirmed_count,
+    event_is_full,
     find_by_manage_token,
     register,
     reinstate,
@@ -62,6 +63,7 @@ from eventhub.registration.spreadsheets import (
     parse_registration_csv,
     xlsx_file,
 )
+from eventhub.routing import is_safe_redirect
 
 bp = Blueprint("registration", __name__)
 
@@ -99,14 +101,6 @@ def current_language() -> str:
     return language if language in current_app.config["LANGUAGES"] else "fr"
 
 
-def show_registration_error(form: RegistrationForm, error: RegistrationError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
-
-
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @registration_limit
 def register_page(slug: str):
@@ -139,7 +133,7 @@ def register_page(slug: str):
                 )
             except RegistrationError as error:
                 db.session.rollback()
-                show_registration_error(form, error)
+                show_error(form, error)
                 status = 409 if error.code != "category_not_public" else 422
             else:
                 db.session.commit()
@@ -169,10 +163,6 @@ def flash_registered(registration: Registration) -> None:
             ),
             "warning",
         )
-
-
-def event_is_full(event: Event) -> bool:
-    return event.capacity is not None and confirmed_count(event) >= event.capacity
 
 
 # --- The attendee's private page ---------------------------------------------------------
@@ -344,16 +334,16 @@ def select_registrations(
         .options(joinedload(Registration.category))
         .order_by(Registration.created_at.desc(), Registration.id.desc())
     )
-    text = "".join(char for char in (q or "") if char.isprintable()).strip()
+    text = search_text(q)
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         full_name = Registration.first_name + " " + Registration.last_name
         query = query.where(
-            or_(
-                full_name.ilike(pattern, escape="\\"),
-                Registration.last_name.ilike(pattern, escape="\\"),
-                Registration.email.ilike(pattern, escape="\\"),
-                Registration.organization.ilike(pattern, escape="\\"),
+            contains_text(
+                text,
+                full_name,
+                Registration.last_name,
+                Registration.email,
+                Registration.organization,
             )
         )
     if status in REGISTRATION_STATUSES:
@@ -429,11 +419,9 @@ def _organiser_registration(event: Event, registration_id: int) -> Registration:
 
 
 def _back_to_list(slug: str) -> Response:
-    from eventhub.auth.views import is_safe_next
-
     target = request.form.get("next")
     list_url = url_for("registration.organiser_list", slug=slug)
-    if is_safe_next(target) and target.startswith(list_url):
+    if is_safe_redirect(target) and target.startswith(list_url):
         return redirect(target)
     return redirect(list_url)
 
@@ -497,7 +485,7 @@ def _organiser_action(slug: str, registration_id: int, action: str):
     return _back_to_list(slug)
 
 
-ACTION_ROUTE = "/organiser/events/<slug>/registrations/<int(max=2147483647):registration_id>/"
+ACTION_ROUTE = "/organiser/events/<slug>/registrations/<id:registration_id>/"
 
 
 @bp.route(ACTION_ROUTE + "cancel", methods=["POST"])
@@ -556,7 +544,7 @@ def organiser_import(slug: str):
             if form.send_emails.data:
                 send_confirmations(report["registered"])
     return render_template("registration/import.html", event=event, form=form, report=report), (
-        422 if form.errors else 200
+        form_status(form)
     )
 
 

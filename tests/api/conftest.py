@@ -19,6 +19,7 @@ from flask_smorest import abort as smorest_abort
 
 from eventhub import create_app
 from eventhub.auth.access import role_required
+from eventhub.errors import DomainError
 from eventhub.extensions import csrf, db, limiter
 from tests.conftest import test_database_uri
 
@@ -46,6 +47,10 @@ def _add_test_routes(app: Flask) -> None:
     @test_blp.route("/bad-request")
     def bad_request() -> None:
         abort(400)
+
+    @test_blp.route("/refused/<code>", methods=["POST"])
+    def refused(code: str) -> None:
+        raise DomainError("Refused by the rules.", code, field="seats")
 
     @test_blp.route("/admin-only")
     @role_required("admin")

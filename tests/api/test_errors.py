@@ -53,6 +53,16 @@ def test_right_role_passes(client, login_as):
     assert response.get_json() == {"ok": True}
 
 
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [("slot_taken", 409), ("slot_not_found", 404), ("not_party", 403), ("some_bad_input", 422)],
+)
+def test_a_domain_refusal_gets_the_status_of_its_code(client, api_error, code, status):
+    error = api_error(client.post(f"/api/v1/_test/refused/{code}"), status, code)
+    assert error["message"] == "Refused by the rules."
+    assert error["details"] == {"seats": ["Refused by the rules."]}
+
+
 def test_plain_bad_request_is_json_400(client, api_error):
     api_error(client.get("/api/v1/_test/bad-request"), 400, "bad_request")
 

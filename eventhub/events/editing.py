@@ -8,19 +8,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from eventhub.errors import DomainError
+from eventhub.events.lookup import find_event
 from eventhub.events.models import AttendeeCategory, Event, Zone
 from eventhub.extensions import db
 
 
-class EventError(Exception):
-    def __init__(self, message: str, code: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
+class EventError(DomainError):
+    """An event, zone or category that cannot be saved so."""
 
 
 @dataclass
@@ -53,12 +50,6 @@ def to_local_naive(moment: datetime | None, timezone: str) -> datetime | None:
     if moment is None:
         return None
     return moment.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
-
-
-def find_event(slug: str) -> Event | None:
-    if not slug or "\x00" in slug:  # PostgreSQL refuses NUL in a query: no such event
-        return None
-    return db.session.scalar(select(Event).where(Event.slug == slug))
 
 
 def _apply(event: Event, details: EventDetails) -> None:

@@ -6,8 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from eventhub.events.models import AttendeeCategory, Event, Zone
-from eventhub.events.planning import (
+from eventhub.events.editing import (
     CategoryDetails,
     EventDetails,
     EventError,
@@ -21,6 +20,7 @@ from eventhub.events.planning import (
     to_utc,
     update_event,
 )
+from eventhub.events.models import AttendeeCategory, Event, Zone
 from eventhub.extensions import db
 
 # Time zones. Morocco keeps UTC+1 all year except during Ramadan, when it goes back to
