@@ -1,10 +1,12 @@
-"""Addresses: the `<id:…>` converter for row ids, and where a `next` may send a browser."""
+"""Addresses: the `<id:…>` converter for row ids, where a `next` may send a browser, and
+the absolute links that leave the site."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import quote, urlsplit
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.routing import IntegerConverter
 
 from eventhub.models_common import MAX_ROW_ID
@@ -32,6 +34,18 @@ def is_safe_redirect(target: str | None) -> bool:
 def redirect_target(target: str | None, default: str) -> str:
     """`target` if it is a safe place to send the browser, else `default`."""
     return target if is_safe_redirect(target) else default
+
+
+def public_url(endpoint: str, *, _anchor: str | None = None, **values: Any) -> str:
+    """The absolute address of `endpoint` for links that leave the site (e-mails, API
+    answers), always on PUBLIC_BASE_URL: never on the Host a request claims to be for."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    values = {name: value for name, value in values.items() if value is not None}
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{quote(_anchor)}" if _anchor else url
 
 
 def init_routing(app: Flask) -> None:

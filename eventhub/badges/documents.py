@@ -7,9 +7,11 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+import qrcode
 from flask import Flask
 from flask_babel import force_locale
-from sqlalchemy import select
+from qrcode.image.svg import SvgPathImage
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from eventhub.badges.render import BadgeData, render_badge, write_badges
@@ -43,6 +45,14 @@ def badge_data(registration: Registration, event: Event | None = None) -> BadgeD
 
 def badge_pdf(registration: Registration) -> bytes:
     return render_badge(badge_data(registration))
+
+
+def badge_qr_svg(registration: Registration) -> str:
+    """The badge's QR code as SVG, for the attendee's page."""
+    image = qrcode.make(
+        badge_token(registration), image_factory=SvgPathImage, box_size=10, border=2
+    )
+    return image.to_string(encoding="unicode")
 
 
 def select_badge_holders(event: Event, category: AttendeeCategory | None = None):
@@ -82,8 +92,6 @@ def badge_filename(event: Event, category: AttendeeCategory | None = None) -> st
 
 
 def count_badge_holders(event: Event, category: AttendeeCategory | None = None) -> int:
-    from sqlalchemy import func
-
     subquery = select_badge_holders(event, category).subquery()
     return db.session.scalar(select(func.count()).select_from(subquery)) or 0
 

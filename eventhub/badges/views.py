@@ -1,18 +1,54 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
-from eventhub.badges.documents import badge_filename, count_badge_holders, stream_event_badges
+from eventhub.badges.documents import (
+    badge_filename,
+    badge_pdf,
+    count_badge_holders,
+    stream_event_badges,
+)
 from eventhub.events.lookup import event_or_404
 from eventhub.events.models import AttendeeCategory
 from eventhub.extensions import db
 from eventhub.models_common import MAX_ROW_ID
+from eventhub.registration.lookup import registration_or_404
+from eventhub.responses import private
 
 bp = Blueprint("badges", __name__)
+
+
+@bp.route("/r/<token>/badge.pdf")
+def attendee_badge(token: str):
+    """The attendee's own badge, from the private link of their registration."""
+    registration = registration_or_404(token)
+    if registration.status != "confirmed":
+        page = render_template(
+            "errors/error.html",
+            status=409,
+            title=_("No badge yet"),
+            text=_("Your badge is available once your place is confirmed."),
+        )
+        return private((page, 409))
+    response = Response(badge_pdf(registration), mimetype="application/pdf")
+    filename = f"badge-{registration.event.slug}-{registration.number}.pdf"
+    disposition = "attachment" if request.args.get("download") else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return private(response)
 
 
 @bp.route("/organiser/events/<slug>/badges.pdf")

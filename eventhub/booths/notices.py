@@ -1,17 +1,15 @@
 """Telling startups about their booth: an e-mail to the startup's team.
 
-Sent with the registration capability's `deliver` (SMTP with MAIL_SERVER, else a .eml file
-in the outbox). Sending never undoes an allocation: failures are logged and counted.
+Delivered by eventhub/mail.py (SMTP with MAIL_SERVER, else a .eml file in the outbox).
+Sending never undoes an allocation: failures are logged and counted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import nullcontext
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -20,9 +18,9 @@ from eventhub.booths.layout import booth_by_code
 from eventhub.booths.models import Booth
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.mail import deliver, new_message
 from eventhub.profiles.models import Startup
-
-DEFAULT_BASE_URL = "http://localhost:5000"
+from eventhub.routing import public_url
 
 
 def _recipients(startup: Startup) -> list[str]:
@@ -36,11 +34,10 @@ def build_booth_notice(
     if not recipients:
         return None
     language = next((m.preferred_language for m in startup.members if m.preferred_language), "fr")
-    plan_url = url_for(
+    plan_url = public_url(
         "booths.floor_plan",
         slug=event.slug,
         booth=booth.code if booth is not None else None,
-        _external=True,
         _anchor=f"booth-{booth.code}" if booth is not None else None,
     )
     context = {
@@ -49,7 +46,7 @@ def build_booth_notice(
         "booth": booth,
         "previous": previous,
         "plan_url": plan_url,
-        "my_booth_url": url_for("booths.my_booths", _external=True),
+        "my_booth_url": public_url("booths.my_booths"),
     }
     with force_locale(language):
         if booth is None:
@@ -57,36 +54,18 @@ def build_booth_notice(
         else:
             subject = _("Your booth at %(event)s: %(code)s", event=event.name, code=booth.code)
         text = render_template("booths/mail_booth.txt", **context)
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = ", ".join(recipients)
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="eventhub")
-    message.set_content(text)
-    message["Content-Language"] = language
-    return message
+    return new_message(subject, ", ".join(recipients), text, language)
 
 
 def notify_booth(
     event: Event, startup: Startup, booth: Booth | None, previous: str | None = None
 ) -> bool:
     """E-mail the startup's team about its booth (None: its booth was taken back)."""
-    from eventhub.registration.mail import deliver
-
-    context = (
-        nullcontext()
-        if has_request_context()
-        else current_app.test_request_context(
-            "/", base_url=current_app.config.get("PUBLIC_BASE_URL") or DEFAULT_BASE_URL
-        )
-    )
     try:
-        with context:
-            message = build_booth_notice(event, startup, booth, previous)
-            if message is None:
-                return False
-            deliver(message, f"booth-{event.slug}-{startup.id}")
+        message = build_booth_notice(event, startup, booth, previous)
+        if message is None:
+            return False
+        deliver(message, f"booth-{event.slug}-{startup.id}")
     except Exception:
         current_app.logger.exception("Could not send the booth notice of startup %s", startup.id)
         return False

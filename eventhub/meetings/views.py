@@ -91,6 +91,7 @@ from eventhub.meetings.slots import (
 )
 from eventhub.models_common import utcnow
 from eventhub.profiles.models import Investor
+from eventhub.routing import public_url
 from eventhub.templating import day_label
 
 bp = Blueprint("meetings", __name__)
@@ -578,7 +579,7 @@ def my_agenda():
             event.id: [m for m in upcoming if m.event_id == event.id]
             for event in agendas.events_of(meetings)
         },
-        feed_url=url_for("meetings.feed", token=feed.token, _external=True),
+        feed_url=public_url("meetings.feed", token=feed.token),
         reset_form=EmptyForm(),
         party=agendas.party_name(current_user),
         other_party=agendas.other_party,

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
@@ -43,6 +43,7 @@ from eventhub.registration.schemas import (
     RegistrationRequestSchema,
 )
 from eventhub.registration.views import current_language, registration_limit, select_registrations
+from eventhub.routing import public_url
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -134,11 +135,11 @@ def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
         "status": registration.status,
         "waitlist_position": waitlist_position(registration),
         "badge_url": (
-            url_for("registration.badge", token=token, _external=True)
+            public_url("badges.attendee_badge", token=token)
             if registration.status == "confirmed"
             else None
         ),
-        "manage_url": url_for("registration.manage", token=token, _external=True),
+        "manage_url": public_url("registration.manage", token=token),
     }
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
+from eventhub.badges.documents import badge_qr_svg
 from eventhub.events.lookup import event_or_404
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db, limiter
@@ -42,6 +43,7 @@ from eventhub.registration.forms import (
     country_name,
     status_labels,
 )
+from eventhub.registration.lookup import registration_or_404
 from eventhub.registration.mail import send_confirmation, send_confirmations
 from eventhub.registration.models import REGISTRATION_STATUSES, Registration
 from eventhub.registration.register import (
@@ -50,7 +52,6 @@ from eventhub.registration.register import (
     cancel,
     change_category,
     event_is_full,
-    find_by_manage_token,
     register,
     reinstate,
     reissue_badge,
@@ -63,7 +64,8 @@ from eventhub.registration.spreadsheets import (
     parse_registration_csv,
     xlsx_file,
 )
-from eventhub.routing import is_safe_redirect
+from eventhub.responses import private
+from eventhub.routing import is_safe_redirect, public_url
 
 bp = Blueprint("registration", __name__)
 
@@ -168,39 +170,10 @@ def flash_registered(registration: Registration) -> None:
 # --- The attendee's private page ---------------------------------------------------------
 
 
-def registration_or_404(token: str) -> Registration:
-    registration = find_by_manage_token(token)
-    if registration is None:
-        abort(404)
-    return registration
-
-
-def private(response: Any) -> Response:
-    """The token in the address is the key: keep the page out of caches, logs of others
-    (no Referer) and search engines."""
-    response = current_app.make_response(response)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def qr_svg(text: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    return image.to_string(encoding="unicode")
-
-
 @bp.route("/r/<token>")
 def manage(token: str):
     registration = registration_or_404(token)
-    qr = None
-    if registration.status == "confirmed":
-        from eventhub.badges.documents import badge_token
-
-        qr = qr_svg(badge_token(registration))
+    qr = badge_qr_svg(registration) if registration.status == "confirmed" else None
     return private(
         render_template(
             "registration/manage.html",
@@ -212,30 +185,6 @@ def manage(token: str):
             status_labels=status_labels(),
         )
     )
-
-
-@bp.route("/r/<token>/badge.pdf")
-def badge(token: str):
-    from eventhub.badges.documents import badge_pdf
-
-    registration = registration_or_404(token)
-    if registration.status != "confirmed":
-        return private(
-            (
-                render_template(
-                    "errors/error.html",
-                    status=409,
-                    title=_("No badge yet"),
-                    text=_("Your badge is available once your place is confirmed."),
-                ),
-                409,
-            )
-        )
-    response = Response(badge_pdf(registration), mimetype="application/pdf")
-    filename = f"badge-{registration.event.slug}-{registration.number}.pdf"
-    disposition = "attachment" if request.args.get("download") else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return private(response)
 
 
 @bp.route("/r/<token>/event.ics")
@@ -261,7 +210,7 @@ def calendar_of(registration: Registration) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-timezone", event.timezone)
-    event_url = url_for("events.event_page", slug=event.slug, _external=True)
+    event_url = public_url("events.event_page", slug=event.slug)
     days = [day for day in event.days if registration.category.may_enter_on(day)] or event.days
     for day in days:
         entry = CalendarEvent()

@@ -41,16 +41,31 @@ def test_created_with_the_default_category(client, make_event, outbox):
     registration = db.session.get(Registration, body["id"])
     assert body["status"] == "confirmed"
     assert body["waitlist_position"] is None
-    assert body["manage_url"] == f"http://localhost/r/{registration.manage_token}"
-    assert body["badge_url"] == f"http://localhost/r/{registration.manage_token}/badge.pdf"
+    assert body["manage_url"] == f"http://localhost:5000/r/{registration.manage_token}"
+    assert body["badge_url"] == f"http://localhost:5000/r/{registration.manage_token}/badge.pdf"
     assert registration.email == "karim.tazi@example.com"
     assert registration.country == "MA"
     assert registration.category.name == "Visitor"
     assert registration.source == "api"
-    pdf = client.get(body["badge_url"].removeprefix("http://localhost"))
+    pdf = client.get(body["badge_url"].removeprefix("http://localhost:5000"))
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     [message] = outbox()
     assert message["To"] == "karim.tazi@example.com"
+
+
+def test_links_are_on_the_public_base_url_whatever_the_host_header(app, client, make_event, outbox):
+    event = make_event()
+    app.config["PUBLIC_BASE_URL"] = "https://expo.example.ma/eventhub"
+    try:
+        response = client.post(url(event), json=payload(), headers={"Host": "evil.example"})
+    finally:
+        app.config["PUBLIC_BASE_URL"] = "http://localhost:5000"
+    assert response.status_code == 201
+    token = db.session.get(Registration, response.json["id"]).manage_token
+    assert response.json["manage_url"] == f"https://expo.example.ma/eventhub/r/{token}"
+    [message] = outbox()
+    assert "evil.example" not in message.as_string()
+    assert f"https://expo.example.ma/eventhub/r/{token}" in message.as_string()
 
 
 def test_category_by_name_or_id_and_language(client, make_event, outbox):
