@@ -8,10 +8,12 @@ from typing import Any
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectMultipleField, widgets
 from wtforms.validators import ValidationError
 
 from eventhub.errors import DomainError
+from eventhub.spreadsheets import UPLOAD_EXTENSIONS
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -20,6 +22,20 @@ COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def spreadsheet_field(columns_help: Any) -> FileField:
+    """A file input for an import: a CSV or XLSX file, whose columns `columns_help` names."""
+    return FileField(
+        _l("Spreadsheet (CSV or XLSX)"),
+        validators=[
+            FileRequired(message=_l("Choose a CSV or XLSX file.")),
+            FileAllowed(
+                [*UPLOAD_EXTENSIONS, "txt"], message=_l("The file must be a .csv or .xlsx file.")
+            ),
+        ],
+        description=columns_help,
+    )
 
 
 def strip_filter(value: Any) -> Any:

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     FloatField,
@@ -24,7 +23,7 @@ from eventhub.booths.models import (
     BOOTH_STATUSES,
     PRICE_TIERS,
 )
-from eventhub.forms_common import strip_filter
+from eventhub.forms_common import spreadsheet_field, strip_filter
 from eventhub.profiles.vocabulary import PROGRAMMES, SECTORS
 
 
@@ -175,16 +174,12 @@ class GridForm(FlaskForm):
 
 
 class BoothImportForm(FlaskForm):
-    file = FileField(
-        _l("CSV file"),
-        validators=[
-            FileRequired(message=_l("Choose a CSV file.")),
-            FileAllowed(["csv", "txt"], message=_l("The file must be a .csv file.")),
-        ],
-        description=_l(
-            "UTF-8, comma or semicolon separated, with a header row: code, hall, x, y, width, "
-            "depth, and optionally zone, kind, price_tier, status."
-        ),
+    file = spreadsheet_field(
+        _l(
+            "A CSV file (UTF-8, comma or semicolon separated) or an Excel workbook, with a "
+            "header row: code, hall, x, y, width, depth, and optionally zone, kind, "
+            "price_tier, status."
+        )
     )
     check_only = BooleanField(_l("Only check the file, save nothing"))
 

@@ -61,6 +61,8 @@ from eventhub.booths.forms import (
     tier_labels,
     zone_labels,
 )
+from eventhub.booths.imports import EXAMPLE
+from eventhub.booths.imports import import_booths as import_booth_rows
 from eventhub.booths.layout import (
     BoothDetails,
     HallDetails,
@@ -79,12 +81,6 @@ from eventhub.booths.layout import (
 )
 from eventhub.booths.models import Booth, BoothApplication, Hall
 from eventhub.booths.notices import notify_booth, notify_changes
-from eventhub.booths.spreadsheets import (
-    EXAMPLE,
-    ImportFileError,
-    decode_upload,
-    import_booth_csv,
-)
 from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -93,6 +89,7 @@ from eventhub.models_common import contains_text, search_text
 from eventhub.profiles.models import Startup
 from eventhub.profiles.vocabulary import PROGRAMMES, SECTORS
 from eventhub.routing import redirect_target
+from eventhub.spreadsheets import SpreadsheetError, csv_stream
 
 bp = Blueprint("booths", __name__)
 
@@ -689,9 +686,10 @@ def import_booths(slug: str):
     status = 200
     if form.validate_on_submit():
         try:
-            text = decode_upload(form.file.data.read())
-            report = import_booth_csv(event, text, check_only=form.check_only.data)
-        except (ImportFileError, BoothError) as error:
+            report = import_booth_rows(
+                event, form.file.data.read(), check_only=form.check_only.data
+            )
+        except (SpreadsheetError, BoothError) as error:
             db.session.rollback()
             form.file.errors = [*form.file.errors, str(error.message)]
             status = 422
@@ -742,8 +740,6 @@ def applications(slug: str):
 @bp.route("/organiser/events/<slug>/booth-applications.csv")
 @role_required("admin")
 def export_applications(slug: str):
-    from eventhub.registration.spreadsheets import csv_stream
-
     event = expo_or_404(slug, organiser=True)
     filters = ApplicationFilterForm(formdata=request.args).values()
     rows = export_rows(list(db.session.scalars(select_applications(event, **filters))))

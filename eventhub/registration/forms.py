@@ -11,13 +11,12 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from eventhub.events.editing import default_category
 from eventhub.events.models import AttendeeCategory, Event
-from eventhub.forms_common import strip_filter
+from eventhub.forms_common import spreadsheet_field, strip_filter
 from eventhub.registration.models import REGISTRATION_STATUSES
 from eventhub.registration.register import normalise_email
 
@@ -268,16 +267,12 @@ class ChangeCategoryForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(
-        _l("CSV file"),
-        validators=[
-            FileRequired(message=_l("Choose a CSV file.")),
-            FileAllowed(["csv", "txt"], message=_l("The file must be a .csv file.")),
-        ],
-        description=_l(
-            "UTF-8, comma or semicolon separated, with a header row: first_name, last_name, "
-            "email, and optionally organization, job_title, country, category."
-        ),
+    file = spreadsheet_field(
+        _l(
+            "A CSV file (UTF-8, comma or semicolon separated) or an Excel workbook, with a "
+            "header row: first_name, last_name, email, and optionally organization, "
+            "job_title, country, category."
+        )
     )
     category = SelectField(
         _l("Category when the file names none"),

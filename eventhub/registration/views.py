@@ -43,6 +43,7 @@ from eventhub.registration.forms import (
     country_name,
     status_labels,
 )
+from eventhub.registration.imports import Rejection, parse_guests
 from eventhub.registration.lookup import registration_or_404
 from eventhub.registration.mail import send_confirmation, send_confirmations
 from eventhub.registration.models import REGISTRATION_STATUSES, Registration
@@ -57,15 +58,9 @@ from eventhub.registration.register import (
     reissue_badge,
     waitlist_position,
 )
-from eventhub.registration.spreadsheets import (
-    ImportFileError,
-    csv_stream,
-    decode_upload,
-    parse_registration_csv,
-    xlsx_file,
-)
 from eventhub.responses import private
 from eventhub.routing import is_safe_redirect, public_url
+from eventhub.spreadsheets import XLSX_MIMETYPE, SpreadsheetError, csv_stream, xlsx_file
 
 bp = Blueprint("registration", __name__)
 
@@ -472,14 +467,14 @@ def organiser_import(slug: str):
     report = None
     if form.validate_on_submit():
         try:
-            parsed = parse_registration_csv(
-                decode_upload(form.file.data.read()),
+            parsed = parse_guests(
+                form.file.data.read(),
                 find_category=lambda name: category_by_choice(event, name),
                 default_category=form.chosen_category,
                 registered_emails=lambda emails: registered_emails(event, emails),
             )
-        except ImportFileError as error:
-            form.file.errors = [*form.file.errors, str(error.message)]
+        except SpreadsheetError as error:
+            show_error(form, error)
         else:
             report = import_rows(event, parsed)
             record_audit(
@@ -514,8 +509,6 @@ def registered_emails(event: Event, emails: set[str]) -> set[str]:
 
 def import_rows(event: Event, parsed: Any) -> dict[str, Any]:
     """Register the accepted rows; a row refused at this point joins the report."""
-    from eventhub.registration.spreadsheets import Rejection
-
     registered: list[Registration] = []
     rejected = list(parsed.rejected)
     for row in parsed.accepted:
@@ -674,7 +667,7 @@ def _send_table(
     else:
         response = send_file(
             xlsx_file(header, rows, title=title),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            mimetype=XLSX_MIMETYPE,
             as_attachment=True,
             download_name=f"{filename}.xlsx",
         )

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eventhub.booths.errors import BoothError
 from eventhub.booths.floorplan import GridSpec
+from eventhub.booths.imports import import_booths
 from eventhub.booths.layout import (
     BoothDetails,
     HallDetails,
@@ -21,9 +22,9 @@ from eventhub.booths.layout import (
     update_hall,
 )
 from eventhub.booths.models import Booth, BoothApplication, Hall
-from eventhub.booths.spreadsheets import ImportFileError, import_booth_csv
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.spreadsheets import SpreadsheetError
 
 
 def booth_count() -> int:
@@ -193,7 +194,7 @@ N11,Hall 2,20,15,3,3,,,,allocated
 
 def test_import_adds_the_good_rows_and_reports_the_others(row_of_booths):
     before = booth_count()
-    report = import_booth_csv(row_of_booths.event, GOOD_AND_BAD)
+    report = import_booths(row_of_booths.event, GOOD_AND_BAD.encode())
     db.session.commit()
     assert [spec.code for _hall, spec in report.accepted] == ["N01", "N02"]
     assert report.saved and booth_count() == before + 2
@@ -225,7 +226,7 @@ def test_import_adds_the_good_rows_and_reports_the_others(row_of_booths):
 
 def test_import_check_only_saves_nothing(row_of_booths):
     before = booth_count()
-    report = import_booth_csv(row_of_booths.event, GOOD_AND_BAD, check_only=True)
+    report = import_booths(row_of_booths.event, GOOD_AND_BAD.encode(), check_only=True)
     db.session.commit()
     assert report.accepted_count == 2 and not report.saved
     assert booth_count() == before
@@ -233,7 +234,7 @@ def test_import_check_only_saves_nothing(row_of_booths):
 
 def test_import_reads_semicolons_and_decimal_commas(row_of_booths):
     text = "Code;Hall;X;Y;Width;Depth\nS01;Hall 1;2,5;12;2,5;2\n"
-    report = import_booth_csv(row_of_booths.event, text)
+    report = import_booths(row_of_booths.event, text.encode())
     assert report.rejected == []
     ((_hall, spec),) = report.accepted
     assert (spec.x, spec.width, spec.depth) == (2.5, 2.5, 2.0)
@@ -243,8 +244,8 @@ def test_import_reads_semicolons_and_decimal_commas(row_of_booths):
     "text", ["", "code,hall,x,y\nA,Hall 1,1,1\n", "code\x00,hall\n", "just one line"]
 )
 def test_import_of_an_unreadable_file_is_refused(row_of_booths, text):
-    with pytest.raises(ImportFileError):
-        import_booth_csv(row_of_booths.event, text)
+    with pytest.raises(SpreadsheetError):
+        import_booths(row_of_booths.event, text.encode())
 
 
 def test_an_event_goes_with_its_plan_and_applications(

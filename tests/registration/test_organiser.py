@@ -383,4 +383,4 @@ def test_import_without_a_file(client, in_english, organiser, make_event, field_
     assert client.get(f"{base(event)}/import").status_code == 200
     response = client.post(f"{base(event)}/import", data={"category": str(event.categories[0].id)})
     assert response.status_code == 422
-    assert field_errors(response, "file") == ["Choose a CSV file."]
+    assert field_errors(response, "file") == ["Choose a CSV or XLSX file."]

@@ -104,3 +104,11 @@ def sign_in(page, live_server: LiveServer, user, password: str | None = None) ->
     form.locator("input[name='password']").fill(password or TEST_PASSWORD)
     form.locator("button[type='submit']").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives Chromium is a browser test, whether or not its module says
+    so: `-m "not browser"` leaves them all out."""
+    for item in items:
+        if {"browser", "page"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

@@ -1,4 +1,4 @@
-"""Booths from a CSV file, with a report of the rows refused and why.
+"""Booths from a spreadsheet (CSV or XLSX), with a report of the rows refused and why.
 
 Each row is checked like a booth typed in the form (code, hall, position and size inside
 the hall, zone, kind, price tier, status), and against the booths already on the plan and
@@ -8,8 +8,6 @@ good rows are added together; a "check only" import saves nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,10 +29,8 @@ from eventhub.booths.layout import (
 from eventhub.booths.models import BOOTH_KINDS, PRICE_TIERS, Booth, Hall
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.spreadsheets import Columns, read_upload
 
-MAX_IMPORT_ROWS = 5000
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-REQUIRED_COLUMNS = ("code", "hall", "x", "y", "width", "depth")
 HEADER_ALIASES = {
     "code": "code",
     "booth": "code",
@@ -61,18 +57,11 @@ HEADER_ALIASES = {
     "status": "status",
     "statut": "status",
 }
+BOOTH_COLUMNS = Columns(HEADER_ALIASES, required=("code", "hall", "x", "y", "width", "depth"))
 EXAMPLE = """code,hall,x,y,width,depth,zone,kind,price_tier,status
 H1-A01,Hall 1,2,2,3,3,ai,standard,standard,available
 H1-A02,Hall 1,5,2,3,3,ai,corner,premium,available
 H1-I01,Hall 1,20,10,6,6,deeptech,island,premium,held"""
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass
@@ -92,29 +81,6 @@ class ImportReport:
     @property
     def accepted_count(self) -> int:
         return len(self.accepted)
-
-
-def decode_upload(data: bytes) -> str:
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ImportFileError(_l("The file is too large (at most 2 MB)."))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _l("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.")
-        ) from error
-
-
-def _header_key(name: str) -> str:
-    key = name.strip().lstrip("\ufeff").strip().lower().replace("-", "_").replace(" ", "_")
-    return HEADER_ALIASES.get(key, "")
-
-
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
 
 
 def parse_metres(value: str | None, name: str) -> float:
@@ -171,33 +137,11 @@ def _row_spec(row: dict[str, str], halls: list[Hall]) -> tuple[Hall, BoothSpec]:
     return hall, spec
 
 
-def _rows(text: str) -> tuple[Any, list[str]]:
-    if "\x00" in text:
-        raise ImportFileError(_l("This is not a CSV file."))
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text[:4096]))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError(_l("The file is empty.")) from None
-    except csv.Error as error:
-        raise ImportFileError(_l("This is not a CSV file.")) from error
-    columns = [_header_key(name) for name in header]
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        raise ImportFileError(
-            _l(
-                "The header row must name the columns code, hall, x, y, width and depth "
-                "(missing: %(columns)s).",
-                columns=", ".join(missing),
-            )
-        )
-    return reader, columns
-
-
-def check_booth_csv(event: Event, text: str) -> ImportReport:
-    """Check every row against the plan and the rows above it; saves nothing."""
+def check_booths(event: Event, data: bytes) -> ImportReport:
+    """Check every row of an uploaded file against the plan and the rows above it; saves
+    nothing. Raises SpreadsheetError for a file that cannot be read."""
     require_expo(event)
-    reader, columns = _rows(text)
+    rows = read_upload(data, BOOTH_COLUMNS)
     halls = halls_of(event)
     taken = codes_in_use(event)
     placed: dict[int, list[tuple[str, Rect]]] = {
@@ -205,66 +149,54 @@ def check_booth_csv(event: Event, text: str) -> ImportReport:
     }
     from_file: dict[str, int] = {}
     report = ImportReport()
-    try:
-        for values in reader:
-            if not any(value.strip() for value in values):
-                continue
-            if len(report.accepted) + len(report.rejected) >= MAX_IMPORT_ROWS:
-                raise ImportFileError(
-                    _l("At most %(count)d rows per file: split it.", count=MAX_IMPORT_ROWS)
+    for row in rows:
+        line = row.line
+        raw_code = row.get("code").strip()[:20]
+        try:
+            hall, spec = _row_spec(row.values, halls)
+            if spec.code in from_file:
+                raise BoothError(
+                    _l(
+                        "Code %(code)s is repeated in the file (first on line %(line)d).",
+                        code=spec.code,
+                        line=from_file[spec.code],
+                    ),
+                    "duplicate_in_file",
                 )
-            line = reader.line_num
-            row = {name: value for name, value in zip(columns, values, strict=False) if name}
-            raw_code = (row.get("code") or "").strip()[:20]
-            try:
-                hall, spec = _row_spec(row, halls)
-                if spec.code in from_file:
-                    raise BoothError(
-                        _l(
-                            "Code %(code)s is repeated in the file (first on line %(line)d).",
-                            code=spec.code,
-                            line=from_file[spec.code],
-                        ),
-                        "duplicate_in_file",
-                    )
-                if spec.code in taken:
-                    raise BoothError(
-                        _l("Another booth already has the code %(code)s.", code=spec.code),
-                        "code_taken",
-                    )
-                check_spec(spec, hall, ())
-                clash = first_overlap(spec.rect, placed[hall.id])
-                if clash is not None:
-                    where = (
-                        _l("line %(line)d of the file", line=from_file[clash])
-                        if clash in from_file
-                        else _l("the plan")
-                    )
-                    raise BoothError(
-                        _l(
-                            "Booth %(code)s would overlap booth %(other)s (%(where)s).",
-                            code=spec.code,
-                            other=clash,
-                            where=where,
-                        ),
-                        "overlap",
-                    )
-            except BoothError as error:
-                report.rejected.append(Rejection(line, raw_code, error.message, error.code))
-                continue
-            from_file[spec.code] = line
-            placed[hall.id].append((spec.code, spec.rect))
-            report.accepted.append((hall, spec))
-    except csv.Error as error:
-        raise ImportFileError(
-            _l("The file could not be read as CSV near line %(line)d.", line=reader.line_num)
-        ) from error
+            if spec.code in taken:
+                raise BoothError(
+                    _l("Another booth already has the code %(code)s.", code=spec.code),
+                    "code_taken",
+                )
+            check_spec(spec, hall, ())
+            clash = first_overlap(spec.rect, placed[hall.id])
+            if clash is not None:
+                where = (
+                    _l("line %(line)d of the file", line=from_file[clash])
+                    if clash in from_file
+                    else _l("the plan")
+                )
+                raise BoothError(
+                    _l(
+                        "Booth %(code)s would overlap booth %(other)s (%(where)s).",
+                        code=spec.code,
+                        other=clash,
+                        where=where,
+                    ),
+                    "overlap",
+                )
+        except BoothError as error:
+            report.rejected.append(Rejection(line, raw_code, error.message, error.code))
+            continue
+        from_file[spec.code] = line
+        placed[hall.id].append((spec.code, spec.rect))
+        report.accepted.append((hall, spec))
     return report
 
 
-def import_booth_csv(event: Event, text: str, *, check_only: bool = False) -> ImportReport:
+def import_booths(event: Event, data: bytes, *, check_only: bool = False) -> ImportReport:
     """Check the file, then (unless `check_only`) add the accepted rows. Flushes only."""
-    report = check_booth_csv(event, text)
+    report = check_booths(event, data)
     if check_only or not report.accepted:
         return report
     for hall, spec in report.accepted:
