@@ -15,11 +15,15 @@ from sqlalchemy import func, select
 
 from eventhub.auth.models import User
 from eventhub.auth.passwords import hash_password
+from eventhub.booths.demo import seed_booths
+from eventhub.checkin.demo import seed_checkins
 from eventhub.events.editing import to_utc
 from eventhub.events.models import AttendeeCategory, Event, Zone
 from eventhub.extensions import db
+from eventhub.meetings.demo import seed_meetings
 from eventhub.profiles.models import Investor, Startup
 from eventhub.profiles.vocabulary import CITY_SITES, PROGRAMMES, SECTORS, STAGES
+from eventhub.registration.demo import seed_registrations
 
 DEMO_PASSWORD = "eventhub-demo"  # noqa: S105 (public demo accounts, printed by `make run`)
 EXPO_SLUG = "tech-expo-marrakech"
@@ -213,12 +217,7 @@ def seed_demo(today: date | None = None) -> SeedReport:
 
 
 def _capability_seeders() -> list:
-    """Each later capability adds its own demo data (registrations, booths, slots…) here."""
-    from eventhub.booths.demo import seed_booths
-    from eventhub.checkin.demo import seed_checkins
-    from eventhub.meetings.demo import seed_meetings
-    from eventhub.registration.demo import seed_registrations
-
+    """Each capability adds its own demo data (registrations, booths, slots…), in this order."""
     return [seed_registrations, seed_checkins, seed_booths, seed_meetings]
 
 
