@@ -16,15 +16,15 @@ from typing import Any
 
 # HTTP status of a refusal in the API, by its code; any other code is 422 (bad input).
 API_STATUS: dict[str, int] = {
-    # events and registration
+    # events
     "event_not_found": 404,
+    # registration (bad input, such as `unknown_category` or `category_not_public`, is 422)
     "no_public_category": 409,
     "already_registered": 409,
     "registration_closed": 409,
     "registration_not_open": 409,
     "event_closed": 409,
     "category_full": 409,
-    "category_not_public": 409,
     "already_cancelled": 409,
     "not_cancelled": 409,
     "too_many_reissues": 409,

@@ -137,6 +137,12 @@ def rename_zone(zone: Zone, name: str, description: str) -> Zone:
     return zone
 
 
+def remove_zone(zone: Zone) -> None:
+    """Delete a zone; the categories that named it keep their other zones."""
+    db.session.delete(zone)
+    db.session.flush()
+
+
 @dataclass
 class CategoryDetails:
     name: str

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask_babel import lazy_gettext as _l
@@ -22,7 +23,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from eventhub.events.models import DEFAULT_TIMEZONE
+from eventhub.events.editing import CategoryDetails, EventDetails
+from eventhub.events.models import DEFAULT_TIMEZONE, AttendeeCategory, Event
 from eventhub.forms_common import (
     MultiCheckboxField,
     colour_validator,
@@ -102,6 +104,24 @@ class EventForm(FlaskForm):
         description=_l("Leave empty for no limit."),
     )
 
+    def details(self) -> EventDetails:
+        """What the organiser typed, for the logic (times still local to the event)."""
+        return EventDetails(
+            name=self.name.data,
+            slug=self.slug.data,
+            kind=self.kind.data,
+            status=self.status.data,
+            venue=self.venue.data,
+            city=self.city.data,
+            timezone=self.timezone.data,
+            first_day=self.first_day.data,
+            last_day=self.last_day.data,
+            description=self.description.data or "",
+            registration_opens_local=self.registration_opens.data,
+            registration_closes_local=self.registration_closes.data,
+            capacity=self.capacity.data,
+        )
+
     def validate_timezone(self, field: SelectField) -> None:
         if field.data not in available_timezones():
             raise ValidationError(_l("Unknown time zone."))
@@ -152,3 +172,36 @@ class CategoryForm(FlaskForm):
     zones = MultiCheckboxField(
         _l("Zones it may enter"), coerce=int, description=_l("None ticked means every zone.")
     )
+
+    @classmethod
+    def for_event(cls, event: Event, category: AttendeeCategory | None = None) -> CategoryForm:
+        """The form for a new category of `event` (category None) or for editing one: the
+        event's days and zones to choose from."""
+        data = None
+        if category is not None:
+            data = {
+                "name": category.name,
+                "colour": category.colour,
+                "is_public": category.is_public,
+                "is_default": category.is_default,
+                "capacity": category.capacity,
+                "position": category.position,
+                "days": [day.isoformat() for day in category.days],
+                "zones": [zone.id for zone in category.zones],
+            }
+        form = cls(data=data)
+        form.days.choices = [(day.isoformat(), day.isoformat()) for day in event.days]
+        form.zones.choices = [(zone.id, zone.name) for zone in event.zones]
+        return form
+
+    def details(self) -> CategoryDetails:
+        return CategoryDetails(
+            name=self.name.data,
+            colour=self.colour.data,
+            is_public=self.is_public.data,
+            is_default=self.is_default.data,
+            capacity=self.capacity.data,
+            position=self.position.data or 0,
+            days=[date.fromisoformat(day) for day in self.days.data or []],
+            zone_ids=list(self.zones.data or []),
+        )

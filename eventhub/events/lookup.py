@@ -1,4 +1,5 @@
-"""Finding an event by its slug, for pages (a 404 page) and for the API (a JSON 404)."""
+"""Finding an event by its slug, for pages (a 404 page) and for the API (a JSON 404), and
+one of its zones or categories by id for the organiser's pages."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from eventhub.errors import ApiError
-from eventhub.events.models import Event
+from eventhub.events.models import AttendeeCategory, Event, Zone
 from eventhub.extensions import db
 
 
@@ -39,3 +40,17 @@ def published_event_or_404(slug: str) -> Event:
     if event is None or not event.is_published:
         raise event_not_found(slug)
     return event
+
+
+def zone_or_404(event: Event, zone_id: int) -> Zone:
+    zone = db.session.get(Zone, zone_id)
+    if zone is None or zone.event_id != event.id:
+        abort(404)
+    return zone
+
+
+def category_or_404(event: Event, category_id: int) -> AttendeeCategory:
+    category = db.session.get(AttendeeCategory, category_id)
+    if category is None or category.event_id != event.id:
+        abort(404)
+    return category

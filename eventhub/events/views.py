@@ -10,19 +10,18 @@ from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
 from eventhub.events.editing import (
-    CategoryDetails,
-    EventDetails,
     EventError,
     add_zone,
     create_event,
     details_of,
+    remove_zone,
     rename_zone,
     save_category,
     update_event,
 )
 from eventhub.events.forms import CategoryForm, EventForm, ZoneForm
-from eventhub.events.lookup import event_or_404
-from eventhub.events.models import AttendeeCategory, Event, Zone
+from eventhub.events.lookup import category_or_404, event_or_404, zone_or_404
+from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 from eventhub.models_common import utcnow
@@ -52,31 +51,13 @@ def event_page(slug: str):
     )
 
 
-def _event_details(form: EventForm) -> EventDetails:
-    return EventDetails(
-        name=form.name.data,
-        slug=form.slug.data,
-        kind=form.kind.data,
-        status=form.status.data,
-        venue=form.venue.data,
-        city=form.city.data,
-        timezone=form.timezone.data,
-        first_day=form.first_day.data,
-        last_day=form.last_day.data,
-        description=form.description.data or "",
-        registration_opens_local=form.registration_opens.data,
-        registration_closes_local=form.registration_closes.data,
-        capacity=form.capacity.data,
-    )
-
-
 @bp.route("/organiser/events/new", methods=["GET", "POST"])
 @role_required("admin")
 def new_event():
     form = EventForm()
     if form.validate_on_submit():
         try:
-            event = create_event(_event_details(form))
+            event = create_event(form.details())
         except EventError as error:
             db.session.rollback()
             show_error(form, error)
@@ -85,7 +66,7 @@ def new_event():
             db.session.commit()
             flash(_("Event created. Now add its zones and attendee categories."), "success")
             return redirect(url_for("events.zones", slug=event.slug))
-    return render_template("events/event_form.html", form=form, event=None), (form_status(form))
+    return render_template("events/event_form.html", form=form, event=None), form_status(form)
 
 
 @bp.route("/organiser/events/<slug>/edit", methods=["GET", "POST"])
@@ -95,7 +76,7 @@ def edit_event(slug: str):
     form = EventForm(data=details_of(event))
     if form.validate_on_submit():
         try:
-            update_event(event, _event_details(form))
+            update_event(event, form.details())
         except EventError as error:
             db.session.rollback()
             show_error(form, error)
@@ -104,7 +85,7 @@ def edit_event(slug: str):
             db.session.commit()
             flash(_("Event saved."), "success")
             return redirect(url_for("events.edit_event", slug=event.slug))
-    return render_template("events/event_form.html", form=form, event=event), (form_status(form))
+    return render_template("events/event_form.html", form=form, event=event), form_status(form)
 
 
 @bp.route("/organiser/events/<slug>/zones", methods=["GET", "POST"])
@@ -127,18 +108,11 @@ def zones(slug: str):
     )
 
 
-def _zone_of(event: Event, zone_id: int) -> Zone:
-    zone = db.session.get(Zone, zone_id)
-    if zone is None or zone.event_id != event.id:
-        abort(404)
-    return zone
-
-
 @bp.route("/organiser/events/<slug>/zones/<id:zone_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_zone(slug: str, zone_id: int):
     event = event_or_404(slug, include_unpublished=True)
-    zone = _zone_of(event, zone_id)
+    zone = zone_or_404(event, zone_id)
     form = ZoneForm(obj=zone)
     if form.validate_on_submit():
         try:
@@ -159,56 +133,24 @@ def edit_zone(slug: str, zone_id: int):
 @role_required("admin")
 def delete_zone(slug: str, zone_id: int):
     event = event_or_404(slug, include_unpublished=True)
-    zone = _zone_of(event, zone_id)
+    zone = zone_or_404(event, zone_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    db.session.delete(zone)
     record_audit(current_user, "zone.delete", f"{event.slug}/{zone.name}")
+    remove_zone(zone)
     db.session.commit()
     flash(_("Zone deleted."), "success")
     return redirect(url_for("events.zones", slug=slug))
-
-
-def _category_form(event: Event, category: AttendeeCategory | None) -> CategoryForm:
-    data = None
-    if category is not None:
-        data = {
-            "name": category.name,
-            "colour": category.colour,
-            "is_public": category.is_public,
-            "is_default": category.is_default,
-            "capacity": category.capacity,
-            "position": category.position,
-            "days": [day.isoformat() for day in category.days],
-            "zones": [zone.id for zone in category.zones],
-        }
-    form = CategoryForm(data=data)
-    form.days.choices = [(day.isoformat(), day.isoformat()) for day in event.days]
-    form.zones.choices = [(zone.id, zone.name) for zone in event.zones]
-    return form
-
-
-def _category_details(form: CategoryForm) -> CategoryDetails:
-    return CategoryDetails(
-        name=form.name.data,
-        colour=form.colour.data,
-        is_public=form.is_public.data,
-        is_default=form.is_default.data,
-        capacity=form.capacity.data,
-        position=form.position.data or 0,
-        days=[date.fromisoformat(day) for day in form.days.data or []],
-        zone_ids=list(form.zones.data or []),
-    )
 
 
 @bp.route("/organiser/events/<slug>/categories", methods=["GET", "POST"])
 @role_required("admin")
 def categories(slug: str):
     event = event_or_404(slug, include_unpublished=True)
-    form = _category_form(event, None)
+    form = CategoryForm.for_event(event)
     if form.validate_on_submit():
         try:
-            save_category(event, _category_details(form))
+            save_category(event, form.details())
         except EventError as error:
             db.session.rollback()
             show_error(form, error)
@@ -216,7 +158,7 @@ def categories(slug: str):
             db.session.commit()
             flash(_("Category added."), "success")
             return redirect(url_for("events.categories", slug=slug))
-    return render_template("events/categories.html", event=event, form=form), (form_status(form))
+    return render_template("events/categories.html", event=event, form=form), form_status(form)
 
 
 @bp.route(
@@ -226,13 +168,11 @@ def categories(slug: str):
 @role_required("admin")
 def edit_category(slug: str, category_id: int):
     event = event_or_404(slug, include_unpublished=True)
-    category = db.session.get(AttendeeCategory, category_id)
-    if category is None or category.event_id != event.id:
-        abort(404)
-    form = _category_form(event, category)
+    category = category_or_404(event, category_id)
+    form = CategoryForm.for_event(event, category)
     if form.validate_on_submit():
         try:
-            save_category(event, _category_details(form), category)
+            save_category(event, form.details(), category)
         except EventError as error:
             db.session.rollback()
             show_error(form, error)

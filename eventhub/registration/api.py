@@ -27,9 +27,11 @@ from eventhub.auth.access import role_required
 from eventhub.errors import ApiError
 from eventhub.events.editing import default_category
 from eventhub.events.lookup import find_event, published_event_or_404
+from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
 from eventhub.registration.forms import category_by_choice
 from eventhub.registration.mail import send_confirmation
+from eventhub.registration.queries import ListFilters, select_registrations
 from eventhub.registration.register import (
     Attendee,
     RegistrationError,
@@ -42,7 +44,7 @@ from eventhub.registration.schemas import (
     RegistrationQuerySchema,
     RegistrationRequestSchema,
 )
-from eventhub.registration.views import current_language, registration_limit, select_registrations
+from eventhub.registration.web import current_language, registration_limit
 from eventhub.routing import public_url
 
 P = ParamSpec("P")
@@ -72,10 +74,32 @@ def json_body_required(view: Callable[P, R]) -> Callable[P, R]:
     return wrapped
 
 
-def _field_error(field: str, message: Any) -> ApiError:
-    return ApiError(
-        422, "validation_error", _("Some fields are missing or invalid."), {field: [str(message)]}
+def invalid_field(field: str, message: Any) -> RegistrationError:
+    """A refused input, answered as the schema's own refusals: 422 `validation_error` with
+    the field's messages in `details`."""
+    return RegistrationError(
+        _("Some fields are missing or invalid."),
+        "validation_error",
+        details={field: [str(message)]},
     )
+
+
+def named_category(event: Event, choice: Any) -> AttendeeCategory:
+    """The event's category a request names (by name or id): any other name is bad input."""
+    category = category_by_choice(event, choice)
+    if category is None:
+        raise invalid_field("category", _("No category of this event has this name."))
+    return category
+
+
+def category_to_register(event: Event, choice: Any) -> AttendeeCategory:
+    """The category a registration asks for, else the event's default one."""
+    if choice is not None:
+        return named_category(event, choice)
+    category = default_category(event)
+    if category is None:
+        raise RegistrationError(_("This event registers by invitation only."), "no_public_category")
+    return category
 
 
 @blp.route("/<slug>/registrations", methods=["POST"])
@@ -103,14 +127,7 @@ def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
     confirmation e-mail, with the badge PDF when confirmed, goes to the attendee.
     """
     event = published_event_or_404(slug)
-    if payload.get("category") is None:
-        category = default_category(event)
-        if category is None:
-            raise ApiError(409, "no_public_category", _("This event registers by invitation only."))
-    else:
-        category = category_by_choice(event, payload["category"])
-        if category is None:
-            raise _field_error("category", _("No category of this event has this name."))
+    category = category_to_register(event, payload.get("category"))
     attendee = Attendee(
         first_name=payload["first_name"],
         last_name=payload["last_name"],
@@ -123,10 +140,9 @@ def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
     try:
         registration = register(event, category, attendee, source="api")
     except RegistrationError as error:
-        db.session.rollback()
-        if error.field == "category":
-            raise _field_error("category", error.message) from error
-        raise ApiError(409, error.code, str(error.message)) from error
+        if error.field == "category":  # a private category: bad input, like an unknown one
+            raise invalid_field("category", error.message) from error
+        raise  # answered with its code and the status API_STATUS gives it
     db.session.commit()
     send_confirmation(registration)
     token = registration.manage_token
@@ -155,14 +171,11 @@ def list_registrations(query: dict[str, Any], slug: str) -> dict[str, Any]:
     """The event's registrations, newest first, with search and filters (organisers only)."""
     event = find_event(slug)
     if event is None:
-        raise ApiError(404, "event_not_found", _("No event is called %(slug)s.", slug=slug))
-    category = None
-    if query.get("category"):
-        category = category_by_choice(event, query["category"])
-        if category is None:
-            raise _field_error("category", _("No category of this event has this name."))
+        raise RegistrationError(_("No event is called %(slug)s.", slug=slug), "event_not_found")
+    category = named_category(event, query["category"]) if query.get("category") else None
+    filters = ListFilters(q=query["q"], status=query.get("status"), category=category)
     page = db.paginate(
-        select_registrations(event, q=query["q"], status=query.get("status"), category=category),
+        select_registrations(event, filters),
         page=query["page"],
         per_page=query["per_page"],
         max_per_page=200,

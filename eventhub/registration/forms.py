@@ -18,7 +18,7 @@ from eventhub.events.editing import default_category
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.forms_common import spreadsheet_field, strip_filter
 from eventhub.registration.models import REGISTRATION_STATUSES
-from eventhub.registration.register import normalise_email
+from eventhub.registration.register import Attendee, normalise_email
 
 # Column sizes of `registrations`.
 MAX_LENGTHS = {
@@ -219,6 +219,18 @@ class RegistrationForm(FlaskForm):
     def honeypot_filled(self) -> bool:
         return bool((self.website.data or "").strip())
 
+    def attendee(self, language: str) -> Attendee:
+        """The person typed into the (validated) form."""
+        return Attendee(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            email=self.email.data,
+            organization=self.organization.data or "",
+            job_title=self.job_title.data or "",
+            country=self.country.data or "",
+            language=language,
+        )
+
 
 class OrganiserFilterForm(FlaskForm):
     """The search box and filters of the organiser's list (GET, so no CSRF)."""
@@ -285,6 +297,9 @@ class ImportForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.event = event
         self.category.choices = [(str(c.id), c.name) for c in event.categories]
+        if not self.is_submitted():
+            default = next((c for c in event.categories if c.is_default), None)
+            self.category.data = str(default.id) if default else None
 
     def validate_category(self, field: Any) -> None:
         category = category_by_choice(self.event, field.data)

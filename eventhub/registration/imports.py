@@ -1,8 +1,9 @@
 """The import of pre-registered guests from a spreadsheet: each row checked like the public
-form, with the reason for every row refused.
+form, with the reason for every row refused, then the accepted rows registered.
 
-Pure functions over plain values (no request, no session): the view gives the file and
-the event's lookups, and registers what is accepted.
+`parse_guests` is a pure function over plain values (the file and the event's lookups);
+`import_rows` registers what it accepted, and `import_guests` does both for an event.
+Nothing here commits: the caller commits once, or rolls back.
 """
 
 from __future__ import annotations
@@ -13,7 +14,17 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from eventhub.registration.forms import FieldProblem, clean_country, clean_email, clean_text
+from eventhub.events.models import AttendeeCategory, Event
+from eventhub.registration.forms import (
+    FieldProblem,
+    category_by_choice,
+    clean_country,
+    clean_email,
+    clean_text,
+)
+from eventhub.registration.models import Registration
+from eventhub.registration.queries import registered_emails
+from eventhub.registration.register import Attendee, RegistrationError, register
 from eventhub.spreadsheets import Columns, Row, read_upload
 
 HEADER_ALIASES = {
@@ -77,6 +88,22 @@ class ImportResult:
 
     def reject(self, line: int, email: str, code: str, reason: Any) -> None:
         self.rejected.append(Rejection(line=line, email=email, reason=reason, code=code))
+
+
+@dataclass
+class ImportReport:
+    """What an import did: the registrations it made, and every row it refused, by line."""
+
+    registered: list[Registration] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for registration in self.registered if registration.status == "confirmed")
+
+    @property
+    def waitlisted(self) -> int:
+        return sum(1 for registration in self.registered if registration.status == "waitlisted")
 
 
 def parse_guests(
@@ -178,3 +205,51 @@ def _check_row(
         country=country,
         category=category,
     )
+
+
+def import_rows(event: Event, parsed: ImportResult, *, language: str) -> ImportReport:
+    """Register the accepted rows (as invited guests: any category, outside the registration
+    window); a row the registration refuses at this point joins the rejected ones."""
+    report = ImportReport(rejected=list(parsed.rejected))
+    for row in parsed.accepted:
+        attendee = Attendee(
+            first_name=row.first_name,
+            last_name=row.last_name,
+            email=row.email,
+            organization=row.organization,
+            job_title=row.job_title,
+            country=row.country,
+            language=language,
+        )
+        try:
+            registration = register(
+                event,
+                row.category,
+                attendee,
+                source="import",
+                public_only=False,
+                enforce_window=False,
+            )
+        except RegistrationError as error:
+            report.rejected.append(
+                Rejection(line=row.line, email=row.email, reason=error.message, code=error.code)
+            )
+        else:
+            report.registered.append(registration)
+    report.rejected.sort(key=lambda rejection: rejection.line)
+    return report
+
+
+def import_guests(
+    event: Event, data: bytes, *, default_category: AttendeeCategory, language: str
+) -> ImportReport:
+    """Check and register the guests of an uploaded CSV or XLSX file; `default_category`
+    for the rows that name none, `language` for their e-mails. Raises SpreadsheetError for
+    a file that cannot be read (nothing is registered then)."""
+    parsed = parse_guests(
+        data,
+        find_category=lambda name: category_by_choice(event, name),
+        default_category=default_category,
+        registered_emails=lambda emails: registered_emails(event, emails),
+    )
+    return import_rows(event, parsed, language=language)

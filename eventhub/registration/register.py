@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -106,13 +104,6 @@ def has_room(event: Event, category: AttendeeCategory) -> bool:
     return category.capacity is None or confirmed_count(event, category) < category.capacity
 
 
-def _race_window() -> None:
-    """Test-only: widen the gap between counting places and inserting, to expose races."""
-    delay = current_app.config.get("REGISTRATION_RACE_WINDOW_SECONDS", 0)
-    if delay:
-        time.sleep(float(delay))
-
-
 def check_window(event: Event) -> None:
     state = event.registration_state(utcnow())
     if not event.is_published:
@@ -156,7 +147,6 @@ def register(
         )
     lock_event_places(event)
     confirmed = has_room(event, category)
-    _race_window()
     now = utcnow()
     registration = Registration(
         event_id=event.id,

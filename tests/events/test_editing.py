@@ -14,6 +14,7 @@ from eventhub.events.editing import (
     create_event,
     default_category,
     details_of,
+    remove_zone,
     rename_zone,
     save_category,
     to_local_naive,
@@ -106,12 +107,13 @@ CLOSES = datetime(2031, 6, 11, 17, 0, tzinfo=UTC)
     ids=["no-window", "before", "at-opening", "last-second", "at-closing", "after",
          "never-closes", "always-open-until", "closed-at"],
 )  # fmt: skip
-def test_registration_state(opens, closes, now, state):
+def test_registration_state(app, opens, closes, now, state):
+    """(The app: building a model needs every mapped class imported, as the app does.)"""
     event = Event(registration_opens_at=opens, registration_closes_at=closes)
     assert event.registration_state(now) == state
 
 
-def test_registration_state_at_the_same_moment_in_another_zone():
+def test_registration_state_at_the_same_moment_in_another_zone(app):
     event = Event(registration_opens_at=OPENS, registration_closes_at=CLOSES)
     paris_now = OPENS.astimezone(to_utc(datetime(2031, 4, 1), "Europe/Paris").tzinfo)
     assert event.registration_state(paris_now) == "open"
@@ -314,3 +316,15 @@ def test_zone_names_are_unique_per_event(event):
         rename_zone(lounge, "HALL 1", "")
     rename_zone(hall, "hall 1", "lower case is fine for the zone itself")
     assert add_zone(event, "Demo stage").id is not None
+
+
+def test_remove_zone_keeps_the_categories_that_named_it(event):
+    hall, lounge = event.zones
+    vip = event.categories[1]
+    vip.zones = [hall, lounge]
+    db.session.commit()
+    remove_zone(lounge)
+    db.session.commit()
+    db.session.expire_all()
+    assert [zone.name for zone in event.zones] == ["Hall 1"]
+    assert [zone.name for zone in vip.zones] == ["Hall 1"]

@@ -7,6 +7,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from eventhub.auth.accounts import issue_api_token
+from eventhub.errors import api_status
+from eventhub.events.models import AttendeeCategory
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
@@ -69,8 +72,6 @@ def test_links_are_on_the_public_base_url_whatever_the_host_header(app, client, 
 
 
 def test_category_by_name_or_id_and_language(client, make_event, outbox):
-    from eventhub.events.models import AttendeeCategory
-
     event = make_event()
     press = AttendeeCategory(name="Press", is_public=True)
     event.categories.append(press)
@@ -164,14 +165,35 @@ def test_outside_the_window_is_409(client, make_event, window, state, code):
 
 
 def test_invitation_only_event_is_409(client, make_event):
-    from eventhub.events.models import AttendeeCategory
-
     event = make_event(with_categories=False)
     event.categories = [AttendeeCategory(name="VIP", is_public=False)]
     db.session.commit()
     response = client.post(url(event), json=payload())
     assert response.status_code == 409
     assert response.json["error"]["code"] == "no_public_category"
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("event_not_found", 404),
+        ("no_public_category", 409),
+        ("already_registered", 409),
+        ("registration_not_open", 409),
+        ("registration_closed", 409),
+        ("event_closed", 409),
+        ("category_full", 409),
+        ("already_cancelled", 409),
+        ("not_cancelled", 409),
+        ("too_many_reissues", 409),
+        ("category_not_public", 422),
+        ("unknown_category", 422),
+        ("validation_error", 422),
+    ],
+)
+def test_status_of_each_refusal(code, status):
+    """Refusals because of a state are 409, bad input 422, something missing 404."""
+    assert api_status(code) == status
 
 
 def test_bad_json_is_400_and_other_media_types_415(client, make_event):
@@ -216,8 +238,6 @@ def test_list_needs_an_organiser(client, make_event, login_as, auth):
 def test_list_with_bearer_token_search_and_filters(
     client, make_event, make_user, make_registration
 ):
-    from eventhub.auth.accounts import issue_api_token
-
     event = make_event()
     make_registration(event, first_name="Salma", last_name="Bennani", email="salma@example.com")
     other = make_registration(event, first_name="Omar", organization="Sahara Solar")

@@ -2,17 +2,22 @@
 
 - 40 simultaneous API registrations for an event of capacity 10: exactly 10 confirmed and
   30 waitlisted; the confirmed count never goes above the capacity. The control run serves
-  the same requests from an app without the lock (`unguarded_app`) and over-fills the event:
-  the requests really overlap, and the lock is what keeps the count.
+  the same requests from an app without the lock (`raced_app(…, guarded=False)`) and
+  over-fills the event: the requests really overlap, and the lock is what keeps the count.
 - 10 simultaneous registrations of one address: exactly one is created, the others get a
   clean 409, never a 500.
 - The rate limit with REDIS_URL holds across the 4 workers: 20 POSTs under a limit of
   "5 per minute" let exactly 5 through.
+
+The workers serve `raced_app`, which holds every registration for a moment between counting
+the places and inserting its row (a wrapper around `has_room`, installed by this module, not
+by the application), so that the requests really overlap.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 
+from eventhub import create_app
+from eventhub.events.models import AttendeeCategory, Event
+from eventhub.registration import register as registration_logic
 from tests.support.servers import (
     app_env,
     dedicated_postgres_database,
@@ -35,10 +44,16 @@ pytestmark = pytest.mark.slow
 
 CAPACITY = 10
 ATTEMPTS = 40
+WINDOW = 0.1  # seconds between counting the places and inserting
 # The control run: fewer requests (enough to pass the capacity), a longer window.
 CONTROL_ATTEMPTS = 20
-CONTROL_WINDOW = "0.5"  # seconds
+# A window much longer than the rest of a request (its badge and e-mail included): with
+# 0.1 s the other three workers were once all past their commits while the tenth place was
+# taken, and the race did not show.
+CONTROL_WINDOW = 0.5
 REDIS_URL = "redis://127.0.0.1:6379/7"
+GUARDED_APP = f"tests.registration.test_concurrency:raced_app({WINDOW})"
+UNGUARDED_APP = f"tests.registration.test_concurrency:raced_app({CONTROL_WINDOW}, guarded=False)"
 
 SETUP = f"""
 from eventhub.events.models import AttendeeCategory, Event
@@ -92,12 +107,25 @@ def all_at_once(count: int, call: Callable[[int], tuple[int, Any]]) -> list[tupl
     return answers
 
 
-def unguarded_app():
-    """The app with the capacity lock taken out, for the control run only."""
-    from eventhub import create_app
-    from eventhub.registration import register
+def hold_after_counting(seconds: float) -> None:
+    """Make every registration wait `seconds` after counting the places (`has_room`, which
+    `register` calls between the count and the insert), in this process."""
+    count_places = registration_logic.has_room
 
-    register.lock_event_places = lambda _event: None
+    def counted_then_held(event: Event, category: AttendeeCategory) -> bool:
+        room = count_places(event, category)
+        time.sleep(seconds)
+        return room
+
+    registration_logic.has_room = counted_then_held
+
+
+def raced_app(window: float, guarded: bool = True) -> Flask:
+    """The app the race's gunicorn workers serve: the window widened, and for the control
+    run only (`guarded=False`) the capacity lock taken out."""
+    hold_after_counting(window)
+    if not guarded:
+        registration_logic.lock_event_places = lambda _event: None
     return create_app()
 
 
@@ -107,14 +135,12 @@ def registration_server(
     tmp_path: Path,
     *,
     setup: bool = True,
-    app: str = "eventhub:create_app()",
+    app: str = GUARDED_APP,
     **settings: str,
 ) -> Iterator[Any]:
     options = {
         "EVENTHUB_OUTBOX": str(tmp_path / "outbox"),
         "EVENTHUB_REGISTRATION_RATE_LIMIT": "1000 per minute",
-        # A pause between counting places and inserting: the requests really overlap.
-        "EVENTHUB_REGISTRATION_RACE_WINDOW_SECONDS": "0.1",
         **settings,
     }
     env = app_env(database_url, **options)
@@ -156,15 +182,9 @@ def test_capacity_holds_under_concurrent_registrations_on_postgresql(tmp_path: P
 @pytest.mark.postgres
 @needs_postgres
 def test_control_run_without_the_lock_overfills_the_event(tmp_path: Path):
-    app = "tests.registration.test_concurrency:unguarded_app()"
-    # A window much longer than the rest of a request (its badge and e-mail included):
-    # with 0.1 s the other three workers were once all past their commits while the tenth
-    # place was taken, and the race did not show.
     with (
         dedicated_postgres_database("reg_race_control") as url,
-        registration_server(
-            url, tmp_path, app=app, EVENTHUB_REGISTRATION_RACE_WINDOW_SECONDS=CONTROL_WINDOW
-        ) as (env, base_url),
+        registration_server(url, tmp_path, app=UNGUARDED_APP) as (env, base_url),
     ):
         url = f"{base_url}/api/v1/events/race/registrations"
         answers = all_at_once(CONTROL_ATTEMPTS, lambda n: post_json(url, body(n)))

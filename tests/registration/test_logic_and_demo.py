@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from eventhub.demo import SeedReport, _seed_demo_day, _seed_expo
 from eventhub.extensions import db
 from eventhub.registration import demo as registration_demo
+from eventhub.registration import register as logic
 from eventhub.registration.models import Registration
 from eventhub.registration.register import Attendee, RegistrationError, register
 
@@ -21,22 +23,17 @@ def count(event=None) -> int:
     return db.session.scalar(query) or 0
 
 
-def test_a_refused_duplicate_keeps_the_rest_of_the_transaction(app, make_event):
+def test_a_refused_duplicate_keeps_the_rest_of_the_transaction(app, make_event, monkeypatch):
     """The unique constraint's refusal rolls back to a savepoint, not the whole transaction."""
     event = make_event()
     visitor = event.categories[0]
     register(event, visitor, Attendee("A", "One", "one@example.com"), enforce_window=False)
     db.session.flush()
     # Bypass the friendly pre-check so that the database constraint itself refuses the row.
-    import eventhub.registration.register as logic
-
-    original = logic.find_by_email
-    logic.find_by_email = lambda event, email: None
-    try:
+    with monkeypatch.context() as patch:
+        patch.setattr(logic, "find_by_email", lambda event, email: None)
         with pytest.raises(RegistrationError) as refused:
             register(event, visitor, Attendee("B", "Two", "ONE@example.com"), enforce_window=False)
-    finally:
-        logic.find_by_email = original
     assert refused.value.code == "already_registered"
     register(event, visitor, Attendee("C", "Three", "three@example.com"), enforce_window=False)
     db.session.commit()
@@ -54,7 +51,6 @@ def test_demo_defaults_are_several_hundred():
 def test_demo_registrations_are_deterministic_and_idempotent(app, monkeypatch):
     monkeypatch.setattr(registration_demo, "EXPO_REGISTRATIONS", 60)
     monkeypatch.setattr(registration_demo, "DEMO_DAY_REGISTRATIONS", 12)
-    from datetime import date
 
     report = SeedReport()
     expo = _seed_expo(report, date(2027, 3, 1))

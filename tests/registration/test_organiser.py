@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from eventhub.auth.models import AuditEntry
+from eventhub.checkin.models import Scan
+from eventhub.events.models import AttendeeCategory
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
@@ -178,8 +181,6 @@ def test_change_category_and_reissue_badge(
 def test_full_category_refuses_a_confirmed_move(
     client, in_english, organiser, make_event, make_registration, outbox
 ):
-    from eventhub.events.models import AttendeeCategory
-
     event = make_event()
     press = AttendeeCategory(name="Press", capacity=1)
     event.categories.append(press)
@@ -265,10 +266,6 @@ def test_xlsx_export_opens_with_openpyxl(client, organiser, make_event, make_reg
 
 
 def test_checkin_exports(client, organiser, make_event, make_registration):
-    from datetime import UTC, datetime
-
-    from eventhub.checkin.models import Scan
-
     event = make_event(timezone="Africa/Casablanca")
     registration = make_registration(event, first_name="Hamza")
     at = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
@@ -384,3 +381,46 @@ def test_import_without_a_file(client, in_english, organiser, make_event, field_
     response = client.post(f"{base(event)}/import", data={"category": str(event.categories[0].id)})
     assert response.status_code == 422
     assert field_errors(response, "file") == ["Choose a CSV or XLSX file."]
+
+
+def test_import_reads_an_xlsx_workbook(
+    client, in_english, organiser, make_event, make_registration, outbox
+):
+    event = make_event()
+    vip = next(c for c in event.categories if c.name == "VIP")
+    make_registration(event, email="taken@example.com")
+    book = Workbook()
+    for row in (
+        ["Prénom", "Nom", "E-mail", "Organisation", "Pays", "Catégorie"],
+        ["Salma", "Bennani", "salma@example.com", "Atlas AI", "ma", None],
+        ["يوسف", "العلوي", "youssef@example.com", None, None, "Visitor"],
+        [None, None, None, None, None, None],
+        ["Reda", "Lahlou", "taken@example.com", None, None, None],
+        ["Omar", None, "omar@example.com", None, None, None],
+    ):
+        book.active.append(row)
+    content = io.BytesIO()
+    book.save(content)
+    content.seek(0)
+
+    page = client.get(f"{base(event)}/import").get_data(as_text=True)
+    assert "Import a CSV or XLSX file" in page
+    response = client.post(
+        f"{base(event)}/import",
+        data={"file": (content, "guests.xlsx"), "category": str(vip.id)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    rejected = re.findall(r'<tr data-code="(\w+)"><td>(\d+)</td>', page)
+    assert rejected == [("already_registered", "5"), ("missing_name", "6")]
+    imported = db.session.scalars(
+        select(Registration).where(Registration.source == "import").order_by(Registration.id)
+    ).all()
+    assert [(r.email, r.category.name, r.country, r.organization) for r in imported] == [
+        ("salma@example.com", "VIP", "MA", "Atlas AI"),
+        ("youssef@example.com", "Visitor", "", ""),
+    ]
+    assert {r.language for r in imported} == {"en"}
+    assert outbox() == []  # e-mails not asked for
+    assert audit_actions() == ["registration.import"]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from icalendar import Calendar
 
+from eventhub.events.models import AttendeeCategory
 from eventhub.extensions import db
 
 
@@ -67,8 +68,6 @@ def test_calendar_has_the_event_time_zone(client, make_event, make_registration)
 
 
 def test_calendar_keeps_to_the_category_days(client, make_event, make_registration):
-    from eventhub.events.models import AttendeeCategory
-
     event = make_event()
     day_pass = AttendeeCategory(name="Day pass", is_public=True)
     event.categories.append(day_pass)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from eventhub.events.models import AttendeeCategory
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
@@ -178,8 +179,6 @@ def test_waitlist_when_the_event_is_full_and_promotion_on_cancel(
 
 
 def test_category_capacity_waitlists_only_that_category(client, make_event, form_data, outbox):
-    from eventhub.events.models import AttendeeCategory
-
     event = make_event()
     press = AttendeeCategory(name="Press", colour="#ea580c", is_public=True, capacity=1)
     event.categories.append(press)
@@ -233,8 +232,6 @@ def test_unpublished_event_is_not_found(client, make_event, form_data):
 
 
 def test_invitation_only_event_shows_no_form(client, in_english, make_event):
-    from eventhub.events.models import AttendeeCategory
-
     event = make_event(with_categories=False)
     event.categories = [AttendeeCategory(name="VIP", is_public=False)]
     db.session.commit()

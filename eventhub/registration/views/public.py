@@ -1,0 +1,142 @@
+"""The attendee's pages: the registration form, the private page with the badge, the
+calendar file and cancelling. No account: the private page's token is the key."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from eventhub.auth.forms import EmptyForm
+from eventhub.badges.documents import badge_qr_svg
+from eventhub.events.lookup import event_or_404
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.forms_common import form_status, show_error
+from eventhub.models_common import utcnow
+from eventhub.registration.calendar import calendar_of
+from eventhub.registration.forms import RegistrationForm, country_name, status_labels
+from eventhub.registration.lookup import registration_or_404
+from eventhub.registration.mail import send_confirmation, send_confirmations
+from eventhub.registration.models import Registration
+from eventhub.registration.register import (
+    RegistrationError,
+    cancel,
+    check_window,
+    event_is_full,
+    register,
+    waitlist_position,
+)
+from eventhub.registration.views.blueprint import bp
+from eventhub.registration.web import current_language, registration_limit
+from eventhub.responses import private
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@registration_limit
+def register_page(slug: str):
+    event = event_or_404(slug)
+    form = RegistrationForm(event)
+    if form.is_submitted():
+        if form.honeypot_filled:
+            # Looks like success to the bot; nothing is saved.
+            return render_template("registration/received.html", event=event)
+        registration = None
+        try:
+            check_window(event)  # a closed form says so, whatever was typed into it
+            if form.validate():
+                attendee = form.attendee(current_language())
+                registration = register(event, form.chosen_category, attendee, source="online")
+        except RegistrationError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return _form_page(event, form, error.status)
+        if registration is not None:
+            db.session.commit()
+            send_confirmation(registration)
+            _flash_registered(registration)
+            return redirect(url_for("registration.manage", token=registration.manage_token))
+    return _form_page(event, form, form_status(form))
+
+
+def _form_page(event: Event, form: RegistrationForm, status: int) -> tuple[str, int]:
+    return render_template(
+        "registration/register.html",
+        event=event,
+        form=form,
+        registration_state=event.registration_state(utcnow()),
+        event_full=event_is_full(event),
+    ), status
+
+
+def _flash_registered(registration: Registration) -> None:
+    if registration.status == "confirmed":
+        flash(_("You are registered. Your badge is below and on its way to your inbox."), "success")
+    else:
+        flash(
+            _(
+                "The event is full: you are number %(position)d on the waiting list. "
+                "We will e-mail you as soon as a place frees up.",
+                position=waitlist_position(registration) or 1,
+            ),
+            "warning",
+        )
+
+
+@bp.route("/r/<token>")
+def manage(token: str):
+    registration = registration_or_404(token)
+    qr = badge_qr_svg(registration) if registration.status == "confirmed" else None
+    return private(
+        render_template(
+            "registration/manage.html",
+            registration=registration,
+            event=registration.event,
+            position=waitlist_position(registration),
+            qr_svg=qr,
+            country=country_name(registration.country),
+            status_labels=status_labels(),
+        )
+    )
+
+
+@bp.route("/r/<token>/event.ics")
+def calendar(token: str):
+    registration = registration_or_404(token)
+    if registration.status == "cancelled":
+        abort(404)
+    response = Response(calendar_of(registration), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{registration.event.slug}.ics"'
+    )
+    return private(response)
+
+
+@bp.route("/r/<token>/cancel", methods=["GET", "POST"])
+def cancel_own(token: str):
+    registration = registration_or_404(token)
+    form = EmptyForm()
+    if registration.status == "cancelled":
+        flash(_("This registration is already cancelled."), "info")
+        return redirect(url_for("registration.manage", token=token))
+    if form.validate_on_submit():
+        try:
+            promoted = cancel(registration)
+        except RegistrationError as error:
+            db.session.rollback()
+            show_error(None, error)
+        else:
+            db.session.commit()
+            send_confirmations([registration, *promoted])
+            flash(
+                _("Your registration is cancelled. Your badge no longer opens the doors."),
+                "success",
+            )
+        return redirect(url_for("registration.manage", token=token))
+    return private(
+        render_template(
+            "registration/cancel.html",
+            registration=registration,
+            event=registration.event,
+            form=form,
+        )
+    )
