@@ -127,13 +127,21 @@ def api_token_revoke(token_id: int) -> None:
 
 @click.command("badges")
 @click.argument("slug")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The file; its suffix becomes .pdf, or .zip for a run of more than one part.",
+)
 @click.option("--category", default=None, help="Only this attendee category (its name).")
 def badges_command(slug: str, output: str, category: str | None) -> None:
-    """Print the badges of an event (confirmed registrations) into one PDF, streamed."""
-    from sqlalchemy import func
+    """Print the badges of an event (confirmed registrations): one PDF, or a ZIP of PDFs
+    of up to 2,000 badges each for a larger run."""
+    from pathlib import Path
 
-    from eventhub.badges.documents import select_badge_holders, write_event_badges
+    from eventhub.badges.documents import check_bulk_badges, start_badge_run
+    from eventhub.badges.render import BadgeRenderError
     from eventhub.events.lookup import find_event
 
     event = find_event(slug)
@@ -149,16 +157,15 @@ def badges_command(slug: str, output: str, category: str | None) -> None:
             raise click.ClickException(
                 f"No category {category!r} in {slug}; choose one of {names}."
             )
-    total = db.session.scalar(
-        select(func.count()).select_from(select_badge_holders(event, chosen).subquery())
-    )
-    if not total:
-        raise click.ClickException("No confirmed registration: there is no badge to print.")
-    with open(output, "wb") as out, click.progressbar(length=total, label="Badges") as bar:
-        written = write_event_badges(
-            event, out, chosen, progress=lambda done: bar.update(done - bar.pos)
-        )
-    click.echo(f"{written} badges written to {output}.")
+    try:
+        total = check_bulk_badges(event, chosen)
+        run = start_badge_run(event, chosen)
+    except BadgeRenderError as error:
+        raise click.ClickException(str(error.message)) from error
+    path = Path(output).with_suffix(Path(run.filename).suffix)
+    with path.open("wb") as out, click.progressbar(length=total, label="Badges") as bar:
+        written = run.write(out, progress=lambda done: bar.update(done - bar.pos))
+    click.echo(f"{written} badges written to {path}.")
 
 
 @click.command("allocate-booths")

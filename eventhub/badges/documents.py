@@ -1,20 +1,20 @@
-"""From registrations to badge PDFs: the app's side of badges/render.py."""
+"""From registrations to badge PDFs: the app's side of badges/render.py and bulk.py."""
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Callable, Iterator
-from typing import BinaryIO
+import re
+import unicodedata
+from collections.abc import Iterator
 
 import qrcode
-from flask import Flask
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from qrcode.image.svg import SvgPathImage
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from eventhub.badges.render import BadgeData, render_badge, write_badges
+from eventhub.badges.bulk import BadgeRun
+from eventhub.badges.render import BadgeData, BadgeRenderError, parse_colour, render_badge
 from eventhub.badges.signing import badge_token
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
@@ -25,11 +25,13 @@ BULK_BATCH_SIZE = 500
 
 
 def badge_data(registration: Registration, event: Event | None = None) -> BadgeData:
+    """What the registration's badge shows, as plain ``str`` (what rl_accel needs)."""
     event = event or registration.event
-    with force_locale(registration.language or "fr"):
-        dates = event_dates(event)
+    language = registration.language or "fr"
+    with force_locale(language):
+        dates = str(event_dates(event))
     return BadgeData(
-        full_name=registration.full_name,
+        full_name=str(registration.full_name),
         organization=registration.organization,
         job_title=registration.job_title,
         category_name=registration.category.name,
@@ -39,11 +41,12 @@ def badge_data(registration: Registration, event: Event | None = None) -> BadgeD
         venue=f"{event.venue}, {event.city}",
         registration_number=registration.number,
         token=badge_token(registration),
-        language=registration.language or "fr",
+        language=language,
     )
 
 
 def badge_pdf(registration: Registration) -> bytes:
+    """The registration's badge as a one-page PDF; BadgeRenderError if it cannot be drawn."""
     return render_badge(badge_data(registration))
 
 
@@ -55,7 +58,9 @@ def badge_qr_svg(registration: Registration) -> str:
     return image.to_string(encoding="unicode")
 
 
-def select_badge_holders(event: Event, category: AttendeeCategory | None = None):
+def select_badge_holders(
+    event: Event, category: AttendeeCategory | None = None
+) -> Select[tuple[Registration]]:
     """Confirmed registrations of an event (or one category), in a stable order."""
     query = (
         select(Registration)
@@ -68,8 +73,29 @@ def select_badge_holders(event: Event, category: AttendeeCategory | None = None)
     return query
 
 
+def count_badge_holders(event: Event, category: AttendeeCategory | None = None) -> int:
+    subquery = select_badge_holders(event, category).subquery()
+    return db.session.scalar(select(func.count()).select_from(subquery)) or 0
+
+
+def check_bulk_badges(event: Event, category: AttendeeCategory | None = None) -> int:
+    """The number of badges a bulk run would print, or BadgeRenderError when it cannot be
+    printed: no confirmed registration, or a category colour that cannot be drawn (checked
+    before the first byte, as a download cannot report an error halfway)."""
+    total = count_badge_holders(event, category)
+    if total == 0:
+        raise BadgeRenderError(
+            _l("There is no confirmed registration to print a badge for."), "no_badges"
+        )
+    holders = select_badge_holders(event, category).subquery()
+    used = select(AttendeeCategory).where(AttendeeCategory.id.in_(select(holders.c.category_id)))
+    for used_category in db.session.scalars(used):
+        parse_colour(used_category.colour)
+    return total
+
+
 def iter_badge_data(event: Event, category: AttendeeCategory | None = None) -> Iterator[BadgeData]:
-    """Badge data streamed in batches: memory stays flat however many badges there are."""
+    """Badge data read in batches: memory stays flat however many badges there are."""
     result = db.session.execute(
         select_badge_holders(event, category).execution_options(yield_per=BULK_BATCH_SIZE)
     )
@@ -77,90 +103,19 @@ def iter_badge_data(event: Event, category: AttendeeCategory | None = None) -> I
         yield badge_data(registration, event)
 
 
-def write_event_badges(
-    event: Event,
-    out: BinaryIO,
-    category: AttendeeCategory | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> int:
-    return write_badges(iter_badge_data(event, category), out, progress=progress)
+def start_badge_run(event: Event, category: AttendeeCategory | None = None) -> BadgeRun:
+    """The bulk run of an event's (or a category's) badges, its first part read ahead.
 
-
-def badge_filename(event: Event, category: AttendeeCategory | None = None) -> str:
-    suffix = f"-{category.name.lower().replace(' ', '-')}" if category else ""
-    return f"badges-{event.slug}{suffix}.pdf"
-
-
-def count_badge_holders(event: Event, category: AttendeeCategory | None = None) -> int:
-    subquery = select_badge_holders(event, category).subquery()
-    return db.session.scalar(select(func.count()).select_from(subquery)) or 0
-
-
-class _StreamClosed(Exception):
-    """The reader went away (the browser closed the download)."""
-
-
-class _QueueWriter:
-    """A write-only file whose bytes are handed, in chunks, to another thread."""
-
-    CHUNK = 64 * 1024
-
-    def __init__(self, chunks: queue.Queue[bytes | None], stop: threading.Event) -> None:
-        self._chunks = chunks
-        self._stop = stop
-        self._buffer = bytearray()
-
-    def write(self, data: bytes) -> int:
-        self._buffer += data
-        if len(self._buffer) >= self.CHUNK:
-            self.flush()
-        return len(data)
-
-    def flush(self) -> None:
-        if not self._buffer:
-            return
-        while True:
-            if self._stop.is_set():
-                raise _StreamClosed
-            try:
-                self._chunks.put(bytes(self._buffer), timeout=1)
-                break
-            except queue.Full:
-                continue
-        self._buffer.clear()
-
-
-def stream_event_badges(
-    app: Flask, event_id: int, category_id: int | None = None
-) -> Iterator[bytes]:
-    """The bulk PDF as an iterator of chunks, drawn in a worker thread as it is sent.
-
-    Memory stays bounded (a few chunks in flight) and the first bytes leave at once,
-    however many badges there are; if the download is abandoned, drawing stops.
+    Raises BadgeRenderError("no_badges") if there is none (after check_bulk_badges, only
+    if the last ones were cancelled meanwhile).
     """
-    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
-    stop = threading.Event()
+    return BadgeRun(iter_badge_data(event, category), bulk_badge_name(event, category))
 
-    def produce() -> None:
-        with app.app_context():
-            try:
-                event = db.session.get(Event, event_id)
-                category = db.session.get(AttendeeCategory, category_id) if category_id else None
-                writer = _QueueWriter(chunks, stop)
-                write_event_badges(event, writer, category)
-                writer.flush()
-            except _StreamClosed:
-                pass
-            except Exception:
-                app.logger.exception("bulk badge PDF of event %s failed", event_id)
-            finally:
-                db.session.remove()
-                chunks.put(None)
 
-    worker = threading.Thread(target=produce, name=f"badges-{event_id}", daemon=True)
-    worker.start()
-    try:
-        while (chunk := chunks.get()) is not None:
-            yield chunk
-    finally:
-        stop.set()
+def bulk_badge_name(event: Event, category: AttendeeCategory | None = None) -> str:
+    """The file name without its suffix: ``badges-<slug>[-<category>]``, ASCII only."""
+    if category is None:
+        return f"badges-{event.slug}"
+    ascii_name = unicodedata.normalize("NFKD", category.name).encode("ascii", "ignore")
+    name = re.sub(r"[^a-z0-9]+", "-", ascii_name.decode().lower()).strip("-")
+    return f"badges-{event.slug}-{name or category.id}"

@@ -4,11 +4,11 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -16,14 +16,10 @@ from flask_login import current_user
 
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
-from eventhub.badges.documents import (
-    badge_filename,
-    badge_pdf,
-    count_badge_holders,
-    stream_event_badges,
-)
+from eventhub.badges.documents import badge_pdf, check_bulk_badges, start_badge_run
+from eventhub.badges.render import BadgeRenderError
 from eventhub.events.lookup import event_or_404
-from eventhub.events.models import AttendeeCategory
+from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
 from eventhub.models_common import MAX_ROW_ID
 from eventhub.registration.lookup import registration_or_404
@@ -44,41 +40,67 @@ def attendee_badge(token: str):
             text=_("Your badge is available once your place is confirmed."),
         )
         return private((page, 409))
-    response = Response(badge_pdf(registration), mimetype="application/pdf")
+    try:
+        pdf = badge_pdf(registration)
+    except BadgeRenderError as error:
+        page = render_template(
+            "errors/error.html",
+            status=error.status,
+            title=_("The badge cannot be drawn"),
+            text=str(error.message),
+        )
+        return private((page, error.status))
+    response = Response(pdf, mimetype="application/pdf")
     filename = f"badge-{registration.event.slug}-{registration.number}.pdf"
     disposition = "attachment" if request.args.get("download") else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return private(response)
 
 
-@bp.route("/organiser/events/<slug>/badges.pdf")
+@bp.route("/organiser/events/<slug>/badges")
 @role_required("admin")
 def bulk_badges(slug: str):
-    """Every confirmed attendee's badge (or one category's) in one PDF, streamed."""
+    """Every confirmed attendee's badge (or one category's), streamed as it is drawn:
+    one PDF, or a ZIP of part PDFs when there are more than one part's worth."""
     event = event_or_404(slug, include_unpublished=True)
-    category = None
-    category_id = request.args.get("category", type=int)
-    if category_id is not None:
-        # Bounded first: a larger integer than a row id overflows the database driver.
-        if not 0 < category_id <= MAX_ROW_ID:
-            abort(404)
-        category = db.session.get(AttendeeCategory, category_id)
-        if category is None or category.event_id != event.id:
-            abort(404)
-    if count_badge_holders(event, category) == 0:
-        flash(_("There is no confirmed registration to print a badge for."), "warning")
-        return redirect(request.referrer or url_for("events.event_page", slug=slug))
+    category = _category_or_404(event, request.args.get("category", type=int))
+    try:
+        total = check_bulk_badges(event, category)
+    except BadgeRenderError as error:
+        return _refuse(event, category, error)
     record_audit(
-        current_user, "badges.bulk", event.slug, category=category.name if category else None
+        current_user,
+        "badges.bulk",
+        event.slug,
+        category=category.name if category else None,
+        badges=total,
     )
     db.session.commit()
-    app = current_app._get_current_object()
-    response = Response(
-        stream_event_badges(app, event.id, category.id if category else None),
-        mimetype="application/pdf",
-    )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{badge_filename(event, category)}"'
-    )
+    try:
+        run = start_badge_run(event, category)
+    except BadgeRenderError as error:  # the last ones were cancelled meanwhile
+        return _refuse(event, category, error)
+    response = Response(stream_with_context(run.chunks()), mimetype=run.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{run.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _category_or_404(event: Event, category_id: int | None) -> AttendeeCategory | None:
+    if category_id is None:
+        return None
+    # Bounded first: a larger integer than a row id overflows the database driver.
+    if not 0 < category_id <= MAX_ROW_ID:
+        abort(404)
+    category = db.session.get(AttendeeCategory, category_id)
+    if category is None or category.event_id != event.id:
+        abort(404)
+    return category
+
+
+def _refuse(event: Event, category: AttendeeCategory | None, error: BadgeRenderError):
+    """Back to the page the organiser came from, with why."""
+    flash(str(error.message), "warning" if error.code == "no_badges" else "error")
+    if category is not None:
+        return redirect(url_for("events.categories", slug=event.slug))
+    return redirect(url_for("registration.organiser_list", slug=event.slug))

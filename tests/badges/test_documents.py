@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
+import io
 import subprocess
+import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from eventhub.badges.documents import badge_pdf
+from eventhub.auth.models import AuditEntry
+from eventhub.badges import bulk
+from eventhub.badges.documents import badge_pdf, bulk_badge_name
 from eventhub.badges.signing import badge_signing_key, badge_token
 from eventhub.badges.tokens import read_badge_token
 from eventhub.extensions import db
@@ -30,6 +35,21 @@ def registered(make_event):
     ]
     db.session.commit()
     return event, registrations
+
+
+ENGLISH = {"Accept-Language": "en"}
+
+
+def bulk_url(event, category=None) -> str:
+    query = f"?category={category.id}" if category is not None else ""
+    return f"/organiser/events/{event.slug}/badges{query}"
+
+
+def page_count(pdf: bytes, tmp_path: Path) -> int:
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", path], check=True, capture_output=True, text=True).stdout
+    return int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
 
 
 def test_badge_pdf_carries_a_token_that_reads_back(registered):
@@ -72,32 +92,102 @@ def test_the_printed_badge_read_by_a_decoder_admits_its_holder(
 def test_bulk_download_rejects_an_id_too_large_for_the_database(client, login_as, registered):
     event, _ = registered
     login_as("admin")
-    url = f"/organiser/events/{event.slug}/badges.pdf?category={2**63 + 1}"
-    assert client.get(url).status_code == 404
+    assert (
+        client.get(f"/organiser/events/{event.slug}/badges?category={2**63 + 1}").status_code == 404
+    )
 
 
-def test_bulk_download_streams_one_page_per_confirmed_badge(client, login_as, registered, tmp_path):
+@needs_poppler
+def test_bulk_download_streams_one_pdf_of_the_confirmed_badges(
+    client, login_as, registered, tmp_path
+):
     event, _registrations = registered
-    login_as("admin")
-    response = client.get(f"/organiser/events/{event.slug}/badges.pdf")
+    admin = login_as("admin")
+    response = client.get(bulk_url(event))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"].startswith("attachment;")
-    pdf = tmp_path / "badges.pdf"
-    pdf.write_bytes(response.get_data())
-    assert pdf.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-        pages = next(line for line in info.stdout.splitlines() if line.startswith("Pages:"))
-        assert pages.split() == ["Pages:", "3"]
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="badges-{event.slug}.pdf"'
+    )
+    assert response.headers["Cache-Control"] == "no-store"
+    assert page_count(response.get_data(), tmp_path) == 3
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "badges.bulk")).one()
+    assert entry.actor_id == admin.id and entry.details["badges"] == 3
+
+
+@needs_poppler
+def test_bulk_download_of_more_than_a_part_is_a_zip_of_part_pdfs(
+    client, login_as, registered, monkeypatch, tmp_path
+):
+    event, _registrations = registered
+    monkeypatch.setattr(bulk, "PART_SIZE", 2)
+    login_as("admin")
+    response = client.get(bulk_url(event))
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="badges-{event.slug}.zip"'
+    )
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        names = archive.namelist()
+        pages = [page_count(archive.read(name), tmp_path) for name in names]
+    assert names == [f"badges-{event.slug}-001.pdf", f"badges-{event.slug}-002.pdf"]
+    assert pages == [2, 1]
+
+
+def test_bulk_download_of_one_category_is_named_for_it(client, login_as, registered):
+    event, _ = registered
+    login_as("admin")
+    visitors = event.categories[0]
+    response = client.get(bulk_url(event, visitors))
+    assert response.status_code == 200
+    assert bulk_badge_name(event, visitors) in response.headers["Content-Disposition"]
+    response.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "suffix"),
+    [("Visitor", "visitor"), ("Presse écrite", "presse-ecrite"), ('VIP "Gold"', "vip-gold")],
+)
+def test_bulk_file_names_are_plain_ascii(make_event, name, suffix):
+    event = make_event()
+    category = event.categories[0]
+    category.name = name
+    assert bulk_badge_name(event, category) == f"badges-{event.slug}-{suffix}"
+    category.name = "زوار"
+    assert bulk_badge_name(event, category) == f"badges-{event.slug}-{category.id}"
 
 
 def test_bulk_download_of_an_empty_category_says_so(client, login_as, make_event):
     event = make_event()
     login_as("admin")
     vip = event.categories[1]
-    response = client.get(f"/organiser/events/{event.slug}/badges.pdf?category={vip.id}")
+    response = client.get(bulk_url(event, vip), headers=ENGLISH, follow_redirects=True)
+    assert response.status_code == 200
+    assert "There is no confirmed registration to print a badge for." in response.text
+    assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+def test_bulk_download_with_a_bad_colour_says_so_before_any_byte(client, login_as, registered):
+    event, registrations = registered
+    registrations[0].category.colour = "#12345"
+    db.session.commit()
+    login_as("admin")
+    response = client.get(bulk_url(event))
     assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/organiser/events/{event.slug}/registrations")
+    page = client.get(response.headers["Location"], headers=ENGLISH).text
+    assert "is not a colour as #RRGGBB" in page
+
+
+def test_attendee_badge_with_a_bad_colour_is_a_clear_refusal(client, registered):
+    _event, registrations = registered
+    registrations[0].category.colour = "blue"
+    db.session.commit()
+    response = client.get(f"/r/{registrations[0].manage_token}/badge.pdf", headers=ENGLISH)
+    assert response.status_code == 422
+    assert "is not a colour as #RRGGBB" in response.text
+    assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
 def test_bulk_download_rejects_a_category_of_another_event(
@@ -106,20 +196,19 @@ def test_bulk_download_rejects_a_category_of_another_event(
     event, _ = registered
     other = make_event()
     login_as("admin")
-    url = f"/organiser/events/{event.slug}/badges.pdf?category={other.categories[0].id}"
-    assert client.get(url).status_code == 404
+    assert client.get(bulk_url(event, other.categories[0])).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["staff", "startup", "investor"])
 def test_bulk_download_is_for_organisers(client, login_as, registered, role):
     event, _ = registered
     login_as(role)
-    assert client.get(f"/organiser/events/{event.slug}/badges.pdf").status_code == 403
+    assert client.get(bulk_url(event)).status_code == 403
 
 
 def test_bulk_download_needs_login(client, registered):
     event, _ = registered
-    assert client.get(f"/organiser/events/{event.slug}/badges.pdf").status_code == 302
+    assert client.get(bulk_url(event)).status_code == 302
 
 
 def test_badges_command_writes_the_pdf(runner, registered, tmp_path):
@@ -127,16 +216,38 @@ def test_badges_command_writes_the_pdf(runner, registered, tmp_path):
     output = tmp_path / "all.pdf"
     result = runner.invoke(args=["badges", event.slug, "-o", str(output)])
     assert result.exit_code == 0, result.output
-    assert "3 badges written" in result.output
+    assert f"3 badges written to {output}." in result.output
     assert output.read_bytes().startswith(b"%PDF")
 
 
-def test_badges_command_refuses_unknown_event_and_category(runner, registered, tmp_path):
+def test_badges_command_writes_a_zip_for_more_than_a_part(
+    runner, registered, tmp_path, monkeypatch
+):
     event, _ = registered
+    monkeypatch.setattr(bulk, "PART_SIZE", 2)
+    result = runner.invoke(args=["badges", event.slug, "-o", str(tmp_path / "all.pdf")])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "all.zip"
+    assert f"3 badges written to {written}." in result.output
+    assert not (tmp_path / "all.pdf").exists()
+    with zipfile.ZipFile(written) as archive:
+        assert archive.namelist() == [
+            f"badges-{event.slug}-001.pdf",
+            f"badges-{event.slug}-002.pdf",
+        ]
+
+
+def test_badges_command_refuses_unknown_event_category_and_bad_colour(runner, registered, tmp_path):
+    event, registrations = registered
     output = str(tmp_path / "x.pdf")
     unknown = runner.invoke(args=["badges", "nope", "-o", output])
     assert unknown.exit_code != 0 and "No event" in unknown.output
     category = runner.invoke(args=["badges", event.slug, "-o", output, "--category", "Martians"])
     assert category.exit_code != 0 and "No category" in category.output
     empty = runner.invoke(args=["badges", event.slug, "-o", output, "--category", "VIP"])
-    assert empty.exit_code != 0 and "no badge" in empty.output
+    assert empty.exit_code != 0 and "badge" in empty.output  # in the default language
+    registrations[0].category.colour = "nope"
+    db.session.commit()
+    colour = runner.invoke(args=["badges", event.slug, "-o", output])
+    assert colour.exit_code != 0 and "is not a colour as #RRGGBB" in colour.output
+    assert not Path(output).exists()

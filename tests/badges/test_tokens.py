@@ -8,6 +8,8 @@ import hmac
 
 import pytest
 
+from eventhub import create_app
+from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import (
     TOKEN_FORMAT_VERSION,
     BadgeRef,
@@ -16,6 +18,7 @@ from eventhub.badges.tokens import (
     new_badge_code,
     read_badge_token,
 )
+from eventhub.errors import DomainError
 
 KEY = b"test-badge-signing-key"
 QR_ALPHANUMERIC = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
@@ -40,6 +43,31 @@ def test_token_is_the_documented_format() -> None:
     mac = hmac.new(KEY, b"eventhub-badge-v1" + body, hashlib.sha256).digest()[:10]
     expected = "1" + base64.b32encode(body + mac).decode()
     assert make_badge_token(987654321, 2, KEY) == expected
+
+
+# Tokens made before tokens.py used hmac.new and base64 (already printed on badges): the
+# same inputs must still give, and accept, exactly these.
+PRINTED = [
+    (b"test-badge-signing-key", 1, 0, "1AAAAAAAAAAAACAAAG4U4TILKDWADUGYR"),
+    (b"test-badge-signing-key", 1234567890123456789, 3, "1CERBB5D55GARKAADKPFF5ASW7WFGJGSE"),
+    (b"test-badge-signing-key", 2**63 - 1, 65535, "1P777777777777777R64QMGZNIBMSKKXX"),
+    (bytes(range(256)) * 2, 5, 1, "1AAAAAAAAAAAAKAABUGLDH2KQ6NE3RDPU"),
+    (b"\x00" * 32, 42, 7, "1AAAAAAAAAAACUAAHXCLXM2WCPNNYQQ2E"),
+]
+
+
+@pytest.mark.parametrize(("key", "code", "version", "printed"), PRINTED)
+def test_printed_tokens_are_made_and_read_as_before(key, code, version, printed) -> None:
+    assert make_badge_token(code, version, key) == printed
+    assert read_badge_token(printed, key) == BadgeRef(code, version)
+    assert read_badge_token(f" {printed.lower()}\r\n", key) == BadgeRef(code, version)
+
+
+def test_token_errors_are_domain_errors() -> None:
+    with pytest.raises(DomainError) as caught:
+        read_badge_token("nope", KEY)
+    assert isinstance(caught.value, BadgeTokenError)
+    assert caught.value.code == "malformed" and str(caught.value.message)
 
 
 def test_token_is_short_and_qr_alphanumeric(token: str) -> None:
@@ -140,9 +168,6 @@ def test_empty_key_is_refused() -> None:
 
 def test_a_signing_key_of_digits_from_the_environment_works(monkeypatch, tmp_path):
     """EVENTHUB_ settings are read as JSON: a key of digits arrives as a number."""
-    from eventhub import create_app
-    from eventhub.badges.signing import badge_signing_key
-
     monkeypatch.setenv("EVENTHUB_BADGE_SIGNING_KEY", "12345678901234567890")
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with app.app_context():
