@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
@@ -22,7 +23,29 @@ from eventhub.extensions import db
 pytest_plugins = ["tests.support.browser"]
 
 TEST_PASSWORD = "correct-horse-battery"
-POSTGRES_URL = os.environ.get("EVENTHUB_TEST_DATABASE_URL")
+
+
+def _database_of_this_worker(url: str | None) -> str | None:
+    """Under pytest-xdist (`-n 2`), each worker gets a PostgreSQL database of its own, next
+    to the one given, since each empties its tables after every test."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base, _, name = url.rpartition("/")
+    name, separator, query = name.partition("?")
+    database = f"{name}_{worker}"
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{database}"')
+    return f"{base}/{database}{separator}{query}"
+
+
+POSTGRES_URL = _database_of_this_worker(os.environ.get("EVENTHUB_TEST_DATABASE_URL"))
+if POSTGRES_URL:  # for tests/support/servers.py, imported after this module
+    os.environ["EVENTHUB_TEST_DATABASE_URL"] = POSTGRES_URL
 
 
 def test_database_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
