@@ -11,12 +11,12 @@ from flask_smorest import Blueprint
 
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import role_required
-from eventhub.booths.allocation import pick_booth
 from eventhub.booths.errors import BoothError
 from eventhub.booths.layout import booth_by_code, halls_of
 from eventhub.booths.models import Booth
 from eventhub.booths.notices import notify_booth
 from eventhub.booths.schemas import BoothSchema, PickedSchema, PickErrorSchema
+from eventhub.booths.self_service import pick_booth
 from eventhub.errors import ApiError
 from eventhub.events.lookup import published_event_or_404
 from eventhub.events.models import Event

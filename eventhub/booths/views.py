@@ -26,22 +26,21 @@ from sqlalchemy.orm import joinedload
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
-from eventhub.booths import allocation as alloc
+from eventhub.booths.allocation_runs import commit_allocation, newly_placed, plan_allocation
 from eventhub.booths.applications import (
     EDITABLE_STATUSES,
-    EXPORT_HEADER,
     ApplicationDetails,
     application_of,
     applications_of_startup,
     apply_for_booth,
     check_open_for_applications,
     decide,
-    export_rows,
     select_applications,
     status_counts,
     update_application,
 )
 from eventhub.booths.errors import BoothError
+from eventhub.booths.exports import APPLICATION_COLUMNS, application_rows
 from eventhub.booths.floorplan import GridSpec, HallDrawing, PlanBooth, draw_hall
 from eventhub.booths.forms import (
     ApplicationFilterForm,
@@ -61,6 +60,7 @@ from eventhub.booths.forms import (
     tier_labels,
     zone_labels,
 )
+from eventhub.booths.holding import release_booth
 from eventhub.booths.imports import EXAMPLE
 from eventhub.booths.imports import import_booths as import_booth_rows
 from eventhub.booths.layout import (
@@ -80,7 +80,9 @@ from eventhub.booths.layout import (
     update_hall,
 )
 from eventhub.booths.models import Booth, BoothApplication, Hall
+from eventhub.booths.moves import booth_history, pin_booth, swap_booths, unpin_booth
 from eventhub.booths.notices import notify_booth, notify_changes
+from eventhub.booths.self_service import free_booths, pick_booth, self_service_halls
 from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -316,7 +318,7 @@ def apply(slug: str):
         closed=closed,
         editable=editable,
         labels=labels(),
-        self_service=bool(alloc.self_service_halls(event)),
+        self_service=bool(self_service_halls(event)),
     ), status
 
 
@@ -358,7 +360,7 @@ def choose(slug: str):
     if form.validate_on_submit():
         booth = booth_by_code(event, form.code.data)
         try:
-            alloc.pick_booth(event, startup, booth, current_user)
+            pick_booth(event, startup, booth, current_user)
         except BoothError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -375,7 +377,7 @@ def choose(slug: str):
     elif form.is_submitted():
         status = 422
     application = application_of(event, startup)
-    free = alloc.free_booths(event, application)
+    free = free_booths(event, application)
     free_codes = {booth.code for booth in free}
 
     def pick_link(booth: Booth) -> str | None:
@@ -742,11 +744,12 @@ def applications(slug: str):
 def export_applications(slug: str):
     event = expo_or_404(slug, organiser=True)
     filters = ApplicationFilterForm(formdata=request.args).values()
-    rows = export_rows(list(db.session.scalars(select_applications(event, **filters))))
+    rows = application_rows(list(db.session.scalars(select_applications(event, **filters))))
     record_audit(current_user, "booth_application.export", slug, count=len(rows))
     db.session.commit()
     response = Response(
-        stream_with_context(csv_stream(EXPORT_HEADER, rows)), mimetype="text/csv; charset=utf-8"
+        stream_with_context(csv_stream(APPLICATION_COLUMNS, rows)),
+        mimetype="text/csv; charset=utf-8",
     )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="booth-applications-{slug}.csv"'
@@ -798,7 +801,7 @@ def decide_application(slug: str, application_id: int):
 @role_required("admin")
 def allocation(slug: str):
     event = expo_or_404(slug, organiser=True)
-    plan = alloc.plan_allocation(event)
+    plan = plan_allocation(event)
     approved = db.session.scalars(
         select(BoothApplication)
         .where(BoothApplication.event_id == event.id, BoothApplication.status == "approved")
@@ -820,9 +823,9 @@ def allocation(slug: str):
         swap_form=SwapForm(),
         action_form=EmptyForm(),
         pinned=pinned,
-        history=alloc.booth_history(event),
+        history=booth_history(event),
         counts=booth_counts(event),
-        self_service=alloc.self_service_halls(event),
+        self_service=self_service_halls(event),
         labels=labels(),
     )
 
@@ -835,15 +838,13 @@ def commit(slug: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        plan = alloc.commit_allocation(
-            event, current_user, expected_fingerprint=form.fingerprint.data
-        )
+        plan = commit_allocation(event, current_user, expected_fingerprint=form.fingerprint.data)
     except BoothError as error:
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("booths.allocation", slug=slug))
     db.session.commit()
-    sent = notify_changes(event, alloc.newly_placed(plan))
+    sent = notify_changes(event, newly_placed(plan))
     counts = plan.counts
     flash(
         _(
@@ -889,7 +890,7 @@ def pin(slug: str):
         return redirect(back)
     try:
         previous = application.booth.code if application.booth else None
-        alloc.pin_booth(booth, application, current_user)
+        pin_booth(booth, application, current_user)
     except BoothError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -921,7 +922,7 @@ def swap(slug: str):
     if first is None or second is None:
         return redirect(back)
     try:
-        alloc.swap_booths(first, second, current_user)
+        swap_booths(first, second, current_user)
     except BoothError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -946,7 +947,7 @@ def release(slug: str, booth_id: int):
     back = _next_or(url_for("booths.allocation", slug=slug))
     startup = booth.exhibitor
     try:
-        alloc.release_booth(booth, current_user)
+        release_booth(booth, current_user)
     except BoothError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -967,7 +968,7 @@ def unpin(slug: str, booth_id: int):
         abort(400)
     back = _next_or(url_for("booths.allocation", slug=slug))
     try:
-        alloc.unpin_booth(booth, current_user)
+        unpin_booth(booth, current_user)
     except BoothError as error:
         db.session.rollback()
         flash(str(error.message), "error")

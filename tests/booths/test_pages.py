@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from eventhub.auth.models import AuditEntry, User
-from eventhub.booths import allocation as alloc
+from eventhub.booths.allocation_runs import plan_allocation
 from eventhub.booths.layout import booth_by_code
 from eventhub.booths.models import Booth, BoothApplication, Hall
 from eventhub.extensions import db
@@ -26,20 +26,6 @@ def page_of(response) -> str:
 
 def flashes(response) -> list[str]:
     return re.findall(r'<p class="flash flash-\w+">(.*?)</p>', page_of(response), re.S)
-
-
-@pytest.fixture
-def plan(row_of_booths, make_startup, make_application):
-    """The expo's plan with Atlas AI allocated to A01 and an approved, unplaced Argan AI."""
-    event = row_of_booths.event
-    _user, atlas = make_startup(name="Atlas AI")
-    application = make_application(event, atlas)
-    _user, argan = make_startup(name="Argan AI")
-    make_application(event, argan)
-    a01 = booth_by_code(event, "A01")
-    a01.status, a01.application_id = "allocated", application.id
-    db.session.commit()
-    return event
 
 
 # --- who may open what -----------------------------------------------------------------------
@@ -479,7 +465,7 @@ def test_demo_expo_is_allocated_and_reseeding_adds_nothing(app, monkeypatch):
     assert report.created["booth allocations"] >= 170
     event = db.session.scalar(select(Hall)).event
     assert event.slug == EXPO_SLUG
-    plan_now = alloc.plan_allocation(event)
+    plan_now = plan_allocation(event)
     assert plan_now.changed == [] and plan_now.counts["unplaced"] <= 5
     demo_user = db.session.scalar(select(User).where(User.email == "startup@eventhub.test"))
     mine = db.session.scalar(
