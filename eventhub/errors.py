@@ -45,6 +45,8 @@ API_STATUS: dict[str, int] = {
     "plan_changed": 409,
     "already_applied": 409,
     "applications_closed": 409,
+    "not_open": 409,
+    "past_event": 409,
     # meetings
     "slot_not_found": 404,
     "meeting_not_found": 404,

@@ -13,7 +13,16 @@ from eventhub.booths.errors import BoothError
 from eventhub.booths.holding import release_booth
 from eventhub.booths.layout import booth_by_code
 from eventhub.booths.models import Booth
-from eventhub.booths.moves import booth_history, pin_booth, swap_booths, unpin_booth
+from eventhub.booths.moves import (
+    approved_applications,
+    booth_history,
+    pin_booth,
+    pin_by_code,
+    pinned_booths,
+    swap_booths,
+    swap_by_code,
+    unpin_booth,
+)
 from eventhub.extensions import db
 
 
@@ -109,3 +118,44 @@ def test_one_booth_per_application_in_the_database(show):
     with pytest.raises(IntegrityError):
         a02.status, a02.application_id = "allocated", apps["Atlas AI"].id
         db.session.flush()
+
+
+def test_moves_by_code_say_who_to_tell(show):
+    event, apps = show
+    commit_allocation(event, None)
+    db.session.commit()
+    atlas = apps["Atlas AI"]
+    before = atlas.booth.code
+    notice = pin_by_code(event, " a06 ", atlas, None)
+    db.session.commit()
+    assert (notice.startup.name, notice.booth.code, notice.previous) == ("Atlas AI", "A06", before)
+    argan_booth = apps["Argan AI"].booth.code
+    first, second = swap_by_code(event, "A06", argan_booth.lower(), None)
+    db.session.commit()
+    assert (first.startup.name, first.booth.code, first.previous) == (
+        "Argan AI",
+        "A06",
+        argan_booth,
+    )
+    assert (second.startup.name, second.booth.code, second.previous) == (
+        "Atlas AI", argan_booth, "A06"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("codes", "field"), [(("Z9", "A01"), "first"), (("A01", "\x00"), "second")]
+)
+def test_an_unknown_code_is_refused_at_its_field(show, codes, field):
+    event, _apps = show
+    with pytest.raises(BoothError) as caught:
+        swap_by_code(event, *codes, None)
+    assert (caught.value.code, caught.value.field) == ("unknown_booth", field)
+
+
+def test_the_pin_form_offers_the_approved_applications(show):
+    event, _apps = show
+    names = [application.startup.name for application in approved_applications(event)]
+    assert names == ["Argan AI", "Atlas AI", "Cedar Pod", "Souk Pay"]
+    assert pinned_booths(event) == []
+    pin_booth(booth_by_code(event, "A02"), approved_applications(event)[0], None)
+    assert [booth.code for booth in pinned_booths(event)] == ["A02"]

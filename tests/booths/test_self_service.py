@@ -11,7 +11,7 @@ from eventhub.booths.allocation_runs import commit_allocation, plan_allocation
 from eventhub.booths.errors import BoothError
 from eventhub.booths.layout import booth_by_code
 from eventhub.booths.models import Booth
-from eventhub.booths.self_service import pick_booth
+from eventhub.booths.self_service import choice_of, pick_booth
 from eventhub.extensions import db
 
 
@@ -120,3 +120,18 @@ def test_no_pick_over_an_organisers_allocation(open_hall):
     with pytest.raises(BoothError) as caught:
         pick_booth(event, souk.startup, booth_by_code(event, "A03"))
     assert caught.value.code in ("already_allocated", "booth_unfit")
+
+
+def test_the_choice_page_shows_what_suits_the_startup(open_hall):
+    event, apps = open_hall
+    atlas = apps["Atlas AI"].startup
+    choice = choice_of(event, atlas)
+    assert [hall.name for hall in choice.halls] == ["Hall 1"]
+    assert choice.free_codes == {"A01", "A02", "A03", "A04", "A05", "A06"}
+    assert choice.mine is None and choice.application.startup_id == atlas.id
+    pick_booth(event, atlas, booth_by_code(event, "A02"))
+    db.session.commit()
+    choice = choice_of(event, atlas)
+    assert choice.mine == "A02" and "A02" not in choice.free_codes
+    pod = choice_of(event, apps["Cedar Pod"].startup)
+    assert pod.free == []  # no pod in the open hall
