@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from eventhub.booths.layout import booth_by_code
-from eventhub.booths.models import BoothApplication
+from eventhub.booths.models import Booth, BoothApplication
 from eventhub.extensions import db
+from eventhub.profiles.models import Startup
 from tests.booths.pages import SLUG
 
 pytestmark = pytest.mark.usefixtures("in_english")
@@ -57,4 +58,29 @@ def test_api_pick(client, plan, auth, login_as):
     error = again.get_json()["error"]
     assert error["code"] == "booth_taken"
     assert [b["code"] for b in error["details"]["free_booths"]] == ["A02", "A04", "A05", "A06"]
-    assert client.post(f"/api/v1/events/{SLUG}/booths/NOPE/pick").status_code == 404
+    assert "has just been taken" in error["details"]["code"][0]
+
+
+@pytest.mark.parametrize(
+    ("who", "code", "status", "error_code"),
+    [
+        ("Argan AI", "NOPE", 404, "unknown_booth"),
+        ("Argan AI", "F01", 409, "not_self_service"),
+        ("Argan AI", "P01", 409, "not_self_service"),
+        ("Later AI", "A03", 403, "not_approved"),
+        ("Nobody AI", "A03", 403, "no_application"),
+    ],
+)
+def test_api_pick_refusals(client, plan, auth, make_startup, make_application, who, code,
+                           status, error_code):  # fmt: skip
+    booth_by_code(plan, "A01").hall.self_service = True
+    _user, later = make_startup(name="Later AI")
+    make_application(plan, later, status="pending")
+    make_startup(name="Nobody AI")
+    db.session.commit()
+    startup = db.session.scalar(select(Startup).where(Startup.name == who))
+    auth.login(startup.members[0])
+    response = client.post(f"/api/v1/events/{SLUG}/booths/{code}/pick")
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == error_code
+    assert db.session.scalar(select(Booth).where(Booth.code == "A03")).status == "available"
