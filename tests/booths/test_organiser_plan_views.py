@@ -10,6 +10,7 @@ from sqlalchemy import select
 from eventhub.auth.models import AuditEntry
 from eventhub.booths.models import Booth, Hall
 from eventhub.extensions import db
+from eventhub.spreadsheets import xlsx_file
 from tests.booths.pages import SLUG, page_of
 
 pytestmark = pytest.mark.usefixtures("in_english")
@@ -100,3 +101,37 @@ def test_organiser_imports_a_csv(client, row_of_booths, login_as, field_errors):
     assert bad.status_code == 422 and "UTF-8" in field_errors(bad, "file")[0]
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "booth.import")).one()
     assert (entry.details["added"], entry.details["rejected"]) == (1, 1)
+
+
+def test_organiser_imports_an_xlsx_workbook(client, row_of_booths, login_as, field_errors):
+    login_as("admin")
+    page = page_of(client.get(f"/organiser/events/{SLUG}/booths/import"))
+    assert "Import a CSV or XLSX file" in page and "Excel workbook" in page
+    assert "Import a spreadsheet" in page_of(client.get(f"/organiser/events/{SLUG}/booths"))
+    header = ["Code", "Hall", "x", "y", "Width", "Depth", "Zone", "Kind", "Price tier"]
+    rows = [
+        ["X01", "Hall 1", 2, 10, 3, 3, "Fintech", "corner", "premium"],
+        ["X02", "hall 2", 2.5, 12, 3, 3.0, "", "", ""],
+        ["=X03", "Hall 1", 20, 10, 3, 3, "ai", "standard", "standard"],
+    ]
+    workbook = xlsx_file(header, rows, title="Booths").read()
+    checked = upload(client, workbook, "booths.xlsx", check_only="y")
+    assert checked.status_code == 200
+    page = page_of(checked)
+    assert "would be added" in page and 'data-code="bad_code"' in page
+    assert "X01" not in codes()  # only checked
+    response = upload(client, workbook, "booths.xlsx")
+    assert response.status_code == 200
+    db.session.expire_all()
+    x01 = db.session.scalar(select(Booth).where(Booth.code == "X01"))
+    assert (x01.hall.name, x01.x, x01.y, x01.zone, x01.kind, x01.price_tier) == (
+        "Hall 1", 2.0, 10.0, "fintech", "corner", "premium"
+    )  # fmt: skip
+    x02 = db.session.scalar(select(Booth).where(Booth.code == "X02"))
+    assert (x02.hall.name, x02.x, x02.kind) == ("Hall 2", 2.5, "standard")
+    assert "=X03" not in codes()
+    # A file that only looks like a workbook (a ZIP archive) is refused, nothing added.
+    before = codes()
+    broken = upload(client, b"PK\x03\x04 not a workbook", "booths.xlsx")
+    assert broken.status_code == 422 and field_errors(broken, "file")
+    assert codes() == before
