@@ -177,7 +177,7 @@ def allocate_booths_command(slug: str, dry_run: bool, no_notify: bool, verbose: 
     """Allocate the booths of expo SLUG to its approved applications, in one transaction."""
     from collections import Counter
 
-    from eventhub.booths.allocation import commit_allocation, newly_placed, plan_allocation
+    from eventhub.booths.allocation_runs import commit_allocation, newly_placed, plan_allocation
     from eventhub.booths.errors import BoothError
     from eventhub.booths.notices import notify_changes
     from eventhub.events.lookup import find_event

@@ -34,7 +34,6 @@ API_STATUS: dict[str, int] = {
     # booths
     "not_expo": 404,
     "unknown_booth": 404,
-    "application_not_found": 404,
     "no_application": 403,
     "not_approved": 403,
     "booth_taken": 409,
@@ -44,7 +43,8 @@ API_STATUS: dict[str, int] = {
     "booth_unfit": 409,
     "plan_changed": 409,
     "already_applied": 409,
-    "applications_closed": 409,
+    "not_open": 409,
+    "past_event": 409,
     # meetings
     "slot_not_found": 404,
     "meeting_not_found": 404,

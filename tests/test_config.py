@@ -84,7 +84,7 @@ def test_booth_allocation_weights_come_from_the_environment(build, monkeypatch):
     monkeypatch.setenv("EVENTHUB_BOOTH_ALLOCATION", '{"programme": 5, "max_area_factor": 2}')
     app = build()
     with app.app_context():
-        from eventhub.booths.allocation import configured_weights
+        from eventhub.booths.allocation_runs import configured_weights
 
         weights = configured_weights()
     assert (weights.programme, weights.max_area_factor, weights.sector_zone) == (5, 2, 3.0)

@@ -1,25 +1,27 @@
-"""Booths as JSON: the floor plan of an expo, and a startup choosing its booth."""
+"""Booths as JSON: the floor plan of an expo, and a startup choosing its booth.
+
+Refusals are `BoothError`s left to the API's error handler: it answers with the error's
+code, message and details, and the status `eventhub.errors.API_STATUS` gives the code.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import jsonify
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import role_required
-from eventhub.booths.allocation import pick_booth
 from eventhub.booths.errors import BoothError
 from eventhub.booths.layout import booth_by_code, halls_of
+from eventhub.booths.lookup import published_expo
 from eventhub.booths.models import Booth
 from eventhub.booths.notices import notify_booth
 from eventhub.booths.schemas import BoothSchema, PickedSchema, PickErrorSchema
-from eventhub.errors import ApiError
-from eventhub.events.lookup import published_event_or_404
-from eventhub.events.models import Event
+from eventhub.booths.self_service import pick_booth
 from eventhub.extensions import db
 
 blp = Blueprint(
@@ -28,26 +30,6 @@ blp = Blueprint(
     url_prefix="/api/v1/events",
     description="Expo floor plans: halls, booths and their exhibitors.",
 )
-
-# HTTP status of each refusal of a pick.
-PICK_STATUS = {
-    "unknown_booth": 404,
-    "no_application": 403,
-    "not_approved": 403,
-    "booth_taken": 409,
-    "not_self_service": 409,
-    "already_allocated": 409,
-    "already_has_booth": 409,
-    "booth_unfit": 409,
-    "plan_changed": 409,
-}
-
-
-def expo_or_404(slug: str) -> Event:
-    event = published_event_or_404(slug)
-    if event.kind != "expo":
-        raise ApiError(404, "not_expo", _("%(slug)s is not an expo: it has no booths.", slug=slug))
-    return event
 
 
 def booth_body(booth: Booth) -> dict[str, Any]:
@@ -82,7 +64,7 @@ def booth_body(booth: Booth) -> dict[str, Any]:
 @blp.doc(security=[])
 def list_booths(slug: str) -> list[dict[str, Any]]:
     """Every booth of a published expo, hall by hall, with its exhibitor or null."""
-    event = expo_or_404(slug)
+    event = published_expo(slug)
     return [booth_body(booth) for hall in halls_of(event) for booth in hall.booths]
 
 
@@ -110,18 +92,11 @@ def pick(slug: str, code: str):
     Of several startups asking for the same booth at the same instant, exactly one gets it;
     the others get 409 `booth_taken` with the booths still free.
     """
-    event = expo_or_404(slug)
+    event = published_expo(slug)
     startup = current_user.startup
     if startup is None:
-        raise ApiError(403, "no_application", _("Your account is not linked to a startup."))
-    booth = booth_by_code(event, code)
-    try:
-        pick_booth(event, startup, booth, current_user)
-    except BoothError as error:
-        db.session.rollback()
-        raise ApiError(
-            PICK_STATUS.get(error.code, 409), error.code, str(error.message), error.details or None
-        ) from error
+        raise BoothError(_l("Your account is not linked to a startup."), "no_application")
+    booth = pick_booth(event, startup, booth_by_code(event, code), current_user)
     db.session.commit()
     notify_booth(event, startup, booth)
     response = jsonify(PickedSchema().dump({"booth": booth_body(booth)}))

@@ -11,15 +11,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.models import User
 from eventhub.booths.errors import BoothError
+from eventhub.booths.holding import release_booth
 from eventhub.booths.layout import booth_by_code, normalise_code, resolve_zone
 from eventhub.booths.models import APPLICATION_STATUSES, BOOTH_KINDS, BoothApplication
 from eventhub.events.models import Event
@@ -58,6 +60,17 @@ def application_of(event: Event, startup: Startup) -> BoothApplication | None:
     )
 
 
+def application_in(event: Event, application_id: int) -> BoothApplication | None:
+    """The application with this id if it is one of `event`'s, else None."""
+    application = db.session.get(BoothApplication, application_id)
+    return application if application is not None and application.event_id == event.id else None
+
+
+def is_editable(application: BoothApplication | None) -> bool:
+    """Whether the startup may still send or change its application."""
+    return application is None or application.status in EDITABLE_STATUSES
+
+
 def applications_of_startup(startup: Startup) -> list[BoothApplication]:
     return list(
         db.session.scalars(
@@ -78,15 +91,40 @@ def check_open_for_applications(event: Event, today: date | None = None) -> None
         raise BoothError(_l("This event is over: it no longer takes applications."), "past_event")
 
 
+def closed_message(event: Event, today: date | None = None) -> Any | None:
+    """Why the expo takes no application now, or None while it does."""
+    try:
+        check_open_for_applications(event, today)
+    except BoothError as error:
+        return error.message
+    return None
+
+
+def expos_to_apply_to(startup: Startup, today: date) -> list[Event]:
+    """The published expos still to come that `startup` has not applied to yet."""
+    applied = select(BoothApplication.event_id).where(BoothApplication.startup_id == startup.id)
+    return list(
+        db.session.scalars(
+            Event.select_published_upcoming(today).where(
+                Event.kind == "expo", Event.id.not_in(applied)
+            )
+        )
+    )
+
+
 def _clean(event: Event, details: ApplicationDetails) -> ApplicationDetails:
     if details.kind not in BOOTH_KINDS:
         raise BoothError(_l("Choose a booth kind."), "unknown_kind", "kind")
     area = details.area_wanted
     if area is None or not math.isfinite(area) or area <= 0:
-        raise BoothError(_l("The area wanted must be a positive number of m²."), "bad_size", "area")
+        raise BoothError(
+            _l("The area wanted must be a positive number of m²."), "bad_size", "area_wanted"
+        )
     if area > MAX_AREA:
         raise BoothError(
-            _l("At most %(max)d m² can be asked for.", max=int(MAX_AREA)), "bad_size", "area"
+            _l("At most %(max)d m² can be asked for.", max=int(MAX_AREA)),
+            "bad_size",
+            "area_wanted",
         )
     zones: list[str] = []
     for value in details.preferred_zones:
@@ -157,6 +195,16 @@ def apply_for_booth(
     return application
 
 
+def save_application(
+    event: Event, startup: Startup, details: ApplicationDetails
+) -> BoothApplication:
+    """The startup's application sent, or changed if it has one already."""
+    application = application_of(event, startup)
+    if application is None:
+        return apply_for_booth(event, startup, details)
+    return update_application(application, details)
+
+
 def update_application(
     application: BoothApplication, details: ApplicationDetails, *, today: date | None = None
 ) -> BoothApplication:
@@ -202,8 +250,6 @@ def decide(
     released = None
     booth = application.booth
     if booth is not None and new_status != "approved":
-        from eventhub.booths.allocation import release_booth
-
         released = booth.code
         release_booth(booth, actor, reason="application_" + new_status)
     now = utcnow()
@@ -269,8 +315,6 @@ def select_applications(
 
 
 def status_counts(event: Event) -> dict[str, int]:
-    from sqlalchemy import func
-
     rows = db.session.execute(
         select(BoothApplication.status, func.count())
         .where(BoothApplication.event_id == event.id)
@@ -279,48 +323,3 @@ def status_counts(event: Event) -> dict[str, int]:
     counts = dict.fromkeys(APPLICATION_STATUSES, 0)
     counts.update({status: count for status, count in rows})
     return counts
-
-
-EXPORT_HEADER = (
-    "id",
-    "startup",
-    "sector",
-    "programme",
-    "city_site",
-    "kind",
-    "area_wanted",
-    "preferred_zones",
-    "preferred_booths",
-    "status",
-    "decision_reason",
-    "booth",
-    "hall",
-    "notes",
-    "applied_at",
-)
-
-
-def export_rows(applications: list[BoothApplication]) -> list[list[object]]:
-    rows: list[list[object]] = []
-    for application in applications:
-        booth = application.booth
-        rows.append(
-            [
-                application.id,
-                application.startup.name,
-                application.startup.sector,
-                application.programme,
-                application.city_site,
-                application.kind,
-                application.area_wanted,
-                " ".join(application.preferred_zones or []),
-                " ".join(application.preferred_booths or []),
-                application.status,
-                application.decision_reason,
-                booth.code if booth else "",
-                booth.hall.name if booth else "",
-                application.notes,
-                application.created_at,
-            ]
-        )
-    return rows

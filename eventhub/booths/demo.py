@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from eventhub.auth.models import User
-from eventhub.booths.allocation import commit_allocation
+from eventhub.booths.allocation_runs import commit_allocation
 from eventhub.booths.floorplan import GridSpec, grid_layout
 from eventhub.booths.layout import add_booths, codes_in_use
 from eventhub.booths.models import Booth, BoothApplication, Hall

@@ -1,4 +1,7 @@
-"""Booth forms: halls, booths, grids, CSV import, applications and decisions, moves."""
+"""Booth forms: halls, booths, grids, spreadsheet import, applications and decisions, moves.
+
+Each form that feeds a logic function gives its values as that function's input
+(`HallForm.details()`, `GridForm.spec()`…), so that views only pass them on."""
 
 from __future__ import annotations
 
@@ -17,57 +20,24 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from eventhub.booths.applications import ApplicationDetails
+from eventhub.booths.floorplan import GridSpec
+from eventhub.booths.labels import (
+    application_status_labels,
+    booth_status_labels,
+    kind_labels,
+    tier_labels,
+)
+from eventhub.booths.layout import BoothDetails, HallDetails
 from eventhub.booths.models import (
     APPLICATION_STATUSES,
     BOOTH_KINDS,
     BOOTH_STATUSES,
     PRICE_TIERS,
+    BoothApplication,
 )
 from eventhub.forms_common import spreadsheet_field, strip_filter
 from eventhub.profiles.vocabulary import PROGRAMMES, SECTORS
-
-
-def text_filter(value: Any) -> Any:
-    """Trimmed, without NUL characters (PostgreSQL refuses them in text)."""
-    value = strip_filter(value)
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-def kind_labels() -> dict[str, Any]:
-    return {
-        "standard": _l("Standard"),
-        "corner": _l("Corner"),
-        "island": _l("Island"),
-        "pod": _l("Pod"),
-    }
-
-
-def booth_status_labels() -> dict[str, Any]:
-    return {
-        "available": _l("Available"),
-        "held": _l("Held"),
-        "allocated": _l("Allocated"),
-        "blocked": _l("Blocked"),
-    }
-
-
-def tier_labels() -> dict[str, Any]:
-    return {"economy": _l("Economy"), "standard": _l("Standard"), "premium": _l("Premium")}
-
-
-def application_status_labels() -> dict[str, Any]:
-    return {
-        "pending": _l("Pending"),
-        "approved": _l("Approved"),
-        "waitlisted": _l("Waiting list"),
-        "rejected": _l("Rejected"),
-    }
-
-
-def zone_labels() -> dict[str | None, str]:
-    labels: dict[str | None, str] = {code: str(label) for code, label in SECTORS.items()}
-    labels[None] = str(_l("No zone"))
-    return labels
 
 
 def zone_choices(empty: Any) -> list[tuple[str, Any]]:
@@ -86,7 +56,7 @@ class HallForm(FlaskForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=80)],
-        filters=[text_filter],
+        filters=[strip_filter],
         description=_l("For example: Hall 2 · Fintech & AgriTech"),
     )
     width = metres_field(_l("Width (m)"))
@@ -104,12 +74,21 @@ class HallForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.zone_id.choices = [(0, _l("None"))] + [(zone.id, zone.name) for zone in event.zones]
 
+    def details(self) -> HallDetails:
+        return HallDetails(
+            name=self.name.data,
+            width=self.width.data,
+            depth=self.depth.data,
+            zone_id=self.zone_id.data or None,
+            position=self.position.data or 0,
+        )
+
 
 class BoothForm(FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=20)],
-        filters=[text_filter],
+        filters=[strip_filter],
         description=_l("For example: H2-B14"),
     )
     hall_id = SelectField(_l("Hall"), coerce=int)
@@ -131,13 +110,27 @@ class BoothForm(FlaskForm):
         statuses = BOOTH_STATUSES if allocated else ("available", "held", "blocked")
         self.status.choices = _choices(booth_status_labels(), statuses)
 
+    def details(self) -> BoothDetails:
+        return BoothDetails(
+            code=self.code.data,
+            hall_id=self.hall_id.data,
+            x=self.x.data,
+            y=self.y.data,
+            width=self.width.data,
+            depth=self.depth.data,
+            zone=self.zone.data or None,
+            price_tier=self.price_tier.data,
+            kind=self.kind.data,
+            status=self.status.data,
+        )
+
 
 class GridForm(FlaskForm):
     hall_id = SelectField(_l("Hall"), coerce=int)
     prefix = StringField(
         _l("Code prefix"),
         validators=[Length(max=14)],
-        filters=[text_filter],
+        filters=[strip_filter],
         description=_l("Codes are the prefix and a number: H2-B01, H2-B02…"),
     )
     start_number = IntegerField(_l("First number"), default=1, validators=[NumberRange(0, 9999)])
@@ -172,6 +165,25 @@ class GridForm(FlaskForm):
         self.zone.choices = zone_choices(_l("No zone"))
         self.price_tier.choices = _choices(tier_labels(), PRICE_TIERS)
 
+    def spec(self) -> GridSpec:
+        return GridSpec(
+            prefix=self.prefix.data or "",
+            rows=self.rows.data,
+            columns=self.columns.data,
+            booth_width=self.booth_width.data,
+            booth_depth=self.booth_depth.data,
+            aisle=self.aisle.data,
+            rows_per_block=self.rows_per_block.data or 0,
+            columns_per_block=self.columns_per_block.data or 0,
+            origin_x=self.origin_x.data,
+            origin_y=self.origin_y.data,
+            start_number=self.start_number.data or 0,
+            kind=self.kind.data,
+            corners=self.corners.data,
+            zone=self.zone.data or None,
+            price_tier=self.price_tier.data,
+        )
+
 
 class BoothImportForm(FlaskForm):
     file = spreadsheet_field(
@@ -198,13 +210,13 @@ class ApplicationForm(FlaskForm):
     preferred_booths = StringField(
         _l("Preferred booths (optional)"),
         validators=[Length(max=80)],
-        filters=[text_filter],
+        filters=[strip_filter],
         description=_l("Up to 3 booth codes from the floor plan, best first: H1-A03, H1-A04"),
     )
     notes = TextAreaField(
         _l("Notes for the organisers"),
         validators=[Length(max=2000)],
-        filters=[text_filter],
+        filters=[strip_filter],
         description=_l("Power, a screen, a demo that needs space…"),
     )
 
@@ -223,6 +235,15 @@ class ApplicationForm(FlaskForm):
         text = (self.preferred_booths.data or "").replace(";", ",").replace(" ", ",")
         return [code for code in text.split(",") if code.strip()]
 
+    def details(self) -> ApplicationDetails:
+        return ApplicationDetails(
+            kind=self.kind.data,
+            area_wanted=self.area_wanted.data,
+            preferred_zones=self.zones,
+            preferred_booths=self.booth_codes,
+            notes=self.notes.data or "",
+        )
+
     def fill_from(self, application: Any) -> None:
         zones = list(application.preferred_zones or [])
         for index, field in enumerate((self.zone_1, self.zone_2, self.zone_3)):
@@ -235,7 +256,7 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (required to reject; the startup sees it)"),
         validators=[Length(max=1000)],
-        filters=[text_filter],
+        filters=[strip_filter],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -253,7 +274,7 @@ class ApplicationFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), filters=[text_filter], validators=[Optional(), Length(max=100)])
+    q = StringField(_l("Search"), filters=[strip_filter], validators=[Optional(), Length(max=100)])
     status = SelectField(_l("Status"), validate_choice=False)
     programme = SelectField(_l("Programme"), validate_choice=False)
     sector = SelectField(_l("Sector"), validate_choice=False)
@@ -278,18 +299,32 @@ class ApplicationFilterForm(FlaskForm):
 
 
 class PinForm(FlaskForm):
+    """Pin one of the approved `applications` to a booth typed by its code."""
+
     booth = StringField(
-        _l("Booth"), validators=[DataRequired(), Length(max=20)], filters=[text_filter]
+        _l("Booth"), validators=[DataRequired(), Length(max=20)], filters=[strip_filter]
     )
     application_id = SelectField(_l("Startup"), coerce=int)
+
+    def __init__(self, applications: list[BoothApplication], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.applications = {application.id: application for application in applications}
+        self.application_id.choices = [
+            (application.id, application.startup.name) for application in applications
+        ]
+
+    @property
+    def application(self) -> BoothApplication:
+        """The application chosen (after validation: one of those offered)."""
+        return self.applications[self.application_id.data]
 
 
 class SwapForm(FlaskForm):
     first = StringField(
-        _l("Booth"), validators=[DataRequired(), Length(max=20)], filters=[text_filter]
+        _l("Booth"), validators=[DataRequired(), Length(max=20)], filters=[strip_filter]
     )
     second = StringField(
-        _l("Swap with booth"), validators=[DataRequired(), Length(max=20)], filters=[text_filter]
+        _l("Swap with booth"), validators=[DataRequired(), Length(max=20)], filters=[strip_filter]
     )
 
 
@@ -299,5 +334,5 @@ class CommitForm(FlaskForm):
 
 class PickForm(FlaskForm):
     code = StringField(
-        _l("Booth"), validators=[DataRequired(), Length(max=20)], filters=[text_filter]
+        _l("Booth"), validators=[DataRequired(), Length(max=20)], filters=[strip_filter]
     )

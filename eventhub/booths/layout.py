@@ -122,6 +122,14 @@ def hall_of(event: Event, hall_id: int) -> Hall | None:
     return hall if hall is not None and hall.event_id == event.id else None
 
 
+def event_hall(event: Event, hall_id: int | None) -> Hall:
+    """The hall chosen in a form's `hall_id`, or a refusal if it is not one of `event`'s."""
+    hall = hall_of(event, hall_id) if hall_id else None
+    if hall is None:
+        raise BoothError(_l("Choose one of the event's halls."), "unknown_hall", "hall_id")
+    return hall
+
+
 def booth_of(event: Event, booth_id: int) -> Booth | None:
     booth = db.session.get(Booth, booth_id)
     return booth if booth is not None and booth.event_id == event.id else None
@@ -286,9 +294,7 @@ def save_booth(event: Event, details: BoothDetails, booth: Booth | None = None) 
     """Create (`booth` None) or change a booth."""
     require_expo(event)
     code = normalise_code(details.code)
-    hall = hall_of(event, details.hall_id)
-    if hall is None:
-        raise BoothError(_l("Choose one of the event's halls."), "unknown_hall", "hall_id")
+    hall = event_hall(event, details.hall_id)
     zone = resolve_zone(details.zone)
     check_choice(details.kind, BOOTH_KINDS, "kind")
     check_choice(details.price_tier, PRICE_TIERS, "price_tier")

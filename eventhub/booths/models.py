@@ -7,7 +7,7 @@ Database guards:
 - a booth is `allocated` exactly when it holds an application, and only an allocated
   booth can be pinned (check constraints), so the status can never disagree with it;
 - taking a free booth is a conditional `UPDATE … WHERE status = 'available'` with a
-  row-count check (see `eventhub.booths.allocation`).
+  row-count check (see `eventhub.booths.holding`).
 """
 
 from __future__ import annotations

@@ -13,9 +13,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from eventhub.booths.allocation import Change
+from eventhub.booths.allocation_runs import Change
 from eventhub.booths.layout import booth_by_code
 from eventhub.booths.models import Booth
+from eventhub.booths.moves import Notice
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.mail import deliver, new_message
@@ -82,3 +83,10 @@ def notify_changes(event: Event, changes: Iterable[Change]) -> int:
         booth = booth_by_code(event, change.after) if change.after is not None else None
         sent += notify_booth(event, startup, booth, change.before)
     return sent
+
+
+def notify_moves(event: Event, notices: Iterable[Notice]) -> int:
+    """One notice per startup a manual move concerns; returns how many went out."""
+    return sum(
+        notify_booth(event, notice.startup, notice.booth, notice.previous) for notice in notices
+    )

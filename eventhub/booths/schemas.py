@@ -52,6 +52,10 @@ class PickErrorDetailsSchema(ma.Schema):
         ma.fields.Nested(FreeBoothSchema),
         metadata={"description": "Booths still free that suit the application"},
     )
+    code = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "Why the booth asked for cannot be taken, when it is about it"},
+    )
 
 
 class PickErrorBodySchema(ma.Schema):

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from eventhub.booths.floorplan import BoothSpec
-from eventhub.booths.layout import HallDetails, add_booths, create_hall
+from eventhub.booths.layout import HallDetails, add_booths, booth_by_code, create_hall
 from eventhub.booths.models import BoothApplication
 from eventhub.extensions import db
 
@@ -127,3 +127,46 @@ def outbox(app: Flask, tmp_path: Path) -> Iterator[Callable[[], list[EmailMessag
 
     yield read
     app.config.update(saved)
+
+
+@pytest.fixture
+def show(row_of_booths, make_startup, make_application):
+    """(event, applications by name): three approved startups (Atlas AI, Argan AI wanting
+    A04, Souk Pay of fintech), an approved pod (Cedar Pod) and a pending one (Later AI)."""
+    event = row_of_booths.event
+    apps = {}
+    for name, sector, values in (
+        ("Atlas AI", "ai", {}),
+        ("Argan AI", "ai", {"booths": ["A04"]}),
+        ("Souk Pay", "fintech", {"zones": ["fintech"]}),
+        ("Cedar Pod", "edtech", {"kind": "pod", "area": 4.0}),
+    ):
+        _user, startup = make_startup(name=name, sector=sector)
+        apps[name] = make_application(event, startup, **values)
+    _user, waiting = make_startup(name="Later AI")
+    apps["Later AI"] = make_application(event, waiting, status="pending")
+    return event, apps
+
+
+@pytest.fixture
+def open_hall(show):
+    """`show` with Hall 1 (A01–A06) open for self-service."""
+    event, apps = show
+    hall = booth_by_code(event, "A01").hall
+    hall.self_service = True
+    db.session.commit()
+    return event, apps
+
+
+@pytest.fixture
+def plan(row_of_booths, make_startup, make_application):
+    """The expo with Atlas AI allocated to A01 and an approved, unplaced Argan AI."""
+    event = row_of_booths.event
+    _user, atlas = make_startup(name="Atlas AI")
+    application = make_application(event, atlas)
+    _user, argan = make_startup(name="Argan AI")
+    make_application(event, argan)
+    a01 = booth_by_code(event, "A01")
+    a01.status, a01.application_id = "allocated", application.id
+    db.session.commit()
+    return event

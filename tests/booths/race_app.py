@@ -1,25 +1,40 @@
-"""The app WITHOUT the self-service guard, for the control run of the race test only.
+"""EventHub for the race test of self-service picks (tests/booths/test_concurrency.py),
+served by gunicorn as `tests.booths.race_app:create_app()` and, for its control run,
+`tests.booths.race_app:create_unguarded_app()`.
 
-`gunicorn 'tests.booths.race_app:create_app()'` serves EventHub with the conditional
-UPDATE of a pick replaced by an unconditional one, to show that the requests of the race
-test really overlap and that the condition is what makes exactly one of them win.
+Both hold every `UPDATE booths` statement for WINDOW_SECONDS before it goes to the
+database (a SQLAlchemy listener of this test module; nothing in EventHub waits), so that
+startups picking one booth at the same instant have all passed their checks before any of
+them writes: the requests really overlap. The unguarded app also makes the pick's
+conditional UPDATE unconditional, to show that the condition is what lets exactly one win.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import event, update
+from sqlalchemy.engine import Engine
 
 from eventhub import create_app as create_real_app
+from eventhub.booths import self_service
+from eventhub.booths.models import Booth
+from eventhub.extensions import db
+
+WINDOW_SECONDS = 0.4
+
+
+def _hold_booth_updates(
+    _connection: Any, _cursor: Any, statement: str, *_args: Any, **_kwargs: Any
+) -> None:
+    if statement.lstrip().upper().startswith("UPDATE BOOTHS"):
+        time.sleep(WINDOW_SECONDS)
 
 
 def _unguarded_claim(booth_id: int, application_id: int, now: datetime) -> int:
-    from eventhub.booths.models import Booth
-    from eventhub.extensions import db
-
     result = db.session.execute(
         update(Booth)
         .where(Booth.id == booth_id)  # no "AND status = 'available'": the guard is gone
@@ -30,7 +45,11 @@ def _unguarded_claim(booth_id: int, application_id: int, now: datetime) -> int:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    from eventhub.booths import allocation
-
-    allocation._claim = _unguarded_claim
+    if not event.contains(Engine, "before_cursor_execute", _hold_booth_updates):
+        event.listen(Engine, "before_cursor_execute", _hold_booth_updates)
     return create_real_app(config)
+
+
+def create_unguarded_app(config: dict[str, Any] | None = None) -> Flask:
+    self_service._claim = _unguarded_claim
+    return create_app(config)

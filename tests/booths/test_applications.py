@@ -5,15 +5,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from eventhub.auth.models import AuditEntry
 from eventhub.booths.applications import (
     ApplicationDetails,
+    application_in,
     apply_for_booth,
+    closed_message,
     decide,
-    export_rows,
+    expos_to_apply_to,
+    is_editable,
+    save_application,
     select_applications,
     update_application,
 )
@@ -91,10 +96,10 @@ def test_an_expo_running_today_still_takes_applications(make_event, make_startup
     ("values", "code", "field"),
     [
         ({"kind": "tent"}, "unknown_kind", "kind"),
-        ({"area_wanted": 0}, "bad_size", "area"),
-        ({"area_wanted": -9}, "bad_size", "area"),
-        ({"area_wanted": float("nan")}, "bad_size", "area"),
-        ({"area_wanted": 5000}, "bad_size", "area"),
+        ({"area_wanted": 0}, "bad_size", "area_wanted"),
+        ({"area_wanted": -9}, "bad_size", "area_wanted"),
+        ({"area_wanted": float("nan")}, "bad_size", "area_wanted"),
+        ({"area_wanted": 5000}, "bad_size", "area_wanted"),
         ({"preferred_zones": ["biotech"]}, "unknown_zone", "preferred_zones"),
         ({"preferred_zones": ["ai", "fintech", "edtech", "mobility"]}, "too_many",
          "preferred_zones"),
@@ -189,7 +194,7 @@ def test_leaving_approved_gives_the_booth_back(
     assert entry.details["released_booth"] == "A01"
 
 
-def test_filters_and_export(expo, make_startup, make_application):
+def test_filters(expo, make_startup, make_application):
     _u1, agri = make_startup(name="Souss Agri", sector="agritech", programme="DigitAgri")
     _u2, pay = make_startup(name="Atlas Pay", sector="fintech", programme="Accelerate")
     make_application(expo, agri, status="pending", notes="=cmd|' /C calc'!A0")
@@ -205,6 +210,48 @@ def test_filters_and_export(expo, make_startup, make_application):
     assert names(status="approved") == ["Atlas Pay"]
     assert names(q="souss") == ["Souss Agri"]
     assert names(q="%") == []
-    rows = export_rows(list(db.session.scalars(select_applications(expo, sector="fintech"))))
-    assert rows[0][1:4] == ["Atlas Pay", "fintech", "Accelerate"]
-    assert rows[0][7] == "fintech"
+
+
+def test_save_application_sends_then_changes_it(expo, make_startup):
+    _user, startup = make_startup()
+    sent = save_application(expo, startup, wish())
+    db.session.commit()
+    changed = save_application(expo, startup, wish(kind="pod", area_wanted=4))
+    db.session.commit()
+    assert changed.id == sent.id and (changed.kind, changed.area_wanted) == ("pod", 4)
+    assert len(db.session.scalars(select(BoothApplication)).all()) == 1
+
+
+def test_what_a_startup_may_still_apply_to(make_event, make_startup, make_application):
+    _user, startup = make_startup()
+    applied = make_event(slug="applied-expo")
+    make_application(applied, startup, status="pending")
+    open_expo = make_event(slug="open-expo")
+    make_event(slug="a-demo-day", kind="demo_day")
+    make_event(slug="a-draft", status="draft")
+    make_event(
+        slug="old-expo",
+        first_day=date.today() - timedelta(days=9),
+        last_day=date.today() - timedelta(days=8),
+    )
+    assert expos_to_apply_to(startup, date.today()) == [open_expo]
+
+
+def test_closed_message_says_why(make_event):
+    assert closed_message(make_event()) is None
+    past = make_event(
+        first_day=date.today() - timedelta(days=9), last_day=date.today() - timedelta(days=8)
+    )
+    with force_locale("en"):
+        assert "This event is over" in str(closed_message(past))
+
+
+def test_an_application_belongs_to_its_event(expo, make_event, make_startup, make_application):
+    _user, startup = make_startup()
+    application = make_application(expo, startup, status="pending")
+    assert application_in(expo, application.id) is application
+    assert application_in(make_event(), application.id) is None
+    assert application_in(expo, application.id + 1000) is None
+    assert is_editable(None) and is_editable(application)
+    application.status = "approved"
+    assert not is_editable(application)

@@ -1,10 +1,10 @@
 """Startups choosing the same booth at the same instant: exactly one gets it.
 
 Real gunicorn workers (4) on a PostgreSQL database of their own, one logged-in session per
-startup, and a test-only delay between the check and the write
-(BOOTH_RACE_WINDOW_SECONDS) so that the requests really overlap. The losers get 409
-`booth_taken` with the booths still free. A control run serves the same app with the
-conditional UPDATE made unconditional (tests/booths/race_app.py): then several startups
+startup, serving the app of tests/booths/race_app.py: EventHub with each booth UPDATE held
+a moment by a listener of the test, so that the requests really overlap between the check
+and the write. The losers get 409 `booth_taken` with the booths still free. A control run
+serves the same app with the conditional UPDATE made unconditional: then several startups
 are told they got the booth, which shows the race is real and the condition is the guard.
 """
 
@@ -35,7 +35,6 @@ from tests.support.servers import (
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 STARTUPS = 6
-WINDOW = "0.4"
 PASSWORD = "race-password-1"
 
 SETUP = f"""
@@ -149,14 +148,13 @@ def test_one_startup_gets_a_booth_chosen_at_the_same_instant(tmp_path: Path):
     with dedicated_postgres_database("booth_race") as url:
         env = app_env(
             url,
-            EVENTHUB_BOOTH_RACE_WINDOW_SECONDS=WINDOW,
             EVENTHUB_SESSION_COOKIE_SECURE="false",
             EVENTHUB_RATELIMIT_ENABLED="false",
             EVENTHUB_OUTBOX=str(tmp_path / "outbox"),
         )
         flask_command(env, "db", "upgrade")
         emails = run_in_app(env, SETUP)
-        with gunicorn(env, workers=4) as base_url:
+        with gunicorn(env, workers=4, app="tests.booths.race_app:create_app()") as base_url:
             sessions = [Session(base_url, email) for email in emails]
             answers = all_pick_at_once(sessions, "B01")
         statuses = Counter(status for status, _body in answers)
@@ -174,7 +172,8 @@ def test_one_startup_gets_a_booth_chosen_at_the_same_instant(tmp_path: Path):
         # Control: the same requests on the app without the condition. Several startups
         # are told that B02 is theirs: the requests did overlap, and the condition is what
         # made exactly one of them win above.
-        with gunicorn(env, workers=4, app="tests.booths.race_app:create_app()") as base_url:
+        control_app = "tests.booths.race_app:create_unguarded_app()"
+        with gunicorn(env, workers=4, app=control_app) as base_url:
             sessions = [Session(base_url, email) for email in emails]
             control = all_pick_at_once(sessions, "B02")
         assert Counter(status for status, _body in control)[201] > 1, control
