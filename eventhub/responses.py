@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, current_app, send_file, stream_with_context
+
+from eventhub.spreadsheets import XLSX_MIMETYPE, Table
 
 
 def private(response: Any) -> Response:
@@ -14,4 +16,22 @@ def private(response: Any) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def table_download(table: Table, fmt: str) -> Response:
+    """The table as a download: a CSV file streamed row by row, or an XLSX workbook."""
+    if fmt == "csv":
+        response = Response(
+            stream_with_context(table.csv_chunks()), mimetype="text/csv; charset=utf-8"
+        )
+        response.headers["Content-Disposition"] = f'attachment; filename="{table.filename}.csv"'
+    else:
+        response = send_file(
+            table.xlsx_file(),
+            mimetype=XLSX_MIMETYPE,
+            as_attachment=True,
+            download_name=f"{table.filename}.xlsx",
+        )
+    response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -130,6 +130,24 @@ def xlsx_file(
     return spool
 
 
+@dataclass
+class Table:
+    """A header and its rows, with a file name (no extension) and a sheet title.
+
+    The rows are read once, as the file is written: write one file per Table."""
+
+    header: list[str]
+    rows: Iterable[list[Cell]]
+    filename: str
+    title: str
+
+    def csv_chunks(self) -> Iterator[str]:
+        return csv_stream(self.header, self.rows)
+
+    def xlsx_file(self) -> IO[bytes]:
+        return xlsx_file(self.header, self.rows, title=self.title)
+
+
 # --- Import ------------------------------------------------------------------------------
 
 

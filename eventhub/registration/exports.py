@@ -7,10 +7,8 @@ flat for a big show; times are shown in the event's time zone, as the headers sa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime
-from typing import IO
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
@@ -20,27 +18,9 @@ from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
 from eventhub.registration.forms import status_labels
 from eventhub.registration.models import Registration
-from eventhub.spreadsheets import Cell, csv_stream, xlsx_file
+from eventhub.spreadsheets import Cell, Table
 
 EXPORT_BATCH = 500
-
-
-@dataclass
-class Table:
-    """A header and its rows, with a file name (no extension) and a sheet title.
-
-    The rows are read once, as the file is written: write one file per Table."""
-
-    header: list[str]
-    rows: Iterable[list[Cell]]
-    filename: str
-    title: str
-
-    def csv_chunks(self) -> Iterator[str]:
-        return csv_stream(self.header, self.rows)
-
-    def xlsx_file(self) -> IO[bytes]:
-        return xlsx_file(self.header, self.rows, title=self.title)
 
 
 def _local(moment: datetime | None, event: Event) -> datetime | None:

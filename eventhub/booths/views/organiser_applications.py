@@ -3,17 +3,12 @@ export as CSV or XLSX."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -34,7 +29,8 @@ from eventhub.booths.labels import application_status_labels, page_labels
 from eventhub.booths.lookup import expo_or_404
 from eventhub.booths.views.blueprint import back_to, bp
 from eventhub.extensions import db
-from eventhub.spreadsheets import XLSX_MIMETYPE, Cell, csv_stream, xlsx_file
+from eventhub.responses import table_download
+from eventhub.spreadsheets import Table
 
 
 @bp.route("/organiser/events/<slug>/booth-applications")
@@ -64,28 +60,8 @@ def export_applications(slug: str, fmt: str):
     rows = applications_table(event, **filters)
     record_audit(current_user, "booth_application.export", slug, count=len(rows), format=fmt)
     db.session.commit()
-    return _table_response(
-        APPLICATION_COLUMNS, rows, fmt, f"booth-applications-{slug}", _("Booth applications")
-    )
-
-
-def _table_response(
-    header: Sequence[str], rows: Iterable[Sequence[Cell]], fmt: str, filename: str, title: str
-) -> Response:
-    if fmt == "csv":
-        response = Response(
-            stream_with_context(csv_stream(header, rows)), mimetype="text/csv; charset=utf-8"
-        )
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    else:
-        response = send_file(
-            xlsx_file(header, rows, title=title),
-            mimetype=XLSX_MIMETYPE,
-            as_attachment=True,
-            download_name=f"{filename}.xlsx",
-        )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    table = Table(APPLICATION_COLUMNS, rows, f"booth-applications-{slug}", _("Booth applications"))
+    return table_download(table, fmt)
 
 
 @bp.route(

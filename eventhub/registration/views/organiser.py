@@ -14,8 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,7 +27,7 @@ from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
-from eventhub.registration.exports import Table, checkin_export, registration_export
+from eventhub.registration.exports import checkin_export, registration_export
 from eventhub.registration.forms import (
     ChangeCategoryForm,
     ImportForm,
@@ -51,8 +49,9 @@ from eventhub.registration.register import (
 )
 from eventhub.registration.views.blueprint import bp
 from eventhub.registration.web import current_language
+from eventhub.responses import table_download
 from eventhub.routing import is_safe_redirect
-from eventhub.spreadsheets import XLSX_MIMETYPE, SpreadsheetError
+from eventhub.spreadsheets import SpreadsheetError
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
@@ -248,24 +247,6 @@ def organiser_import(slug: str):
     return page, form_status(form)
 
 
-def _download(table: Table, fmt: str) -> Response:
-    """The table as a CSV file streamed row by row, or as an XLSX workbook."""
-    if fmt == "csv":
-        response = Response(
-            stream_with_context(table.csv_chunks()), mimetype="text/csv; charset=utf-8"
-        )
-        response.headers["Content-Disposition"] = f'attachment; filename="{table.filename}.csv"'
-    else:
-        response = send_file(
-            table.xlsx_file(),
-            mimetype=XLSX_MIMETYPE,
-            as_attachment=True,
-            download_name=f"{table.filename}.xlsx",
-        )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.route(LIST_ROUTE + "/export.<any(csv, xlsx):fmt>")
 @role_required("admin")
 def export_registrations(slug: str, fmt: str):
@@ -274,7 +255,7 @@ def export_registrations(slug: str, fmt: str):
     table = registration_export(event, select_registrations(event, filters))
     record_audit(current_user, "registration.export", event.slug, format=fmt)
     db.session.commit()
-    return _download(table, fmt)
+    return table_download(table, fmt)
 
 
 @bp.route("/organiser/events/<slug>/checkins/export.<any(csv, xlsx):fmt>")
@@ -284,4 +265,4 @@ def export_checkins(slug: str, fmt: str):
     table = checkin_export(event)
     record_audit(current_user, "checkin.export", event.slug, format=fmt)
     db.session.commit()
-    return _download(table, fmt)
+    return table_download(table, fmt)
