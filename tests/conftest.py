@@ -3,11 +3,13 @@ EVENTHUB_TEST_DATABASE_URL), a client, factories and logging in as each role."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import html
 import os
 import re
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +21,10 @@ from sqlalchemy import text
 
 from eventhub import create_app
 from eventhub.extensions import db
+from tests.support import factories
+from tests.support.factories import TEST_PASSWORD
 
 pytest_plugins = ["tests.support.browser"]
-
-TEST_PASSWORD = "correct-horse-battery"
 
 
 def _database_of_this_worker(url: str | None) -> str | None:
@@ -159,65 +161,42 @@ def rate_limits_enabled(app: Flask) -> Iterator[None]:
     app.config["RATELIMIT_ENABLED"] = False
 
 
-@pytest.fixture(scope="session")
-def _password_hash(app: Flask) -> str:
-    from eventhub.auth.passwords import hash_password
-
-    with app.app_context():
-        return hash_password(TEST_PASSWORD)
-
-
 @pytest.fixture
-def make_user(_password_hash: str) -> Callable[..., Any]:
+def make_user(app: Flask) -> Callable[..., Any]:
     """make_user(role="staff", email=..., name=...) → a committed User with TEST_PASSWORD."""
-    from eventhub.auth.models import User
-    from eventhub.profiles.profiles import create_profile_for
-
-    counter = iter(range(1, 10_000))
-
-    def factory(role: str = "staff", **values: Any) -> User:
-        number = next(counter)
-        values.setdefault("email", f"{role}{number}@example.test")
-        values.setdefault("name", f"{role.title()} Person {number}")
-        values.setdefault("password_hash", _password_hash)
-        user = User(role=role, **values)
-        db.session.add(user)
-        create_profile_for(user)
-        db.session.commit()
-        return user
-
-    return factory
+    return factories.create_user
 
 
 @pytest.fixture
 def make_event(app: Flask) -> Callable[..., Any]:
     """make_event(**overrides) → a committed, published expo starting in 10 days."""
-    from eventhub.events.models import AttendeeCategory, Event
+    return factories.create_event
 
-    counter = iter(range(1, 10_000))
 
-    def factory(**values: Any) -> Event:
-        number = next(counter)
-        first_day = values.pop("first_day", date.today() + timedelta(days=10))
-        values.setdefault("slug", f"test-expo-{number}")
-        values.setdefault("name", f"Test Expo {number}")
-        values.setdefault("kind", "expo")
-        values.setdefault("status", "published")
-        values.setdefault("venue", "Palais des Congrès")
-        values.setdefault("city", "Marrakech")
-        values.setdefault("last_day", first_day + timedelta(days=2))
-        with_categories = values.pop("with_categories", True)
-        event = Event(first_day=first_day, **values)
-        if with_categories:
-            event.categories = [
-                AttendeeCategory(name="Visitor", colour="#2563eb", is_default=True, position=0),
-                AttendeeCategory(name="VIP", colour="#111827", is_public=False, position=1),
-            ]
-        db.session.add(event)
-        db.session.commit()
-        return event
+@pytest.fixture
+def make_registration(app: Flask) -> Callable[..., Any]:
+    """make_registration(event, category=None, **attendee) → a committed registration."""
+    return factories.create_registration
 
-    return factory
+
+@pytest.fixture
+def outbox(app: Flask, tmp_path: Path) -> Iterator[Callable[[], list[EmailMessage]]]:
+    """outbox() → the e-mails written so far (parsed .eml files), oldest first."""
+    folder = tmp_path / "outbox"
+    saved = {key: app.config.get(key) for key in ("OUTBOX", "MAIL_SERVER")}
+    app.config.update(OUTBOX=str(folder), MAIL_SERVER=None)
+
+    def read() -> list[EmailMessage]:
+        if not folder.exists():
+            return []
+        return [
+            email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            for path in sorted(folder.glob("*.eml"))
+        ]
+
+    read.folder = folder  # type: ignore[attr-defined]
+    yield read
+    app.config.update(saved)
 
 
 class Auth:

@@ -10,7 +10,7 @@ from eventhub.auth.accounts import issue_api_token, revoke_api_token
 from eventhub.auth.models import ApiToken
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
-from tests.conftest import TEST_PASSWORD
+from tests.support.factories import TEST_PASSWORD
 
 
 def _token(user, label="Gate A scanner"):

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
-from collections.abc import Callable, Iterator
-from email.message import EmailMessage
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from eventhub.booths.floorplan import BoothSpec
-from eventhub.booths.layout import HallDetails, add_booths, booth_by_code, create_hall
-from eventhub.booths.models import BoothApplication
+from eventhub.booths.layout import booth_by_code
 from eventhub.extensions import db
+from tests.support import factories
 
 
 @pytest.fixture
@@ -24,24 +19,26 @@ def expo(make_event: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def make_hall() -> Callable[..., Any]:
+def make_hall(app: Flask) -> Callable[..., Any]:
     """make_hall(event, name="Hall 1", width=40, depth=20, booths=[(code, x, y, w, d, **kw)])."""
+    return factories.create_hall
 
-    def factory(event: Any, name: str = "Hall 1", width: float = 40, depth: float = 20, **kw):
-        booths = kw.pop("booths", [])
-        hall = create_hall(event, HallDetails(name=name, width=width, depth=depth))
-        specs = [
-            BoothSpec(code, x, y, w, d, **(rest[0] if rest else {}))
-            for code, x, y, w, d, *rest in booths
-        ]
-        if specs:
-            add_booths(event, hall, specs)
-        for key, value in kw.items():
-            setattr(hall, key, value)
-        db.session.commit()
-        return hall
+
+@pytest.fixture
+def make_startup(app: Flask) -> Callable[..., tuple[Any, Any]]:
+    """make_startup(name=..., sector=..., programme=...) → (user, startup), committed."""
+
+    def factory(**values: Any) -> tuple[Any, Any]:
+        user = factories.create_startup(**values)
+        return user, user.startup
 
     return factory
+
+
+@pytest.fixture
+def make_application(app: Flask) -> Callable[..., Any]:
+    """make_application(event, startup, status="approved", kind=..., area=...) → committed."""
+    return factories.create_application
 
 
 @pytest.fixture
@@ -63,70 +60,6 @@ def row_of_booths(expo: Any, make_hall: Callable[..., Any]) -> Any:
         ],
     )
     return hall
-
-
-@pytest.fixture
-def make_startup(make_user: Callable[..., Any]) -> Callable[..., Any]:
-    """make_startup(name=..., sector=..., programme=...) → (user, startup), committed."""
-    counter = iter(range(1, 10_000))
-
-    def factory(**values: Any) -> tuple[Any, Any]:
-        number = next(counter)
-        user = make_user("startup", name=values.pop("contact", f"Founder {number}"))
-        startup = user.startup
-        startup.name = values.pop("name", f"Startup {number}")
-        startup.sector = values.pop("sector", "ai")
-        startup.programme = values.pop("programme", "Accelerate")
-        startup.city_site = values.pop("city_site", "Rabat")
-        for key, value in values.items():
-            setattr(startup, key, value)
-        db.session.commit()
-        return user, startup
-
-    return factory
-
-
-@pytest.fixture
-def make_application() -> Callable[..., Any]:
-    """make_application(event, startup, status="approved", kind=..., area=...) → committed."""
-
-    def factory(event: Any, startup: Any, status: str = "approved", **values: Any) -> Any:
-        application = BoothApplication(
-            event_id=event.id,
-            startup_id=startup.id,
-            kind=values.pop("kind", "standard"),
-            area_wanted=values.pop("area", 9.0),
-            preferred_zones=values.pop("zones", []),
-            preferred_booths=values.pop("booths", []),
-            programme=values.pop("programme", startup.programme),
-            city_site=startup.city_site,
-            status=status,
-            **values,
-        )
-        db.session.add(application)
-        db.session.commit()
-        return application
-
-    return factory
-
-
-@pytest.fixture
-def outbox(app: Flask, tmp_path: Path) -> Iterator[Callable[[], list[EmailMessage]]]:
-    """outbox() → the e-mails written so far (parsed .eml files), oldest first."""
-    folder = tmp_path / "outbox"
-    saved = {key: app.config.get(key) for key in ("OUTBOX", "MAIL_SERVER")}
-    app.config.update(OUTBOX=str(folder), MAIL_SERVER=None)
-
-    def read() -> list[EmailMessage]:
-        if not folder.exists():
-            return []
-        return [
-            email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            for path in sorted(folder.glob("*.eml"))
-        ]
-
-    yield read
-    app.config.update(saved)
 
 
 @pytest.fixture

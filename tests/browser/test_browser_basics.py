@@ -7,7 +7,7 @@ import re
 import pytest
 from flask_babel import force_locale, gettext
 
-from tests.conftest import TEST_PASSWORD
+from tests.support.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

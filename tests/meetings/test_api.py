@@ -9,7 +9,7 @@ from eventhub.auth.accounts import issue_api_token
 from eventhub.extensions import db
 from eventhub.meetings.models import Meeting
 from eventhub.meetings.slots import set_slot_available
-from tests.conftest import TEST_PASSWORD
+from tests.support.factories import TEST_PASSWORD
 
 
 @pytest.fixture

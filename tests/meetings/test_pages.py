@@ -14,7 +14,7 @@ from eventhub.meetings.agenda import feed_of
 from eventhub.meetings.booking import book_slot
 from eventhub.meetings.models import Meeting, MeetingRequest, MeetingSlot, MeetingTable
 from eventhub.meetings.requests import answer_request, send_request
-from tests.conftest import TEST_PASSWORD
+from tests.support.factories import TEST_PASSWORD
 
 ROLES = ("admin", "staff", "startup", "investor")
 

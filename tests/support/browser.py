@@ -96,7 +96,7 @@ def page(browser, live_server: LiveServer, app: Flask) -> Iterator[object]:
 
 def sign_in(page, live_server: LiveServer, user, password: str | None = None) -> None:
     """Sign `user` in through the login form, as a person would."""
-    from tests.conftest import TEST_PASSWORD
+    from tests.support.factories import TEST_PASSWORD
 
     page.goto(live_server("/login"))
     form = page.locator("main form")
