@@ -16,11 +16,9 @@ the same way. Functions flush; the caller commits (and rolls back on MeetingErro
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -60,13 +58,6 @@ REFUSAL_STATUS = {
     "not_confirmed": 409,
     "note_too_long": 422,
 }
-
-
-def _race_window() -> None:
-    """Test-only: widen the gap between the checks and the insert, to expose races."""
-    delay = current_app.config.get("MEETINGS_RACE_WINDOW_SECONDS", 0)
-    if delay:
-        time.sleep(float(delay))
 
 
 def lock_startup(event: Event, startup: Startup) -> None:
@@ -214,7 +205,6 @@ def book_slot(
         locked.starts_at,
         locked.ends_at,
     )
-    _race_window()
     table = db.session.get(MeetingTable, locked.table_id) if locked.table_id else None
     meeting = Meeting(
         event_id=event.id,
