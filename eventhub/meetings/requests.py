@@ -512,6 +512,14 @@ def plan_schedule(
         else:
             result = evaluate(build.problem, _reviewed_placements(build, reviewed))
     except SchedulerError as error:
+        if error.code == "exact_unavailable":
+            raise MeetingError(
+                _l(
+                    "The exact mode needs OR-Tools, which is not installed "
+                    "(pip install -r requirements-dev.txt)."
+                ),
+                "exact_unavailable",
+            ) from error
         if error.code == "stale_plan":
             raise MeetingError(
                 _l(

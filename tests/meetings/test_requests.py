@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from eventhub.extensions import db
+from eventhub.meetings import scheduler
 from eventhub.meetings.booking import book_slot, cancel_meeting
 from eventhub.meetings.models import Meeting, MeetingRequest
 from eventhub.meetings.requests import (
@@ -248,7 +249,7 @@ def test_schedule_meetings_command(demo_day, room, runner):
 
 def test_schedule_meetings_command_exact_mode(demo_day, room, runner, configure):
     """One table per period: 3 of the 6 requests fit; the heuristic meets the bound, so the
-    exact mode says it is not needed (or, without OR-Tools, that it is unavailable)."""
+    exact mode says it is not needed."""
     investors, startups = room
     configure(demo_day, requests_open=True, max_requests_per_startup=2, max_concurrent_meetings=1)
     accept_all(demo_day, investors, startups)
@@ -258,3 +259,13 @@ def test_schedule_meetings_command_exact_mode(demo_day, room, runner, configure)
     assert "Exact mode: not needed" in dry.output
     bad = runner.invoke(args=["schedule-meetings", demo_day.slug, "--exact", "0"])
     assert bad.exit_code == 2 and confirmed() == []
+
+
+def test_schedule_meetings_command_exact_mode_without_ortools(demo_day, room, runner, monkeypatch):
+    investors, startups = room
+    accept_all(demo_day, investors, startups)
+    monkeypatch.setattr(scheduler, "cp_model", None)
+    result = runner.invoke(args=["schedule-meetings", demo_day.slug, "--exact", "5"])
+    assert result.exit_code == 1
+    assert "The exact mode needs OR-Tools" in result.output
+    assert confirmed() == []
