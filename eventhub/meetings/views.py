@@ -30,7 +30,6 @@ from eventhub.extensions import db
 from eventhub.forms_common import show_error
 from eventhub.meetings import agenda as agendas
 from eventhub.meetings.booking import (
-    REFUSAL_STATUS,
     book_slot,
     cancel_meeting,
     cutoff_of,
@@ -231,7 +230,7 @@ def book(slug: str, slot_id: int):
         except MeetingError as error:
             db.session.rollback()
             show_error(form, error)
-            status = REFUSAL_STATUS.get(error.code, 422)
+            status = error.status
         else:
             record_audit(current_user, "meeting.book", f"{event.slug}/{meeting.id}")
             db.session.commit()
