@@ -237,7 +237,7 @@ def schedule_meetings_command(
     from collections import Counter
 
     from eventhub.events.lookup import find_event
-    from eventhub.meetings.requests import commit_schedule, plan_schedule, reason_labels
+    from eventhub.meetings.schedule_plan import commit_schedule, plan_schedule, reason_labels
     from eventhub.meetings.slots import MeetingError
 
     event = find_event(slug)

@@ -29,6 +29,13 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.forms_common import show_error
 from eventhub.meetings import agenda as agendas
+from eventhub.meetings import calendar as calendars
+from eventhub.meetings.availability import (
+    grid_periods,
+    set_investor_unavailability,
+    set_startup_unavailability,
+    startup_unavailable,
+)
 from eventhub.meetings.booking import (
     book_slot,
     cancel_meeting,
@@ -39,6 +46,7 @@ from eventhub.meetings.booking import (
     party_of,
     record_outcome,
 )
+from eventhub.meetings.directory import DirectoryFilters, investor_directory, is_event_investor
 from eventhub.meetings.forms import (
     AnswerForm,
     AvailabilityForm,
@@ -54,31 +62,23 @@ from eventhub.meetings.forms import (
     TableForm,
 )
 from eventhub.meetings.models import Meeting, MeetingRequest, MeetingSlot, MeetingTable
+from eventhub.meetings.report import meeting_report
 from eventhub.meetings.requests import (
     answer_request,
-    commit_schedule,
-    grid_periods,
-    plan_schedule,
-    reason_labels,
     request_for,
     requests_of_startup,
     requests_to_investor,
     send_request,
-    set_investor_unavailability,
-    set_startup_unavailability,
-    startup_unavailable,
     withdraw_request,
 )
+from eventhub.meetings.schedule_plan import commit_schedule, plan_schedule, reason_labels
 from eventhub.meetings.slots import (
-    DirectoryFilters,
     MeetingError,
     SettingsDetails,
     SlotPlan,
     add_table,
     delete_slot,
     find_slot,
-    investor_directory,
-    is_event_investor,
     open_slots,
     parse_breaks,
     save_settings,
@@ -567,7 +567,7 @@ def remove_slot(slug: str, slot_id: int):
 @role_required("startup", "investor")
 def my_agenda():
     meetings = agendas.meetings_of(current_user)
-    feed = agendas.feed_of(current_user)
+    feed = calendars.feed_of(current_user)
     db.session.commit()
     upcoming = [m for m in meetings if m.ends_at >= utcnow()]
     return render_template(
@@ -657,15 +657,15 @@ def meeting_ics(meeting_id: int):
     if meeting.status != "confirmed":
         abort(404)
     view = "investor" if party == "organiser" else party
-    return _ics(agendas.meeting_ics(meeting, view), f"meeting-{meeting.id}.ics")
+    return _ics(calendars.meeting_ics(meeting, view), f"meeting-{meeting.id}.ics")
 
 
 @bp.route("/calendar/<token>.ics")
 def feed(token: str):
-    user = agendas.user_for_feed(token)
+    user = calendars.user_for_feed(token)
     if user is None:
         abort(404)
-    response = _ics(agendas.feed_ics(user), "eventhub-meetings.ics")
+    response = _ics(calendars.feed_ics(user), "eventhub-meetings.ics")
     response.headers["Content-Disposition"] = 'inline; filename="eventhub-meetings.ics"'
     return response
 
@@ -675,7 +675,7 @@ def feed(token: str):
 def reset_feed():
     if not EmptyForm().validate_on_submit():
         abort(400)
-    agendas.reset_feed(current_user)
+    calendars.reset_feed(current_user)
     record_audit(current_user, "calendar_feed.reset", current_user.email)
     db.session.commit()
     flash(_("Your calendar has a new address: the old one no longer works."), "success")
@@ -845,7 +845,7 @@ def schedule_page(slug: str):
 @role_required("admin")
 def report(slug: str):
     event = event_or_404(slug, include_unpublished=True)
-    investors, startups, totals = agendas.meeting_report(event)
+    investors, startups, totals = meeting_report(event)
     return render_template(
         "meetings/report.html",
         event=event,

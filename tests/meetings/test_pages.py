@@ -10,8 +10,8 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from eventhub.extensions import db
-from eventhub.meetings.agenda import feed_of
 from eventhub.meetings.booking import book_slot
+from eventhub.meetings.calendar import feed_of
 from eventhub.meetings.models import Meeting, MeetingRequest, MeetingSlot, MeetingTable
 from eventhub.meetings.requests import answer_request, send_request
 from tests.conftest import TEST_PASSWORD
