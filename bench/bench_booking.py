@@ -5,8 +5,9 @@ gunicorn with 4 sync workers: exactly one must get 201 and the 99 others 409 `sl
 and no startup may end up in two overlapping meetings. The runs:
 
 - one slot, guarded: the application as it is;
-- one slot, guarded, with a 50 ms race window (MEETINGS_RACE_WINDOW_SECONDS, test-only)
-  between the checks and the insert, so that the requests really overlap;
+- one slot, guarded, with a 50 ms race window between the checks and the insert (the
+  workers serve `windowed_app`, which wraps `booking.insert_meeting` in a delay), so that
+  the requests really overlap;
 - control: the same with the guards taken out (no lock rows, no slot row lock, no partial
   unique indexes), which shows the race the guards prevent;
 - 100 distinct slots: every startup books a slot of its own, for the throughput of
@@ -30,19 +31,23 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.servers import (  # noqa: E402
-    _admin_connect,
+from bench.servers import (
+    admin_connect,
     app_env,
     flask_command,
     gunicorn,
     post_json,
     run_in_app,
+    serving,
 )
+from eventhub import create_app
+from eventhub.meetings import booking
+from eventhub.meetings.slots import LockedSlot
 
 WORKERS = 4
+WINDOW_SECONDS = float(os.environ.get("BENCH_RACE_WINDOW_SECONDS", "0"))  # for windowed_app
 DATABASE = "bench_meetings"
 POSTGRES_ADMIN_URL = os.environ.get(
     "EVENTHUB_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -112,17 +117,31 @@ result = True
 """
 
 
-def unguarded_app():
-    """The application with the booking guards taken out: for the control run only."""
-    from eventhub import create_app
-    from eventhub.meetings import booking
-    from eventhub.meetings.slots import LockedSlot
+def guarded_app():
+    """The application as it is (gunicorn's workers call these factories)."""
+    return serving(create_app())
 
+
+def windowed_app():
+    """The application, each booking waiting BENCH_RACE_WINDOW_SECONDS between its checks
+    and its insert, its locks held."""
+    insert_meeting = booking.insert_meeting
+
+    def insert_late(meeting):
+        time.sleep(WINDOW_SECONDS)
+        insert_meeting(meeting)
+
+    booking.insert_meeting = insert_late
+    return guarded_app()
+
+
+def unguarded_app():
+    """`windowed_app` with the booking guards taken out: for the control run only."""
     booking.lock_startup = lambda event, startup: None
     booking.lock_slot = lambda slot, only_open=False: LockedSlot(
         slot.starts_at, slot.ends_at, slot.table_id
     )
-    return create_app()
+    return windowed_app()
 
 
 def book_all(base_url: str, calls: list[tuple[str, int]]) -> dict:
@@ -181,7 +200,7 @@ def warm_up(base_url: str, secret: str) -> None:
 
 def postgres_url() -> str | None:
     try:
-        with _admin_connect(POSTGRES_ADMIN_URL) as connection:
+        with admin_connect(POSTGRES_ADMIN_URL) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{DATABASE}"')
     except Exception as error:
@@ -191,7 +210,7 @@ def postgres_url() -> str | None:
 
 
 def drop_database() -> None:
-    with _admin_connect(POSTGRES_ADMIN_URL) as connection:
+    with admin_connect(POSTGRES_ADMIN_URL) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
 
 
@@ -202,7 +221,7 @@ def run(url: str, args: argparse.Namespace) -> list[tuple[str, dict]]:
     secrets, contended = setup["secrets"], setup["contended"]
     rows = []
     distinct_label = f"{args.startups} distinct slots, guarded"
-    with gunicorn(env, workers=WORKERS) as base_url:
+    with gunicorn(env, "bench.bench_booking:guarded_app()", WORKERS) as base_url:
         warm_up(base_url, secrets[0])
         rows.append(
             ("one slot, guarded", book_all(base_url, [(s, contended["guarded"]) for s in secrets]))
@@ -213,9 +232,9 @@ def run(url: str, args: argparse.Namespace) -> list[tuple[str, dict]]:
                 book_all(base_url, list(zip(secrets, setup["distinct"], strict=True))),
             )
         )
-    window_env = {**env, "EVENTHUB_MEETINGS_RACE_WINDOW_SECONDS": str(args.window)}
+    window_env = {**env, "BENCH_RACE_WINDOW_SECONDS": str(args.window)}
     window_label = f"{args.window * 1000:.0f} ms window"
-    with gunicorn(window_env, workers=WORKERS) as base_url:
+    with gunicorn(window_env, "bench.bench_booking:windowed_app()", WORKERS) as base_url:
         warm_up(base_url, secrets[0])
         rows.append(
             (
@@ -224,8 +243,7 @@ def run(url: str, args: argparse.Namespace) -> list[tuple[str, dict]]:
             )
         )
     run_in_app(env, DROP_GUARDS)
-    app = "bench.bench_booking:unguarded_app()"
-    with gunicorn(window_env, workers=WORKERS, app=app) as base_url:
+    with gunicorn(window_env, "bench.bench_booking:unguarded_app()", WORKERS) as base_url:
         warm_up(base_url, secrets[0])
         rows.append(
             (

@@ -234,7 +234,8 @@ def allocate_booths_command(slug: str, dry_run: bool, no_notify: bool, verbose: 
     "exact_seconds",
     type=click.FloatRange(min=1, max=3600),
     default=None,
-    help="Then search for the optimum with OR-Tools' CP-SAT for up to this many seconds.",
+    help="Then search for the optimum with OR-Tools' CP-SAT (requirements-dev.txt) for up "
+    "to this many seconds.",
 )
 def schedule_meetings_command(
     slug: str, dry_run: bool, verbose: bool, exact_seconds: float | None
@@ -243,7 +244,7 @@ def schedule_meetings_command(
     from collections import Counter
 
     from eventhub.events.lookup import find_event
-    from eventhub.meetings.requests import commit_schedule, plan_schedule, reason_labels
+    from eventhub.meetings.schedule_plan import commit_schedule, plan_schedule, reason_labels
     from eventhub.meetings.slots import MeetingError
 
     event = find_event(slug)

@@ -1,36 +1,21 @@
-"""Agendas, iCalendar files and feeds, and the organiser's report of meetings held.
-
-iCalendar times are written in the event's own time zone (`DTSTART;TZID=…` with its
-VTIMEZONE), so a calendar app shows them right wherever the phone is. A user's
-subscription feed sits behind a random token (256 bits, URL-safe) that the user can
-replace at any time, which revokes the old address.
-"""
+"""Agendas: a party's meetings, by event and by day, and who each meeting is with."""
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask_babel import gettext as _
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from eventhub.auth.models import User
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.meetings.models import CalendarFeed, Meeting
+from eventhub.meetings.booking import cutoff_of
+from eventhub.meetings.models import Meeting
 from eventhub.models_common import utcnow
-from eventhub.profiles.models import Investor, Startup
-
-FEED_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}")
-PRODID = "-//EventHub//Investor meetings//EN"
-
+from eventhub.profiles.models import Investor
 
 # Whose meetings --------------------------------------------------------------------------
 
@@ -131,146 +116,81 @@ def party_name(user: Any) -> str:
     return "startup" if user.role == "startup" else "investor"
 
 
-# iCalendar -------------------------------------------------------------------------------
+# Pages -----------------------------------------------------------------------------------
 
 
-def _summary(meeting: Meeting, party: str) -> str:
-    other = meeting.investor.fund if party == "startup" else meeting.startup.name
-    return _("Meeting with %(name)s", name=other)
-
-
-def _vevent(meeting: Meeting, party: str, stamp: datetime) -> CalendarEvent:
-    event = meeting.event
-    entry = CalendarEvent()
-    entry.add("uid", f"meeting-{meeting.id}@eventhub")
-    entry.add("dtstamp", stamp)
-    entry.add("dtstart", meeting.starts_at.astimezone(event.tz))
-    entry.add("dtend", meeting.ends_at.astimezone(event.tz))
-    entry.add("summary", _summary(meeting, party))
-    where = [event.venue, event.city]
-    if meeting.table_name:
-        where.insert(0, meeting.table_name)
-    entry.add("location", ", ".join(where))
-    other = other_party(meeting, party)
-    lines = [event.name, other.name]
-    if other.detail:
-        lines.append(other.detail)
-    entry.add("description", "\n".join(lines))
-    entry.add("status", "CONFIRMED")
-    return entry
-
-
-def _calendar(name: str) -> Calendar:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    return calendar
-
-
-def meeting_ics(meeting: Meeting, party: str) -> bytes:
-    """One meeting as an .ics file, seen by `party` (`startup` or `investor`)."""
-    calendar = _calendar(meeting.event.name)
-    calendar.add("x-wr-timezone", meeting.event.timezone)
-    calendar.add_component(_vevent(meeting, party, utcnow()))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
-
-
-def feed_ics(user: User) -> bytes:
-    """Every confirmed meeting of `user`, for a calendar app that follows the feed."""
-    calendar = _calendar(_("EventHub meetings · %(name)s", name=user.name))
-    party = party_name(user)
-    stamp = utcnow()
-    for meeting in meetings_of(user):
-        calendar.add_component(_vevent(meeting, party, stamp))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
-
-
-def feed_of(user: User) -> CalendarFeed:
-    """The user's feed, created on first use."""
-    feed = db.session.get(CalendarFeed, user.id)
-    if feed is None:
-        feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(32))
-        db.session.add(feed)
-        db.session.flush()
-    return feed
-
-
-def reset_feed(user: User) -> CalendarFeed:
-    """A new address for the feed; the old one stops working at once."""
-    feed = feed_of(user)
-    feed.token = secrets.token_urlsafe(32)
-    feed.created_at = utcnow()
-    db.session.flush()
-    return feed
-
-
-def user_for_feed(token: str) -> User | None:
-    if not token or not FEED_TOKEN_SHAPE.fullmatch(token):
-        return None
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
-    if feed is None or not feed.user.is_active:
-        return None
-    return feed.user
-
-
-# The organiser's report ------------------------------------------------------------------
+def requested_day(
+    event: Event, meetings: list[Meeting], requested: str | None, now: datetime | None = None
+) -> date:
+    """The day asked for (`YYYY-MM-DD`) if it is one of the event's, else `default_day`."""
+    try:
+        day = date.fromisoformat(requested) if requested else None
+    except ValueError:
+        day = None
+    return day if day in event.days else default_day(event, meetings, now)
 
 
 @dataclass
-class ReportRow:
-    name: str
-    detail: str
-    confirmed: int = 0
-    held: int = 0
-    no_show: int = 0
-    unmarked: int = 0
-    called_off: int = 0
+class DayAgenda:
+    """One day of a party's agenda at an event."""
+
+    day: date
+    meetings: list[Meeting]  # confirmed, by time
+    called_off: list[Meeting]  # cancelled or declined
+    counts: dict[date, int]  # confirmed meetings per day
+    now: datetime
+    cutoff: timedelta
+
+    def can_change(self, meeting: Meeting) -> bool:
+        """Either party may still cancel (or the investor decline): before the cut-off."""
+        return self.now < meeting.starts_at - self.cutoff
+
+    def started(self, meeting: Meeting) -> bool:
+        return meeting.starts_at <= self.now
 
 
-def meeting_report(event: Event, now: datetime | None = None):
-    """(rows per investor, rows per startup, totals): meetings held, no-shows, …"""
+def day_agenda(
+    user: Any, event: Event, requested: str | None = None, now: datetime | None = None
+) -> DayAgenda:
     now = now or utcnow()
-    meetings = db.session.scalars(
-        select(Meeting)
-        .where(Meeting.event_id == event.id)
-        .options(joinedload(Meeting.startup), joinedload(Meeting.investor))
-    ).all()
-    investors: dict[int, ReportRow] = {}
-    startups: dict[int, ReportRow] = {}
-    totals = ReportRow(name="", detail="")
+    meetings = meetings_of(user, event, include_called_off=True)
+    days = by_day(meetings)
+    day = requested_day(event, meetings, requested, now)
+    of_the_day = days.get(day, [])
+    return DayAgenda(
+        day=day,
+        meetings=[m for m in of_the_day if m.status == "confirmed"],
+        called_off=[m for m in of_the_day if m.status != "confirmed"],
+        counts={d: sum(m.status == "confirmed" for m in ms) for d, ms in days.items()},
+        now=now,
+        cutoff=cutoff_of(event),
+    )
 
-    def row_for(rows: dict[int, ReportRow], key: int, who: Investor | Startup) -> ReportRow:
-        if key not in rows:
-            if isinstance(who, Investor):
-                rows[key] = ReportRow(who.fund, who.name)
-            else:
-                rows[key] = ReportRow(who.name, who.programme)
-        return rows[key]
 
-    for meeting in meetings:
-        targets = (
-            row_for(investors, meeting.investor_id, meeting.investor),
-            row_for(startups, meeting.startup_id, meeting.startup),
-            totals,
-        )
-        for row in targets:
-            if meeting.status != "confirmed":
-                row.called_off += 1
-                continue
-            row.confirmed += 1
-            if meeting.outcome == "held":
-                row.held += 1
-            elif meeting.outcome == "no_show":
-                row.no_show += 1
-            elif meeting.starts_at <= now:
-                row.unmarked += 1
+def printable_agenda(user: Any, event: Event, requested: str | None) -> dict[date, list[Meeting]]:
+    """Confirmed meetings by day: of every day with one for `all`, else of the day asked."""
+    meetings = meetings_of(user, event)
+    days = by_day(meetings)
+    if requested == "all":
+        return days
+    day = requested_day(event, meetings, requested)
+    return {day: days.get(day, [])}
 
-    def ordered(rows: dict[int, ReportRow]) -> list[ReportRow]:
-        return sorted(rows.values(), key=lambda row: (-row.held, -row.confirmed, row.name))
 
-    return ordered(investors), ordered(startups), totals
+def agenda_owner(user: Any) -> str:
+    """Whose agenda it is, as printed at its top."""
+    if user.role == "startup" and user.startup is not None:
+        return user.startup.name
+    if user.role == "investor" and user.investor is not None:
+        return f"{user.investor.fund} · {user.name}"
+    return user.name
+
+
+def upcoming_by_event(user: Any, now: datetime | None = None) -> list[tuple[Event, list[Meeting]]]:
+    """The user's confirmed meetings not over yet, by event (events by their first day)."""
+    now = now or utcnow()
+    upcoming = [meeting for meeting in meetings_of(user) if meeting.ends_at >= now]
+    return [
+        (event, [meeting for meeting in upcoming if meeting.event_id == event.id])
+        for event in events_of(upcoming)
+    ]

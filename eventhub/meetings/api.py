@@ -1,36 +1,35 @@
-"""Meetings as JSON: an event's slots, and a startup booking (or cancelling) one."""
+"""Meetings as JSON: an event's slots, and a startup booking (or cancelling) one.
+
+A refusal of the logic (MeetingError) is answered by the app's error handler, with the
+status that `eventhub.errors.API_STATUS` gives its code."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import jsonify
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import login_required, role_required
 from eventhub.auth.accounts import record_audit
-from eventhub.errors import ApiError
 from eventhub.events.lookup import published_event_or_404
 from eventhub.extensions import db
 from eventhub.meetings.booking import (
-    REFUSAL_STATUS,
+    BOOKING_REFUSALS,
     book_slot,
     cancel_meeting,
-    meeting_in_slot,
-    party_of,
+    own_meeting_in_slot,
 )
 from eventhub.meetings.models import Meeting, MeetingSlot
 from eventhub.meetings.schemas import (
-    BOOKING_REFUSALS,
     BookingRequestSchema,
     MeetingSchema,
     SlotQuerySchema,
     SlotSchema,
 )
-from eventhub.meetings.slots import MeetingError, find_slot, slot_status, slots_of_event
+from eventhub.meetings.slots import find_slot, slot_status, slots_of_event
 
 blp = Blueprint(
     "meetings_api",
@@ -73,19 +72,6 @@ def meeting_body(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def _refusal(error: MeetingError) -> ApiError:
-    db.session.rollback()
-    details = {error.field: [str(error.message)]} if error.field else None
-    return ApiError(REFUSAL_STATUS.get(error.code, 409), error.code, str(error.message), details)
-
-
-def _slot_or_404(event, slot_id: int) -> MeetingSlot:
-    slot = find_slot(event, slot_id)
-    if slot is None:
-        raise ApiError(404, "slot_not_found", _("This slot does not exist."))
-    return slot
-
-
 @blp.route("/<slug>/slots")
 @login_required
 @blp.arguments(SlotQuerySchema, location="query")
@@ -126,13 +112,13 @@ def book(payload: dict[str, Any], slug: str, slot_id: int):
     (`limit_reached`).
     """
     event = published_event_or_404(slug)
-    slot = _slot_or_404(event, slot_id)
-    try:
-        meeting = book_slot(
-            event, slot, current_user.startup, by_user=current_user, note=payload.get("note", "")
-        )
-    except MeetingError as error:
-        raise _refusal(error) from error
+    meeting = book_slot(
+        event,
+        find_slot(event, slot_id),
+        current_user.startup,
+        by_user=current_user,
+        note=payload.get("note", ""),
+    )
     record_audit(current_user, "meeting.book", f"{event.slug}/{meeting.id}", via="api")
     body = meeting_body(meeting)  # before the commit expires what it reads
     db.session.commit()
@@ -155,14 +141,8 @@ def book(payload: dict[str, Any], slug: str, slot_id: int):
 def cancel(slug: str, slot_id: int):
     """Cancel the caller's meeting in this slot, until the event's cut-off."""
     event = published_event_or_404(slug)
-    slot = _slot_or_404(event, slot_id)
-    meeting = meeting_in_slot(slot)
-    if meeting is None or party_of(meeting, current_user) is None:
-        raise ApiError(404, "meeting_not_found", _("You have no meeting in this slot."))
-    try:
-        cancel_meeting(meeting, current_user)
-    except MeetingError as error:
-        raise _refusal(error) from error
+    meeting = own_meeting_in_slot(find_slot(event, slot_id), current_user)
+    cancel_meeting(meeting, current_user)
     record_audit(current_user, "meeting.cancel", f"{event.slug}/{meeting.id}", via="api")
     body = meeting_body(meeting)
     db.session.commit()

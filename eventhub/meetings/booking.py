@@ -16,11 +16,9 @@ the same way. Functions flush; the caller commits (and rolls back on MeetingErro
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -41,32 +39,18 @@ from eventhub.profiles.models import Investor, Startup
 MAX_NOTE_LENGTH = 300
 MAX_PRIVATE_NOTE_LENGTH = 2000
 
-# HTTP status of each refusal, for the API.
-REFUSAL_STATUS = {
-    "slot_not_found": 404,
-    "meeting_not_found": 404,
-    "not_startup": 403,
-    "not_party": 403,
-    "own_slot": 403,
-    "slot_taken": 409,
-    "startup_busy": 409,
-    "pair_exists": 409,
-    "pair_declined": 409,
-    "limit_reached": 409,
-    "cutoff_passed": 409,
-    "slot_closed": 409,
-    "slot_in_past": 409,
-    "booking_closed": 409,
-    "not_confirmed": 409,
-    "note_too_long": 422,
-}
-
-
-def _race_window() -> None:
-    """Test-only: widen the gap between the checks and the insert, to expose races."""
-    delay = current_app.config.get("MEETINGS_RACE_WINDOW_SECONDS", 0)
-    if delay:
-        time.sleep(float(delay))
+# The rules that refuse a booking because of the state of things (409 in the API).
+BOOKING_REFUSALS = (
+    "booking_closed",
+    "slot_closed",
+    "slot_in_past",
+    "cutoff_passed",
+    "slot_taken",
+    "startup_busy",
+    "pair_exists",
+    "pair_declined",
+    "limit_reached",
+)
 
 
 def lock_startup(event: Event, startup: Startup) -> None:
@@ -214,7 +198,6 @@ def book_slot(
         locked.starts_at,
         locked.ends_at,
     )
-    _race_window()
     table = db.session.get(MeetingTable, locked.table_id) if locked.table_id else None
     meeting = Meeting(
         event_id=event.id,
@@ -367,6 +350,28 @@ def meeting_in_slot(slot: MeetingSlot) -> Meeting | None:
     return db.session.scalars(
         select(Meeting).where(Meeting.slot_id == slot.id, Meeting.status == "confirmed")
     ).first()
+
+
+def own_meeting_in_slot(slot: MeetingSlot | None, user: Any) -> Meeting:
+    """The meeting in `slot` that `user` takes part in (or, for the organiser, any)."""
+    if slot is None:
+        raise MeetingError(_l("This slot does not exist."), "slot_not_found")
+    meeting = meeting_in_slot(slot)
+    if meeting is None or party_of(meeting, user) is None:
+        raise MeetingError(_l("You have no meeting in this slot."), "meeting_not_found")
+    return meeting
+
+
+def meetings_by_slot(event: Event, investor: Investor) -> dict[int | None, Meeting]:
+    """The investor's confirmed meetings at the event, by slot id."""
+    meetings = db.session.scalars(
+        select(Meeting).where(
+            Meeting.event_id == event.id,
+            Meeting.investor_id == investor.id,
+            Meeting.status == "confirmed",
+        )
+    )
+    return {meeting.slot_id: meeting for meeting in meetings}
 
 
 def startup_has_meetings(event: Event, startup: Startup) -> bool:

@@ -32,7 +32,8 @@ from eventhub.meetings.models import (
     MeetingTable,
     StartupUnavailability,
 )
-from eventhub.meetings.requests import answer_request, commit_schedule, send_request
+from eventhub.meetings.requests import answer_request, send_request
+from eventhub.meetings.schedule_plan import commit_schedule
 from eventhub.meetings.slots import MeetingError, SlotPlan, open_slots, slots_of_event
 from eventhub.profiles.models import Investor, Startup
 

@@ -29,7 +29,7 @@ How `schedule` solves it
     4. Spread pass: move a meeting to another free slot, or trade slots between two meetings
        of one party, when that lowers the number of back-to-back meetings of the parties
        involved. The count never changes.
-    5. Optional exact mode: a CP-SAT model (OR-Tools, if importable) hinted with the heuristic
+    5. Optional exact mode: a CP-SAT model (OR-Tools, a development tool) hinted with the heuristic
        solution; its proven bound tightens the reported upper bound.
 
     On the benchmark (500 startups, 150 investors, 20 slots, 3,000 requests, ~20% of slots
@@ -57,7 +57,6 @@ Reason codes for unplaced requests are stable machine codes (views translate the
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import random
 import time
@@ -65,7 +64,16 @@ from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix
+
 from eventhub.errors import DomainError
+
+try:  # the exact mode's solver, an optional development tool (requirements-dev.txt)
+    from ortools.sat.python import cp_model
+except ImportError:  # pragma: no cover - ortools is installed wherever the tests run
+    cp_model = None
 
 BIG = 1 << 30  # "unlimited" tables
 
@@ -82,8 +90,8 @@ REASONS = {
 
 class SchedulerError(DomainError):
     """Bad input. Codes: duplicate_request, bad_slot, bad_tables, bad_fixed (unknown or
-    repeated), fixed_unavailable, fixed_conflict (double booking), fixed_tables; and
-    stale_plan from `evaluate`."""
+    repeated), fixed_unavailable, fixed_conflict (double booking), fixed_tables;
+    exact_unavailable (the exact mode without OR-Tools); and stale_plan from `evaluate`."""
 
 
 @dataclass(frozen=True)
@@ -796,14 +804,8 @@ def _slot_matching_bound(inst: _Instance, fixed_load: list[int]) -> int:
 def _lp_bound(inst: _Instance, fixed_load: list[int], time_limit_s: float) -> int | None:
     """Dual-certified LP relaxation bound on the meetings that are not fixed.
 
-    None when scipy is missing or HiGHS does not finish within the time limit.
+    None when HiGHS does not finish within the time limit.
     """
-    if importlib.util.find_spec("scipy") is None:
-        return None
-    import numpy as np
-    from scipy.optimize import linprog
-    from scipy.sparse import csr_matrix
-
     n_slots, n_req = inst.n_slots, inst.n_requests
     s_row = n_req
     i_row = s_row + inst.n_startups * n_slots
@@ -890,13 +892,14 @@ def upper_bound(problem: ScheduleProblem, *, lp_time_limit_s: float = 0.0) -> tu
 
 
 def ortools_available() -> bool:
-    return importlib.util.find_spec("ortools") is not None
+    return cp_model is not None
 
 
-def _stop_at_bound_class() -> type:
-    from ortools.sat.python import cp_model
+if cp_model is not None:
 
-    class StopAtBound(cp_model.CpSolverSolutionCallback):
+    class _StopAtBound(cp_model.CpSolverSolutionCallback):
+        """Stops CP-SAT at the first schedule that meets a bound proved elsewhere."""
+
         def __init__(self, bound: int) -> None:
             super().__init__()
             self.bound = bound
@@ -904,8 +907,6 @@ def _stop_at_bound_class() -> type:
         def on_solution_callback(self) -> None:
             if self.objective_value >= self.bound:
                 self.stop_search()
-
-    return StopAtBound
 
 
 def _cp_sat(
@@ -916,8 +917,6 @@ def _cp_sat(
     CP-SAT stops as soon as it finds a schedule that meets the proven combinatorial bound.
     (Adding the bound to the model as a constraint instead made CP-SAT slower.)
     """
-    from ortools.sat.python import cp_model
-
     model = cp_model.CpModel()
     x: dict[tuple[int, int], Any] = {}
     by_startup: dict[tuple[int, int], list[Any]] = {}
@@ -944,7 +943,7 @@ def _cp_sat(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit_s, 0.1)
     solver.parameters.num_workers = 8  # a full portfolio; 2 workers did worse on 2 cores
-    status = solver.solve(model, _stop_at_bound_class()(known_bound))
+    status = solver.solve(model, _StopAtBound(known_bound))
     name = solver.status_name(status).lower()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return name, None, None
@@ -1034,10 +1033,14 @@ def schedule(
     The heuristic keeps to `time_budget_s`; its search also stops once it meets the upper
     bound or after `max_moves` moves (default: 200 per request). It is deterministic for a
     given seed unless the budget cuts the search short (`stats["stopped_by"] == "time"`).
-    With `exact=True` and OR-Tools installed, CP-SAT then works from the heuristic's solution
-    for up to `exact_time_limit_s` more seconds; without OR-Tools `stats["exact"]` says so.
+    With `exact=True`, CP-SAT then works from the heuristic's solution for up to
+    `exact_time_limit_s` more seconds (SchedulerError `exact_unavailable` without OR-Tools).
     Raises SchedulerError on bad input.
     """
+    if exact and cp_model is None:
+        raise SchedulerError(
+            "The exact mode needs OR-Tools (pip install ortools).", "exact_unavailable"
+        )
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 - tie-breaking in a search, not secrecy
     inst = _compile(problem)
@@ -1105,9 +1108,6 @@ def _run_exact(
 ) -> None:
     if board.placed >= min(bounds.values()):
         stats["exact"] = "not needed: the heuristic reached the upper bound"
-        return
-    if not ortools_available():
-        stats["exact"] = "unavailable: ortools is not installed"
         return
     status, solution, bound = _cp_sat(inst, board, limit, min(bounds.values()))
     stats["exact"] = status

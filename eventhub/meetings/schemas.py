@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from eventhub.meetings.booking import MAX_NOTE_LENGTH, REFUSAL_STATUS
+from eventhub.meetings.booking import MAX_NOTE_LENGTH
 from eventhub.meetings.models import (
     CANCELLED_BY,
     MEETING_OUTCOMES,
@@ -69,6 +69,3 @@ class MeetingSchema(ma.Schema):
     decline_reason = ma.fields.String(
         required=True, allow_none=True, metadata={"description": "Why the investor declined"}
     )
-
-
-BOOKING_REFUSALS = sorted(code for code, status in REFUSAL_STATUS.items() if status == 409)

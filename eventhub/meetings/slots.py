@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eventhub.errors import DomainError
@@ -133,6 +134,19 @@ def add_table(event: Event, name: str) -> MeetingTable:
     db.session.add(table)
     db.session.flush()
     return table
+
+
+def find_table(event: Event, table_id: int) -> MeetingTable | None:
+    table = db.session.get(MeetingTable, table_id)
+    if table is None or table.event_id != event.id:
+        return None
+    return table
+
+
+def delete_table(table: MeetingTable) -> None:
+    """The table goes; its slots keep their times, without a table."""
+    db.session.delete(table)
+    db.session.flush()
 
 
 def table_of(event: Event, table_id: int | None) -> MeetingTable | None:
@@ -415,69 +429,21 @@ def find_slot(event: Event, slot_id: int) -> MeetingSlot | None:
     return slot
 
 
-@dataclass
-class DirectoryFilters:
-    sector: str = ""
-    stage: str = ""
-    ticket_eur: int | None = None  # a ticket the investor's range covers
-    text: str = ""
+def editable_slot(event: Event, slot_id: int, user: Any) -> MeetingSlot | None:
+    """The event's slot, if `user` may change it: the organiser, or the investor offering it."""
+    slot = find_slot(event, slot_id)
+    if slot is None:
+        return None
+    if user.role == "admin":
+        return slot
+    investor = user.investor if user.role == "investor" else None
+    return slot if investor is not None and investor.id == slot.investor_id else None
 
 
-@dataclass
-class DirectoryEntry:
-    investor: Investor
-    open_slots: int
-    total_slots: int
-
-
-def investor_directory(
-    event: Event, filters: DirectoryFilters | None = None
-) -> list[DirectoryEntry]:
-    """The investors who offer slots at the event, with their counts of open slots."""
-    filters = filters or DirectoryFilters()
-    free = (MeetingSlot.status == "open") & ~confirmed_meeting_exists()
-    rows = db.session.execute(
-        select(
-            MeetingSlot.investor_id,
-            func.count(),
-            func.sum(case((free, 1), else_=0)),
-        )
-        .where(MeetingSlot.event_id == event.id)
-        .group_by(MeetingSlot.investor_id)
-    ).all()
-    counts = {investor_id: (int(total), int(open_ or 0)) for investor_id, total, open_ in rows}
-    investors = db.session.scalars(
-        select(Investor).where(Investor.id.in_(counts)).order_by(Investor.fund)
-    ).all()
-    needle = filters.text.strip().casefold()
-    entries = []
-    for investor in investors:
-        if filters.sector and filters.sector not in (investor.sectors or []):
-            continue
-        if filters.stage and filters.stage not in (investor.stages or []):
-            continue
-        if filters.ticket_eur is not None and not _covers(investor, filters.ticket_eur):
-            continue
-        if needle and needle not in f"{investor.fund} {investor.name}".casefold():
-            continue
-        total, open_count = counts[investor.id]
-        entries.append(DirectoryEntry(investor, open_count, total))
-    return entries
-
-
-def _covers(investor: Investor, amount: int) -> bool:
-    low = investor.ticket_min_eur if investor.ticket_min_eur is not None else 0
-    high = investor.ticket_max_eur
-    return low <= amount and (high is None or amount <= high)
-
-
-def is_event_investor(event: Event, investor: Investor) -> bool:
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    MeetingSlot.event_id == event.id, MeetingSlot.investor_id == investor.id
-                )
-            )
-        )
-    )
+def offered_slots(event: Event, investor: Investor) -> list[tuple[MeetingSlot, str]]:
+    """The investor's slots that it offers (not marked unavailable), with their status."""
+    return [
+        (slot, slot_status(slot, booked))
+        for slot, booked in slots_of_event(event, investor=investor)
+        if slot.status == "open"
+    ]

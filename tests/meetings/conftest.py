@@ -7,9 +7,12 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from eventhub.extensions import db
+from eventhub.meetings.booking import book_slot, cancel_meeting
 from eventhub.meetings.slots import SettingsDetails, SlotPlan, add_table, open_slots, save_settings
+from tests.support import factories
 
 
 @pytest.fixture
@@ -46,34 +49,15 @@ def configure() -> Callable[..., Any]:
 
 
 @pytest.fixture
-def make_investor(make_user: Callable[..., Any]) -> Callable[..., Any]:
+def make_investor(app: Flask) -> Callable[..., Any]:
     """make_investor(fund=..., sectors=[...]) → an investor user (its profile on `.investor`)."""
-
-    def factory(**values: Any) -> Any:
-        user = make_user("investor")
-        investor = user.investor
-        investor.fund = values.pop("fund", f"Fund of {user.name}")
-        investor.sectors = values.pop("sectors", ["ai", "fintech"])
-        investor.stages = values.pop("stages", ["seed"])
-        investor.ticket_min_eur = values.pop("ticket_min_eur", 50_000)
-        investor.ticket_max_eur = values.pop("ticket_max_eur", 500_000)
-        db.session.commit()
-        return user
-
-    return factory
+    return factories.create_investor
 
 
 @pytest.fixture
-def make_startup(make_user: Callable[..., Any]) -> Callable[..., Any]:
+def make_startup(app: Flask) -> Callable[..., Any]:
     """make_startup() → a startup user (its startup on `.startup`)."""
-
-    def factory(**values: Any) -> Any:
-        user = make_user("startup", **values)
-        user.startup.pitch = f"{user.startup.name} turns sunlight into irrigation."
-        db.session.commit()
-        return user
-
-    return factory
+    return factories.create_startup
 
 
 @pytest.fixture
@@ -102,3 +86,41 @@ def open_for() -> Callable[..., list[Any]]:
         return slots
 
     return do
+
+
+@pytest.fixture
+def room(demo_day, make_investor, make_startup, open_for, configure):
+    """Two investors with three 20-minute slots each (10:00–11:00), three startups,
+    request mode on with at most 2 requests per startup."""
+    configure(demo_day, requests_open=True, max_requests_per_startup=2)
+    investors = [make_investor(fund="Atlas Ventures"), make_investor(fund="Sahara Capital")]
+    for number, investor in enumerate(investors):
+        open_for(demo_day, investor, table=f"T{number + 1}")
+    startups = [make_startup() for _ in range(3)]
+    return investors, startups
+
+
+@pytest.fixture
+def dubai_meetings(make_event, make_investor, make_startup):
+    """A demo day in Dubai (UTC+4 all year): two meetings of one startup, one cancelled."""
+    event = make_event(
+        slug="dubai-day",
+        name="Dubai Demo Day",
+        kind="demo_day",
+        timezone="Asia/Dubai",
+        first_day=date.today() + timedelta(days=30),
+        last_day=date.today() + timedelta(days=31),
+    )
+    investor = make_investor(fund="Gulf Seed")
+    other = make_investor(fund="Oasis Impact")
+    startup = make_startup()
+    plan = SlotPlan(days=[event.days[1]], start=time(9, 30), end=time(10), length_minutes=30)
+    (slot,) = open_slots(event, investor.investor, plan)
+    plan.start, plan.end = time(11), time(11, 30)
+    (second,) = open_slots(event, other.investor, plan)
+    meeting = book_slot(event, slot, startup.startup, note="Seed, 500 k€")
+    called_off = book_slot(event, second, startup.startup)
+    db.session.commit()
+    cancel_meeting(called_off, startup)
+    db.session.commit()
+    return event, investor, startup, meeting

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from datetime import time
+
 import pytest
 from sqlalchemy import func, select
 
 from eventhub.auth.accounts import issue_api_token
 from eventhub.extensions import db
 from eventhub.meetings.models import Meeting
-from eventhub.meetings.slots import set_slot_available
+from eventhub.meetings.slots import SlotPlan, open_slots, set_slot_available
 from tests.support.factories import TEST_PASSWORD
 
 
@@ -99,10 +102,6 @@ def test_booking_answers_201_then_409_with_each_rule(
 
 def another_investor_slot(event, make_investor):
     """A slot of a third investor on the second day."""
-    from datetime import time
-
-    from eventhub.meetings.slots import SlotPlan, open_slots
-
     plan = SlotPlan(days=[event.days[1]], start=time(9), end=time(9, 20), length_minutes=20)
     (slot,) = open_slots(event, make_investor().investor, plan)
     db.session.commit()
@@ -145,8 +144,6 @@ def test_a_browser_session_books_with_the_csrf_header(client, market, make_start
     event, atlas_slots, _sahara = market
     startup = make_startup()
     page = client.get("/login").get_data(as_text=True)
-    import re
-
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     client.post(
         "/login", data={"email": startup.email, "password": TEST_PASSWORD, "csrf_token": token}

@@ -7,28 +7,24 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from eventhub.errors import api_status
 from eventhub.extensions import db
 from eventhub.meetings.booking import (
+    BOOKING_REFUSALS,
     book_slot,
     cancel_meeting,
     decline_meeting,
+    meetings_by_slot,
+    own_meeting_in_slot,
     record_outcome,
 )
 from eventhub.meetings.models import Meeting
-from eventhub.meetings.slots import MeetingError, set_slot_available, slot_status, slots_of_event
+from eventhub.meetings.slots import set_slot_available, slot_status, slots_of_event
+from tests.meetings.helpers import refused
 
 
 def meeting_count(status: str = "confirmed") -> int:
     return db.session.scalar(select(func.count()).where(Meeting.status == status))
-
-
-def refused(code: str, call, *args, **kwargs) -> MeetingError:
-    """Run `call`, expect MeetingError `code`; the transaction is rolled back like a view does."""
-    with pytest.raises(MeetingError) as caught:
-        call(*args, **kwargs)
-    db.session.rollback()
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 @pytest.fixture
@@ -184,3 +180,22 @@ def test_outcome_after_the_meeting_with_a_private_note(demo_day, slots, make_sta
     record_outcome(meeting, investor, "no_show", " Never came. ", now=during)
     db.session.commit()
     assert (meeting.outcome, meeting.investor_note) == ("no_show", "Never came.")
+
+
+def test_the_meeting_in_a_slot_for_its_parties(demo_day, slots, make_startup, investor, make_user):
+    startup = make_startup()
+    meeting = book_slot(demo_day, slots[0], startup.startup)
+    db.session.commit()
+    for party in (startup, investor, make_user("admin")):
+        assert own_meeting_in_slot(slots[0], party) == meeting
+    refused("meeting_not_found", own_meeting_in_slot, slots[0], make_startup())
+    refused("meeting_not_found", own_meeting_in_slot, slots[1], startup)
+    refused("slot_not_found", own_meeting_in_slot, None, startup)
+    assert meetings_by_slot(demo_day, investor.investor) == {slots[0].id: meeting}
+    cancel_meeting(meeting, startup)
+    db.session.commit()
+    assert meetings_by_slot(demo_day, investor.investor) == {}
+
+
+def test_every_booking_refusal_is_a_conflict_in_the_api():
+    assert {api_status(code) for code in BOOKING_REFUSALS} == {409}

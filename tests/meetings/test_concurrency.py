@@ -4,21 +4,26 @@
 - One startup books two overlapping slots of different investors at once: exactly one 201,
   the other 409 `startup_busy`.
 
-A test-only delay between the checks and the insert (MEETINGS_RACE_WINDOW_SECONDS) makes
-the requests really overlap. The control run serves the same requests from an app whose
-guards are taken out (`unguarded_app`: no lock rows, no slot row lock) on a schema without
-the partial unique indexes, and shows the race: several 201s, a startup in two places.
+The workers serve `race_app`, whose bookings wait WINDOW seconds between their checks and
+their insert (a wrapper this test installs around `booking.insert_meeting`), so that the
+requests really overlap. The control run serves the same requests from an app whose guards
+are taken out too (`unguarded_app`: no lock rows, no slot row lock) on a schema without the
+partial unique indexes, and shows the race: several 201s, a startup in two places.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from eventhub import create_app
+from eventhub.meetings import booking
+from eventhub.meetings.slots import LockedSlot
 from tests.support.servers import (
     app_env,
     dedicated_postgres_database,
@@ -30,7 +35,7 @@ from tests.support.servers import (
 )
 
 STARTUPS = 12
-WINDOW = "0.4"
+WINDOW = 0.4  # seconds
 
 SETUP = """
 from datetime import date, time, timedelta
@@ -102,17 +107,26 @@ result = True
 """
 
 
-def unguarded_app():
-    """The app with the booking guards taken out, for the control run only."""
-    from eventhub import create_app
-    from eventhub.meetings import booking
-    from eventhub.meetings.slots import LockedSlot
+def race_app():
+    """The app, each booking holding its locks WINDOW seconds between its checks and its
+    insert (gunicorn's workers call this factory)."""
+    insert_meeting = booking.insert_meeting
 
+    def insert_late(meeting):
+        time.sleep(WINDOW)
+        insert_meeting(meeting)
+
+    booking.insert_meeting = insert_late
+    return create_app()
+
+
+def unguarded_app():
+    """`race_app` with the booking guards taken out, for the control run only."""
     booking.lock_startup = lambda event, startup: None
     booking.lock_slot = lambda slot, only_open=False: LockedSlot(
         slot.starts_at, slot.ends_at, slot.table_id
     )
-    return create_app()
+    return race_app()
 
 
 def all_at_once(base_url: str, calls: list[tuple[str, str, int]]) -> Counter:
@@ -143,11 +157,11 @@ def all_at_once(base_url: str, calls: list[tuple[str, str, int]]) -> Counter:
 
 
 @contextmanager
-def race_server(database_url: str, app: str = "eventhub:create_app()"):
-    env = app_env(database_url, EVENTHUB_MEETINGS_RACE_WINDOW_SECONDS=WINDOW)
+def race_server(database_url: str):
+    env = app_env(database_url)
     flask_command(env, "db", "upgrade")
     setup = run_in_app(env, SETUP)
-    with gunicorn(env, workers=4, app=app) as base_url:
+    with gunicorn(env, workers=4, app="tests.meetings.test_concurrency:race_app()") as base_url:
         yield env, base_url, setup
 
 

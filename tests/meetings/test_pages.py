@@ -10,8 +10,8 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from eventhub.extensions import db
-from eventhub.meetings.agenda import feed_of
 from eventhub.meetings.booking import book_slot
+from eventhub.meetings.calendar import feed_of
 from eventhub.meetings.models import Meeting, MeetingRequest, MeetingSlot, MeetingTable
 from eventhub.meetings.requests import answer_request, send_request
 from tests.support.factories import TEST_PASSWORD
@@ -200,6 +200,7 @@ def test_calendar_download_and_private_feed(client, scene):
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
     assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "private, no-store"
     entry = next(iter(Calendar.from_ical(response.data).walk("VEVENT")))
     assert entry["DTSTART"].params["TZID"] == scene["event"].timezone
 
@@ -209,6 +210,9 @@ def test_calendar_download_and_private_feed(client, scene):
     client.post("/logout")
     feed = client.get(f"/calendar/{token}.ics")  # no login: the token is the key
     assert feed.status_code == 200
+    assert feed.headers["Content-Disposition"] == 'inline; filename="eventhub-meetings.ics"'
+    assert feed.headers["Cache-Control"] == "private, no-store"
+    assert feed.headers["Referrer-Policy"] == "no-referrer"  # the address holds the key
     assert len(list(Calendar.from_ical(feed.data).walk("VEVENT"))) == 1
     assert client.get("/calendar/not-a-real-token-at-all-xxxxxxxx.ics").status_code == 404
 
@@ -271,11 +275,11 @@ def test_requests_and_availability_through_the_pages(client, scene):
     startup = scene["startup"]
     other_investor_id = investor.investor.id
     login(client, startup)
-    # Already meeting Atlas: the request is refused at the field.
+    # Already meeting Atlas: the request is refused with its rule's status, as in the API.
     refused = client.post(
         f"/events/{event.slug}/investors/{other_investor_id}", data={"pitch": "Hi"}
     )
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     assert "already have a meeting" in text(refused)
 
     periods = text(client.get(f"/events/{event.slug}/availability"))
@@ -399,3 +403,43 @@ def test_nul_characters_in_typed_text_are_dropped(client, scene, make_startup):
     )
     assert response.status_code == 302
     assert db.session.scalar(select(MeetingRequest.pitch)) == "Solar pumps"
+
+
+def test_a_table_refused_is_shown_at_its_field(client, scene, make_user, field_errors):
+    slug = scene["event"].slug
+    login(client, make_user("admin"))
+    url = f"/organiser/events/{slug}/meetings/tables"
+    empty = client.post(url, data={"name": "  "})
+    assert empty.status_code == 422
+    assert field_errors(empty, "name") == ["This field is required."]
+    again = client.post(url, data={"name": "table 7"})
+    assert again.status_code == 422
+    assert field_errors(again, "name") == ["This event already has a table with that name."]
+    assert '<input checked id="booking_open"' in text(again)  # the saved rules, not the post
+    assert db.session.scalar(select(func.count()).select_from(MeetingTable)) == 1
+    table = db.session.scalar(select(MeetingTable))
+    other = client.post(f"/organiser/events/no-such-event/meetings/tables/{table.id}/delete")
+    assert other.status_code == 404
+
+
+def test_an_answer_is_accept_or_decline(client, scene, make_startup):
+    event, investor = scene["event"], scene["investor"]
+    request = send_request(event, make_startup().startup, investor.investor, "Solar pumps")
+    db.session.commit()
+    login(client, investor)
+    response = client.post(
+        f"/requests/{request.id}/answer", data={"decision": "maybe"}, follow_redirects=True
+    )
+    assert "Choose accept or decline." in text(response)
+    db.session.expire_all()
+    assert db.session.get(MeetingRequest, request.id).status == "pending"
+    assert client.post("/requests/999999/answer", data={"decision": "accept"}).status_code == 404
+
+
+def test_availability_refuses_a_period_it_did_not_offer(client, scene, field_errors):
+    login(client, scene["investor"])
+    slug = scene["event"].slug
+    response = client.post(f"/events/{slug}/availability", data={"unavailable": ["999999"]})
+    assert response.status_code == 422
+    assert field_errors(response, "unavailable")
+    assert db.session.scalar(select(func.count()).where(MeetingSlot.status == "unavailable")) == 0

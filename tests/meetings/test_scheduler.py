@@ -341,7 +341,6 @@ def test_random_small_instances_with_fixed_meetings_stay_valid(seed):
 
 
 def test_lp_bound_is_valid_and_no_weaker(make_problem):
-    pytest.importorskip("scipy")
     for seed in range(5):
         rng = random.Random(200 + seed)
         problem = random_problem(rng, n_requests=rng.randint(1, 6), n_slots=rng.randint(1, 3))
@@ -363,14 +362,16 @@ def test_investor_side_bound_names_itself(make_problem):
 # --- exact mode -------------------------------------------------------------------------------
 
 
-def test_exact_mode_says_when_ortools_is_missing(monkeypatch, make_problem):
-    monkeypatch.setattr(scheduler_module, "ortools_available", lambda: False)
+def test_exact_mode_without_ortools_is_refused_with_a_clear_error(monkeypatch, make_problem):
+    monkeypatch.setattr(scheduler_module, "cp_model", None)
     problem = make_problem([("a", "x"), ("b", "x"), ("a", "y")], n_slots=1)
 
-    result = schedule(problem, time_budget_s=0.0, exact=True)
+    with pytest.raises(SchedulerError) as refused:
+        schedule(problem, time_budget_s=0.0, exact=True)
 
-    assert result.stats["exact"] == "unavailable: ortools is not installed"
-    assert len(result.placements) == 1
+    assert refused.value.code == "exact_unavailable"
+    assert "OR-Tools" in str(refused.value.message)
+    assert len(schedule(problem, time_budget_s=0.0).placements) == 1  # without it: the heuristic
 
 
 def test_exact_mode_solves_to_optimality():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -14,12 +15,16 @@ from eventhub.meetings.slots import (
     MeetingError,
     SlotPlan,
     add_table,
-    investor_directory,
+    delete_table,
+    editable_slot,
+    find_table,
     local_periods,
+    offered_slots,
     open_slots,
     parse_breaks,
     set_slot_available,
     slots_of_event,
+    tables_of,
     update_slot,
 )
 
@@ -104,8 +109,6 @@ def test_slots_are_typed_in_the_event_zone_and_stored_in_utc(make_event, make_in
 
 def test_casablanca_summer_and_winter_offsets_come_from_the_zone(make_event, make_investor):
     """Morocco's offset changes around Ramadan: the conversion follows the tz database."""
-    from zoneinfo import ZoneInfo
-
     event = make_event(first_day=date(2031, 1, 15), last_day=date(2031, 1, 15))
     investor = make_investor()
     plan = SlotPlan(days=[event.first_day], start=time(14), end=time(14, 20), length_minutes=20)
@@ -204,26 +207,37 @@ def test_a_slot_is_moved_in_local_time_unless_it_holds_a_meeting(
     assert caught.value.code == "slot_booked"
 
 
-def test_directory_filters_by_sector_stage_ticket_and_name(demo_day, make_investor, open_for):
-    agri = make_investor(fund="Souss Agri Fund", sectors=["agritech"], stages=["seed"])
-    fin = make_investor(
-        fund="Fintech Africa",
-        sectors=["fintech"],
-        stages=["series_a"],
-        ticket_min_eur=500_000,
-        ticket_max_eur=2_000_000,
-    )
-    make_investor(fund="No Slots Capital", sectors=["agritech"])
-    open_for(demo_day, agri)
-    open_for(demo_day, fin)
-    from eventhub.meetings.slots import DirectoryFilters
+def test_who_may_change_a_slot(demo_day, make_investor, make_user, open_for):
+    owner, other = make_investor(), make_investor()
+    (slot, *_rest) = open_for(demo_day, owner)
+    assert editable_slot(demo_day, slot.id, owner) == slot
+    assert editable_slot(demo_day, slot.id, make_user("admin")) == slot
+    for stranger in (other, make_user("startup"), make_user("staff")):
+        assert editable_slot(demo_day, slot.id, stranger) is None
+    assert editable_slot(demo_day, 999_999, owner) is None
 
-    def funds(**filters) -> list[str]:
-        return [e.investor.fund for e in investor_directory(demo_day, DirectoryFilters(**filters))]
 
-    assert funds() == ["Fintech Africa", "Souss Agri Fund"]
-    assert funds(sector="agritech") == ["Souss Agri Fund"]
-    assert funds(stage="series_a") == ["Fintech Africa"]
-    assert funds(ticket_eur=1_000_000) == ["Fintech Africa"]
-    assert funds(text="souss") == ["Souss Agri Fund"]
-    assert investor_directory(demo_day)[1].open_slots == 3
+def test_offered_slots_leave_out_the_unavailable_ones(
+    demo_day, make_investor, make_startup, open_for
+):
+    investor = make_investor()
+    first, second, third = open_for(demo_day, investor)
+    set_slot_available(second, False)
+    book_slot(demo_day, third, make_startup().startup)
+    db.session.commit()
+    assert offered_slots(demo_day, investor.investor) == [(first, "open"), (third, "booked")]
+
+
+def test_a_deleted_table_leaves_its_slots_without_one(
+    demo_day, make_investor, make_event, open_for
+):
+    (slot, *_rest) = open_for(demo_day, make_investor(), table="Table 9")
+    table = find_table(demo_day, slot.table_id)
+    assert table is not None and table.name == "Table 9"
+    assert find_table(make_event(slug="elsewhere"), table.id) is None
+    assert find_table(demo_day, 999_999) is None
+    delete_table(table)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(MeetingSlot, slot.id).table_id is None
+    assert tables_of(demo_day) == []

@@ -1,0 +1,114 @@
+"""Meetings as iCalendar: one meeting as a file, and each user's subscription feed.
+
+Times are written in the event's own time zone (`DTSTART;TZID=…` with its VTIMEZONE), so
+a calendar app shows them right wherever the phone is. A user's feed sits behind a random
+token (256 bits, URL-safe) that the user can replace at any time, which revokes the old
+address.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+
+from flask_babel import gettext as _
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+from sqlalchemy import select
+
+from eventhub.auth.models import User
+from eventhub.extensions import db
+from eventhub.meetings.agenda import meetings_of, other_party, party_name
+from eventhub.meetings.models import CalendarFeed, Meeting
+from eventhub.models_common import utcnow
+
+FEED_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}")
+PRODID = "-//EventHub//Investor meetings//EN"
+
+
+def _summary(meeting: Meeting, party: str) -> str:
+    other = meeting.investor.fund if party == "startup" else meeting.startup.name
+    return _("Meeting with %(name)s", name=other)
+
+
+def _vevent(meeting: Meeting, party: str, stamp: datetime) -> CalendarEvent:
+    event = meeting.event
+    entry = CalendarEvent()
+    entry.add("uid", f"meeting-{meeting.id}@eventhub")
+    entry.add("dtstamp", stamp)
+    entry.add("dtstart", meeting.starts_at.astimezone(event.tz))
+    entry.add("dtend", meeting.ends_at.astimezone(event.tz))
+    entry.add("summary", _summary(meeting, party))
+    where = [event.venue, event.city]
+    if meeting.table_name:
+        where.insert(0, meeting.table_name)
+    entry.add("location", ", ".join(where))
+    other = other_party(meeting, party)
+    lines = [event.name, other.name]
+    if other.detail:
+        lines.append(other.detail)
+    entry.add("description", "\n".join(lines))
+    entry.add("status", "CONFIRMED")
+    return entry
+
+
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def meeting_ics(meeting: Meeting, party: str) -> bytes:
+    """One meeting as an .ics file, seen by `party` (`startup` or `investor`; the organiser
+    gets the investor's copy)."""
+    if party == "organiser":
+        party = "investor"
+    calendar = _calendar(meeting.event.name)
+    calendar.add("x-wr-timezone", meeting.event.timezone)
+    calendar.add_component(_vevent(meeting, party, utcnow()))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def feed_ics(user: User) -> bytes:
+    """Every confirmed meeting of `user`, for a calendar app that follows the feed."""
+    calendar = _calendar(_("EventHub meetings · %(name)s", name=user.name))
+    party = party_name(user)
+    stamp = utcnow()
+    for meeting in meetings_of(user):
+        calendar.add_component(_vevent(meeting, party, stamp))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def feed_of(user: User) -> CalendarFeed:
+    """The user's feed, created on first use."""
+    feed = db.session.get(CalendarFeed, user.id)
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(32))
+        db.session.add(feed)
+        db.session.flush()
+    return feed
+
+
+def reset_feed(user: User) -> CalendarFeed:
+    """A new address for the feed; the old one stops working at once."""
+    feed = feed_of(user)
+    feed.token = secrets.token_urlsafe(32)
+    feed.created_at = utcnow()
+    db.session.flush()
+    return feed
+
+
+def user_for_feed(token: str) -> User | None:
+    if not token or not FEED_TOKEN_SHAPE.fullmatch(token):
+        return None
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
+    if feed is None or not feed.user.is_active:
+        return None
+    return feed.user

@@ -1,0 +1,182 @@
+"""The organiser's pages: the rules of an event's meetings and its tables, slots for any
+investor, the scheduler's dry run and saving it, the report."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventhub.auth.access import role_required
+from eventhub.auth.accounts import record_audit
+from eventhub.auth.forms import EmptyForm
+from eventhub.events.lookup import event_or_404
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.forms_common import form_status, show_error
+from eventhub.meetings.directory import all_investors, investor_directory
+from eventhub.meetings.forms import OrganiserSlotForm, ScheduleForm, SettingsForm, TableForm
+from eventhub.meetings.report import meeting_counts, meeting_report
+from eventhub.meetings.schedule_plan import commit_schedule, plan_schedule, reason_labels
+from eventhub.meetings.slots import (
+    MeetingError,
+    add_table,
+    delete_table,
+    find_table,
+    open_slots,
+    save_settings,
+    settings_of,
+    slots_of_event,
+    tables_of,
+)
+from eventhub.meetings.views.blueprint import bp
+from eventhub.meetings.views.common import day_choices, table_choices
+
+
+def _organiser_page(event: Event, form: SettingsForm, table_form: TableForm) -> str:
+    return render_template(
+        "meetings/organiser.html",
+        event=event,
+        form=form,
+        table_form=table_form,
+        tables=tables_of(event),
+        delete_form=EmptyForm(),
+        counts=meeting_counts(event),
+        directory=investor_directory(event),
+    )
+
+
+@bp.route("/organiser/events/<slug>/meetings", methods=["GET", "POST"])
+@role_required("admin")
+def organiser(slug: str):
+    event = event_or_404(slug, include_unpublished=True)
+    form = SettingsForm(obj=settings_of(event) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        save_settings(event, form.details())
+        record_audit(current_user, "meetings.settings", event.slug)
+        db.session.commit()
+        flash(_("Meeting settings saved."), "success")
+        return redirect(url_for("meetings.organiser", slug=slug))
+    return _organiser_page(event, form, TableForm(formdata=None)), form_status(form)
+
+
+@bp.route("/organiser/events/<slug>/meetings/tables", methods=["POST"])
+@role_required("admin")
+def add_meeting_table(slug: str):
+    event = event_or_404(slug, include_unpublished=True)
+    table_form = TableForm()
+    status = None
+    if table_form.validate_on_submit():
+        try:
+            add_table(event, table_form.name.data)
+        except MeetingError as error:
+            db.session.rollback()
+            show_error(table_form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Table added."), "success")
+            return redirect(url_for("meetings.organiser", slug=slug))
+    form = SettingsForm(formdata=None, obj=settings_of(event))
+    return _organiser_page(event, form, table_form), status or form_status(table_form)
+
+
+@bp.route("/organiser/events/<slug>/meetings/tables/<id:table_id>/delete", methods=["POST"])
+@role_required("admin")
+def delete_meeting_table(slug: str, table_id: int):
+    event = event_or_404(slug, include_unpublished=True)
+    table = find_table(event, table_id)
+    if table is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    delete_table(table)
+    db.session.commit()
+    flash(_("Table deleted; its slots keep their times."), "success")
+    return redirect(url_for("meetings.organiser", slug=slug))
+
+
+@bp.route("/organiser/events/<slug>/meetings/slots", methods=["GET", "POST"])
+@role_required("admin")
+def organiser_slots(slug: str):
+    event = event_or_404(slug, include_unpublished=True)
+    investors = {investor.id: investor for investor in all_investors()}
+    form = OrganiserSlotForm()
+    form.days.choices = day_choices(event)
+    form.table_id.choices = table_choices(event)
+    form.investor_id.choices = [(i.id, f"{i.fund} · {i.name}") for i in investors.values()]
+    status = None
+    if form.validate_on_submit():
+        investor = investors[form.investor_id.data]
+        try:
+            opened = open_slots(event, investor, form.plan())
+        except MeetingError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = error.status
+        else:
+            record_audit(
+                current_user, "slots.open", f"{event.slug}/{investor.id}", count=len(opened)
+            )
+            db.session.commit()
+            flash(
+                _("%(count)s slots opened for %(fund)s.", count=len(opened), fund=investor.fund),
+                "success",
+            )
+            return redirect(url_for("meetings.organiser_slots", slug=slug))
+    return render_template(
+        "meetings/organiser_slots.html",
+        event=event,
+        form=form,
+        slots=slots_of_event(event),
+        delete_form=EmptyForm(),
+    ), status or form_status(form)
+
+
+@bp.route("/organiser/events/<slug>/meetings/schedule", methods=["GET", "POST"])
+@role_required("admin")
+def schedule_page(slug: str):
+    """GET: the dry run. POST: save the plan reviewed on it, or refuse if it has changed."""
+    event = event_or_404(slug, include_unpublished=True)
+    form = ScheduleForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            plan = commit_schedule(event, current_user, reviewed=form.plan.data)
+        except MeetingError as error:
+            db.session.rollback()
+            show_error(None, error)  # shown on the new dry run
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(placed)s meetings saved; %(unplaced)s requests not placed.",
+                    placed=len(plan.placed),
+                    unplaced=len(plan.unplaced),
+                ),
+                "success",
+            )
+        return redirect(url_for("meetings.schedule_page", slug=slug))
+    try:
+        plan = plan_schedule(event)
+    except MeetingError as error:
+        show_error(None, error)
+        plan = None
+    return render_template(
+        "meetings/schedule.html", event=event, plan=plan, form=form, reasons=reason_labels()
+    )
+
+
+@bp.route("/organiser/events/<slug>/meetings/report")
+@role_required("admin")
+def report(slug: str):
+    event = event_or_404(slug, include_unpublished=True)
+    report = meeting_report(event)
+    return render_template(
+        "meetings/report.html",
+        event=event,
+        investors=report.investors,
+        startups=report.startups,
+        totals=report.totals,
+    )
