@@ -6,8 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -28,15 +27,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder="../static",
     )
     load_config(app, config)
-    app.session_interface = CookieSessionInterface()
     _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     _init_templates(app)
-
-    from eventhub.checkin.lane import install_door_lane
-
-    install_door_lane(app)
 
     from eventhub.error_handlers import register_error_handlers
 
@@ -46,16 +40,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
-
-
-class CookieSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, without building the cookie's signer for a request
-    that brings no session cookie: every request of a scanner device."""
-
-    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
-            return self.session_class()
-        return super().open_session(app, request)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -70,12 +54,10 @@ def _trust_proxies(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from eventhub.auth.access import init_access
     from eventhub.i18n import select_locale
-    from eventhub.pooling import init_pooling
 
     _import_models()
     init_routing(app)
     db.init_app(app)
-    init_pooling(app)
     migrate.init_app(
         app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
     )

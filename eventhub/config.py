@@ -36,8 +36,13 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # derived from DATABASE_URL or instance/
-    # A pooled connection idle for longer is tested before use (eventhub/pooling.py).
-    DATABASE_PING_AFTER_IDLE_SECONDS = 1.0
+    # SQLAlchemy's own pool options: a pooled connection is tested before use (and replaced
+    # if the database dropped it, after a restart for example), and none is kept longer
+    # than half an hour. From the environment as JSON: EVENTHUB_SQLALCHEMY_ENGINE_OPTIONS.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {  # noqa: RUF012 - a setting, read only
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+    }
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -59,14 +64,6 @@ class Config:
     # Address of the site in links written outside a request (e-mails sent by commands).
     PUBLIC_BASE_URL = "http://localhost:5000"
 
-    # Door check-in reads each event's gates and category rules through a per-process
-    # cache: an organiser's change reaches every gate within this many seconds.
-    CHECKIN_RULES_CACHE_SECONDS = 5.0
-    # A valid API token is remembered this long per process (every scan sends one): its
-    # revocation, or a change of its user's role or account, reaches every gate within it.
-    API_TOKEN_CACHE_SECONDS = 5.0
-    # Scanner devices' check-ins answered by eventhub/checkin/lane.py, ahead of Flask.
-    CHECKIN_DEVICE_LANE = True
     # The booth allocator's soft-goal weights and area rule, any of: sector_zone,
     # preference, programme, wasted_area (weights >= 0), max_area_factor (a booth may be at
     # most this many times the area wanted), other_hall_distance (m). Unset keys keep the
@@ -129,8 +126,6 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
-    CHECKIN_RULES_CACHE_SECONDS = 0.0
-    API_TOKEN_CACHE_SECONDS = 0.0
 
 
 CONFIGS: dict[str, type[Config]] = {

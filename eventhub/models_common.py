@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, DateTime, or_
+from sqlalchemy import ColumnElement, DateTime, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
 
@@ -49,11 +49,6 @@ def contains_text(text: str, *columns: Any) -> ColumnElement[bool]:
     taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return or_(*(column.ilike(f"%{escaped}%", escape="\\") for column in columns))
-
-
-def connection_or_session(connection: Connection | None) -> Connection:
-    """`connection`, or the session's (in its transaction) when none is given."""
-    return db.session.connection() if connection is None else connection
 
 
 def insert_ignoring_duplicates(model: Any, dialect: str | None = None) -> Any:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from eventhub.auth.models import ROLES, ApiToken, AuditEntry, User
 from eventhub.auth.passwords import hash_password, needs_rehash, verify_password
-from eventhub.caching import TimedCache
 from eventhub.errors import DomainError
 from eventhub.extensions import db
-from eventhub.models_common import connection_or_session, utcnow
+from eventhub.models_common import utcnow
 from eventhub.profiles.profiles import create_profile_for
 
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
@@ -140,30 +139,18 @@ _TOKEN_HOLDER = (
         User.is_active.is_(True),
     )
 )
-# Valid tokens only: a token just issued is never refused because of an earlier miss. A
-# revocation, or a change of its user, reaches the other workers within the setting's time.
-_token_holders: TimedCache[str, TokenHolder | None] = TimedCache(
-    "API_TOKEN_CACHE_SECONDS", keep_none=False
-)
 
 
-def token_holder(secret: str, connection: Connection | None = None) -> TokenHolder | None:
-    """The token `secret` if it is known and not revoked and its user is active; read on
-    `connection` (default: the session's)."""
+def token_holder(secret: str) -> TokenHolder | None:
+    """The token `secret` if it is known and not revoked and its user is active. Read
+    anew for every request: a revocation or a change of its user counts at once."""
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
-    digest = _token_digest(secret)
-    return _token_holders.get(digest, lambda: _load_token_holder(digest, connection))
-
-
-def _load_token_holder(digest: str, connection: Connection | None) -> TokenHolder | None:
-    row = connection_or_session(connection).execute(_TOKEN_HOLDER, {"digest": digest}).first()
+    row = db.session.execute(_TOKEN_HOLDER, {"digest": _token_digest(secret)}).first()
     return TokenHolder(*row) if row is not None else None
 
 
-def record_token_use(
-    holder: TokenHolder, now: datetime, connection: Connection | None = None
-) -> bool:
+def record_token_use(holder: TokenHolder, now: datetime) -> bool:
     """Record that the token was used at `now`, at most once per TOKEN_USE_RESOLUTION.
 
     A conditional update, so that of several workers serving one device at once a single
@@ -172,8 +159,7 @@ def record_token_use(
     stale_before = now - TOKEN_USE_RESOLUTION
     if holder.last_used_at is not None and holder.last_used_at >= stale_before:
         return False
-    _token_holders.refresh(holder.token_hash, replace(holder, last_used_at=now))
-    written = connection_or_session(connection).execute(
+    written = db.session.execute(
         update(ApiToken)
         .where(
             ApiToken.id == holder.token_id,
@@ -187,7 +173,6 @@ def record_token_use(
 def revoke_api_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-    _token_holders.forget(token.token_hash)
 
 
 def list_api_tokens() -> list[ApiToken]:

@@ -5,16 +5,14 @@ from typing import Any
 
 from flask import jsonify
 from flask_smorest import Blueprint
-from sqlalchemy import Connection
 
 from eventhub.auth.access import Caller, current_caller, role_required
 from eventhub.auth.accounts import record_token_use
 from eventhub.checkin.attendance import Attendance, attendance_for
 from eventhub.checkin.gates import gates_of
 from eventhub.checkin.messages import result_message
-from eventhub.checkin.rules import (
+from eventhub.checkin.scanning import (
     DoorEvent,
-    GateError,
     ScanInput,
     ScanOutcome,
     door_event,
@@ -29,7 +27,6 @@ from eventhub.checkin.schemas import (
     ScanRequestSchema,
     ScanResultSchema,
 )
-from eventhub.errors import ApiError
 from eventhub.events.lookup import event_not_found, published_event_or_404
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
@@ -50,15 +47,10 @@ SCAN_REQUEST = ScanRequestSchema()
 SCANNER_ROLES = ("staff", "admin")
 
 
-def scan_at_door(
-    event: DoorEvent,
-    payload: dict[str, Any],
-    caller: Caller,
-    connection: Connection | None = None,
-) -> ScanOutcome:
-    """One scan sent by `caller` (its payload validated by ScanRequestSchema), on
-    `connection` (default: the session's); the caller commits. Raises GateError, before
-    writing anything, for a gate the event does not have."""
+def scan_at_door(event: DoorEvent, payload: dict[str, Any], caller: Caller) -> ScanOutcome:
+    """One scan sent by `caller` (its payload validated by ScanRequestSchema); the caller
+    commits. Raises ScanRefused, having recorded nothing, for a gate the event does not
+    have or a reused nonce."""
     token = caller.token
     scan_input = ScanInput(
         code=payload["code"],
@@ -69,19 +61,16 @@ def scan_at_door(
         device=payload.get("device") or (token.label if token is not None else "browser"),
     )
     if token is not None:
-        record_token_use(token, utcnow(), connection)
-    # The scan's insert is the last statement: on a connection without a transaction
-    # (the lane's, on PostgreSQL), an error before it has recorded nothing.
-    return perform_scan(event, scan_input, connection=connection)
+        record_token_use(token, utcnow())
+    return perform_scan(event, scan_input)
 
 
-def outcome_body(outcome: ScanOutcome, language: str | None = None) -> dict[str, Any]:
-    """The answer as JSON values (ScanResultSchema, or ScanRefusalSchema for a refusal),
-    built directly: it is on the hot path of every gate. `language`: the request's."""
+def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
+    """The answer as JSON values (ScanResultSchema, or ScanRefusalSchema for a refusal)."""
     registration = outcome.registration
     body: dict[str, Any] = {
         "result": outcome.result,
-        "message": result_message(outcome.result, language),
+        "message": result_message(outcome.result),
         "scan_id": outcome.scan_id,
         "scanned_at": outcome.scanned_at.isoformat(),
         "gate": outcome.gate,
@@ -113,7 +102,7 @@ def outcome_body(outcome: ScanOutcome, language: str | None = None) -> dict[str,
 @blp.arguments(SCAN_REQUEST)
 @blp.response(201, ScanResultSchema, description="admitted")
 @blp.alt_response(200, schema=ScanResultSchema, description="already_inside")
-@blp.alt_response(400, schema=ScanRefusalSchema, description="malformed")
+@blp.alt_response(400, schema=ScanRefusalSchema, description="malformed, or nonce_reused")
 @blp.alt_response(403, schema=ScanRefusalSchema, description="not_today or zone_not_allowed")
 @blp.alt_response(404, schema=ScanRefusalSchema, description="unknown")
 @blp.alt_response(410, schema=ScanRefusalSchema, description="revoked")
@@ -125,12 +114,7 @@ def check_in(payload: dict[str, Any], slug: str):
         raise event_not_found(slug)
     caller = current_caller()
     assert caller is not None  # role_required
-    try:
-        outcome = scan_at_door(event, payload, caller)
-    except GateError as error:
-        raise ApiError(
-            422, error.code, str(error.message), {"gate": [str(error.message)]}
-        ) from error
+    outcome = scan_at_door(event, payload, caller)
     db.session.commit()  # first: on SQLite the write lock is held until then
     response = jsonify(outcome_body(outcome))
     response.status_code = outcome.status

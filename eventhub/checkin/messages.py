@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-# Lazy: a scan translates only its own answer, in the language of the request.
+# Lazy: each is translated when used, in the language of the request.
 MESSAGES = {
     "admitted": _l("Welcome: let them in."),
     "already_inside": _l(
@@ -29,17 +28,8 @@ TITLES = {
 }
 
 
-_translated: dict[tuple[str, str], str] = {}
-
-
-def result_message(result: str, language: str | None = None) -> str:
-    """In `language` (default: the request's), memoised: every scan's answer carries one."""
-    key = (language or str(get_locale()), result)
-    message = _translated.get(key)
-    if message is None:
-        with force_locale(key[0]):
-            message = _translated[key] = str(MESSAGES[result])
-    return message
+def result_message(result: str) -> str:
+    return str(MESSAGES[result])
 
 
 def result_title(result: str) -> str:

@@ -12,7 +12,7 @@ from eventhub.checkin.forms import GateForm
 from eventhub.checkin.gates import GateSetupError, add_gate, gates_of
 from eventhub.checkin.messages import scanner_labels
 from eventhub.checkin.models import Gate
-from eventhub.checkin.rules import event_day, forget_event_rules
+from eventhub.checkin.scanning import event_day
 from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Zone
 from eventhub.extensions import db
@@ -61,7 +61,6 @@ def gates(slug: str):
         else:
             record_audit(current_user, "gate.create", f"{event.slug}/{form.name.data}")
             db.session.commit()
-            forget_event_rules(event.id)
             flash(_("Gate added."), "success")
             return redirect(url_for("checkin.gates", slug=slug))
     return render_template(
@@ -81,6 +80,5 @@ def delete_gate(slug: str, gate_id: int):
     record_audit(current_user, "gate.delete", f"{event.slug}/{gate.name}")
     db.session.delete(gate)
     db.session.commit()
-    forget_event_rules(event.id)
     flash(_("Gate deleted."), "success")
     return redirect(url_for("checkin.gates", slug=slug))

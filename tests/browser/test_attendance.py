@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from eventhub.badges.signing import badge_token
-from eventhub.checkin.rules import ScanInput, perform_scan
+from eventhub.checkin.scanning import ScanInput, door_event, perform_scan
 from eventhub.extensions import db
 from eventhub.registration.register import Attendee, register
 from tests.support.browser import sign_in
@@ -38,7 +38,8 @@ def test_attendance_figures_refresh_without_a_reload(
         expect(inside).to_have_text("0")
         page.evaluate("window.__sameDocument = true")
 
-        perform_scan(event, ScanInput(code=badge_token(registration), gate="East gate"))
+        scan = ScanInput(code=badge_token(registration), gate="East gate")
+        perform_scan(door_event(event.slug), scan)
         db.session.commit()
 
         expect(inside).to_have_text("1", timeout=5_000)

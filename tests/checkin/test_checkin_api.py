@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy import func, select
 
 from eventhub.auth.accounts import issue_api_token, revoke_api_token
 from eventhub.badges.signing import badge_token
+from eventhub.checkin.models import Scan
 from eventhub.extensions import db
 
 
@@ -182,3 +185,83 @@ def test_a_nul_character_in_a_scan_is_dropped_not_a_500(
     assert response.get_json()["result"] == "admitted"
     scan = db.session.scalars(select(Scan)).one()
     assert "\x00" not in scan.code + scan.gate + scan.device
+
+
+def scan_as(client, event, secret, code, nonce, gate="A"):
+    return client.post(
+        url(event),
+        json={"code": code, "gate": gate, "nonce": nonce},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+
+
+def test_a_nonce_reused_with_another_code_is_a_400_and_records_nothing(
+    client, make_user, running_event, make_registration
+):
+    issued = issue_api_token(make_user("staff"), "Gate A phone")
+    db.session.commit()
+    first, second = make_registration(running_event), make_registration(running_event)
+    assert (
+        scan_as(client, running_event, issued.secret, badge_token(first), "n-000001").status_code
+        == 201
+    )
+    for other_code in (badge_token(second), "garbage"):
+        response = scan_as(client, running_event, issued.secret, other_code, "n-000001")
+        assert response.status_code == 400
+        assert response.get_json()["error"]["code"] == "nonce_reused"
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 1
+    retry = scan_as(client, running_event, issued.secret, badge_token(first), "n-000001")
+    assert retry.status_code == 201 and retry.get_json()["replayed"] is True
+
+
+def test_a_devices_scan_is_four_statements(client, make_user, running_event, make_registration):
+    """The token, the event with its gates, the badge holder with their rules and first
+    entry, the insert: each scan reads afresh what it decides on, in four statements."""
+    issued = issue_api_token(make_user("staff"), "Gate A phone")
+    db.session.commit()
+    first, second = make_registration(running_event), make_registration(running_event)
+    scan_as(client, running_event, issued.secret, badge_token(first), "n-000010")  # token used
+    code, scan_url = badge_token(second), url(running_event)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args, **_kwargs):
+        statements.append(statement.split()[0].upper())
+
+    sqlalchemy_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.post(
+            scan_url,
+            json={"code": code, "gate": "A", "nonce": "n-000011"},
+            headers={"Authorization": f"Bearer {issued.secret}"},
+        )
+    finally:
+        sqlalchemy_event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 201
+    assert statements == ["SELECT", "SELECT", "SELECT", "INSERT"]
+
+
+def test_the_answer_is_in_the_language_of_the_tokens_user(
+    client, make_user, running_event, make_registration
+):
+    staff = make_user("staff")
+    staff.preferred_language = "ar"
+    issued = issue_api_token(staff, "Gate A phone")
+    db.session.commit()
+    token = badge_token(make_registration(running_event))
+    scan_as(client, running_event, issued.secret, token, "n-000020")
+    again = scan_as(client, running_event, issued.secret, token, "n-000021")
+    assert again.get_json()["result"] == "already_inside"
+    message = again.get_json()["message"]
+    assert message and not message.isascii()  # Arabic
+
+
+def test_a_device_scans_many_badges_in_a_row(client, make_user, running_event, make_registration):
+    issued = issue_api_token(make_user("staff"), "Gate A phone")
+    db.session.commit()
+    codes = [badge_token(make_registration(running_event)) for _ in range(5)]
+    statuses = [
+        scan_as(client, running_event, issued.secret, code, f"n-00003{number}").status_code
+        for number, code in enumerate(codes)
+    ]
+    assert statuses == [201] * 5
+    assert db.session.scalar(select(func.count()).where(Scan.result == "admitted")) == 5

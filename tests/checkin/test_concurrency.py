@@ -1,13 +1,14 @@
 """Two gates scanning one badge at the same instant: exactly one admission.
 
-Real gunicorn workers, a test-only delay between the check and the write
-(CHECKIN_RACE_WINDOW_SECONDS) so that the requests really overlap, and a control run
-on a copy of the schema without the unique index that shows the race happening.
+Real gunicorn workers serving tests/checkin/race_app.py (EventHub with every scan's
+insert held a moment by a listener of the test, so that the requests really overlap),
+and a control run without the unique index that shows the race happening.
 """
 
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +26,7 @@ from tests.support.servers import (
 )
 
 SCANS = 8
-WINDOW = "0.4"
+RACE_APP = "tests.checkin.race_app:create_app()"
 
 SETUP = """
 from datetime import date, timedelta
@@ -91,10 +92,10 @@ result = db.session.scalar(select(func.count()).where(Scan.result == "admitted")
 
 @contextmanager
 def race_server(database_url: str):
-    env = app_env(database_url, EVENTHUB_CHECKIN_RACE_WINDOW_SECONDS=WINDOW)
+    env = app_env(database_url)
     flask_command(env, "db", "upgrade")
     setup = run_in_app(env, SETUP)
-    with gunicorn(env, workers=4) as base_url:
+    with gunicorn(env, workers=4, app=RACE_APP) as base_url:
         yield env, base_url, setup
 
 
@@ -130,3 +131,94 @@ def test_one_admission_among_simultaneous_scans_on_sqlite(tmp_path: Path):
         answers = scan_all_at_once(base, setup["secret"], setup["tokens"][0])
         assert answers == Counter({(201, "admitted"): 1, (200, "already_inside"): SCANS - 1})
         assert admissions(env) == 1
+
+
+def scan_from_every_worker(base_url: str, secret: str, code: str, gate: str) -> Counter:
+    """SCANS scans at once (so that every worker answers some), by status and code."""
+    barrier = threading.Barrier(SCANS)
+    answers: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def one(_number: int) -> None:
+        barrier.wait(timeout=20)
+        status, body = post_json(
+            f"{base_url}/api/v1/events/race/checkins",
+            {"code": code, "gate": gate, "nonce": uuid.uuid4().hex},
+            {"Authorization": f"Bearer {secret}"},
+        )
+        error = body.get("error", {}).get("code") if isinstance(body, dict) else None
+        with lock:
+            answers.append((status, error))
+
+    threads = [threading.Thread(target=one, args=(number,)) for number in range(SCANS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return Counter(answers)
+
+
+@contextmanager
+def plain_server(database_url: str):
+    env = app_env(database_url)
+    flask_command(env, "db", "upgrade")
+    setup = run_in_app(env, SETUP)
+    with gunicorn(env, workers=4) as base_url:
+        yield env, base_url, setup
+
+
+def changes_from_another_process_count_at_the_next_scan(env, base_url, setup) -> None:
+    secret, (first, second) = setup["secret"], setup["tokens"]
+    warm = scan_from_every_worker(base_url, secret, first, "Any door")
+    assert sum(warm.values()) == SCANS and all(status in (200, 201) for status, _ in warm)
+
+    run_in_app(  # the organiser adds the event's first gate, elsewhere
+        env,
+        """
+from eventhub.checkin.gates import add_gate
+from eventhub.events.lookup import find_event
+from eventhub.extensions import db
+add_gate(find_event("race"), "North", None)
+db.session.commit()
+result = True
+""",
+    )
+    assert scan_from_every_worker(base_url, secret, second, "Any door") == Counter(
+        {(422, "unknown_gate"): SCANS}
+    )
+    assert all(
+        status in (200, 201)
+        for status, _ in scan_from_every_worker(base_url, secret, second, "north")
+    )
+
+    run_in_app(  # and revokes the device's token
+        env,
+        """
+from sqlalchemy import select
+from eventhub.auth.accounts import revoke_api_token
+from eventhub.auth.models import ApiToken
+from eventhub.extensions import db
+revoke_api_token(db.session.scalar(select(ApiToken)))
+db.session.commit()
+result = True
+""",
+    )
+    assert scan_from_every_worker(base_url, secret, second, "North") == Counter(
+        {(401, "invalid_token"): SCANS}
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@needs_postgres
+def test_a_revoked_token_and_a_new_gate_count_at_once_in_every_worker_on_postgresql():
+    with dedicated_postgres_database("checkin_changes") as url, plain_server(url) as server:
+        changes_from_another_process_count_at_the_next_scan(*server)
+
+
+@pytest.mark.slow
+def test_a_revoked_token_and_a_new_gate_count_at_once_in_every_worker_on_sqlite(
+    tmp_path: Path,
+):
+    with plain_server(f"sqlite:///{tmp_path / 'changes.sqlite3'}") as server:
+        changes_from_another_process_count_at_the_next_scan(*server)

@@ -7,17 +7,19 @@ from sqlalchemy import func, select
 
 from eventhub.badges.signing import badge_signing_key, badge_token
 from eventhub.badges.tokens import make_badge_token
+from eventhub.checkin import scanning
 from eventhub.checkin.gates import add_gate
 from eventhub.checkin.models import Scan
-from eventhub.checkin.rules import GateError, ScanInput, perform_scan
+from eventhub.checkin.scanning import ScanInput, ScanRefused, door_event, perform_scan
 from eventhub.events.models import Zone
 from eventhub.extensions import db
 from eventhub.registration.register import cancel, reissue_badge
 from tests.checkin.conftest import zoned_event
 
 
-def scan(event, code, gate="North", nonce=None, now=None):
-    outcome = perform_scan(event, ScanInput(code=code, gate=gate, nonce=nonce), now=now)
+def scan(event, code, gate="North", nonce=None, now=None, **sender):
+    scan_input = ScanInput(code=code, gate=gate, nonce=nonce, **sender)
+    outcome = perform_scan(door_event(event.slug), scan_input, now=now)
     db.session.commit()
     return outcome
 
@@ -93,7 +95,7 @@ def test_unknown_gate_is_refused_once_gates_exist(running_event, make_registrati
     add_gate(running_event, "North", None)
     db.session.commit()
     registration = make_registration(running_event)
-    with pytest.raises(GateError) as error:
+    with pytest.raises(ScanRefused) as error:
         scan(running_event, badge_token(registration), gate="Nort")
     assert error.value.code == "unknown_gate"
     assert count(Scan) == 0
@@ -158,21 +160,52 @@ def test_every_scan_is_recorded_with_gate_and_result(running_event, make_registr
     assert rows == [("North", "admitted"), ("South", "malformed")]
 
 
-def test_event_rules_are_cached_for_the_configured_time(app, running_event):
-    from eventhub.checkin.rules import event_rules, forget_event_rules
+def test_a_gate_added_or_deleted_counts_from_the_next_scan(running_event, make_registration):
+    token = badge_token(make_registration(running_event))
+    gate = add_gate(running_event, "North", None)
+    db.session.commit()
+    with pytest.raises(ScanRefused):
+        scan(running_event, token, gate="Anywhere")
+    db.session.delete(gate)
+    db.session.commit()
+    assert scan(running_event, token, gate="Anywhere").result == "admitted"
 
-    app.config["CHECKIN_RULES_CACHE_SECONDS"] = 60
-    try:
-        forget_event_rules()
-        assert event_rules(running_event).gates == {}
-        add_gate(running_event, "North", None)
-        db.session.commit()
-        assert event_rules(running_event).gates == {}  # still the cached copy
-        forget_event_rules(running_event.id)
-        assert event_rules(running_event).gates == {"north": ("North", None)}
-    finally:
-        app.config["CHECKIN_RULES_CACHE_SECONDS"] = 0
-        forget_event_rules()
+
+def test_a_category_rule_changed_counts_from_the_next_scan(running_event, make_registration):
+    registration = make_registration(running_event)
+    running_event.categories[0].set_days([running_event.last_day])
+    db.session.commit()
+    assert scan(running_event, badge_token(registration)).result == "not_today"
+    running_event.categories[0].set_days([])
+    db.session.commit()
+    assert scan(running_event, badge_token(registration)).result == "admitted"
+
+
+def test_a_nonce_reused_with_another_code_is_refused_and_records_nothing(
+    running_event, make_registration
+):
+    first, second = make_registration(running_event), make_registration(running_event)
+    scan(running_event, badge_token(first), nonce="nonce-0100")
+    for other_code in (badge_token(second), "garbage", badge_token(first) + "X"):
+        with pytest.raises(ScanRefused) as error:
+            scan(running_event, other_code, nonce="nonce-0100")
+        db.session.rollback()
+        assert error.value.code == "nonce_reused" and error.value.status == 400
+    assert count(Scan) == 1
+    assert scan(running_event, badge_token(second), nonce="nonce-0101").result == "admitted"
+
+
+def test_a_nonce_reused_by_another_device_is_refused(running_event, make_registration, make_user):
+    token = badge_token(make_registration(running_event))
+    one, other = make_user("staff"), make_user("staff")
+    scan(running_event, token, nonce="nonce-0200", user_id=one.id)
+    with pytest.raises(ScanRefused) as error:
+        scan(running_event, token, nonce="nonce-0200", user_id=other.id)
+    assert error.value.code == "nonce_reused"
+    db.session.rollback()
+    retry = scan(running_event, token, nonce="nonce-0200", user_id=one.id)
+    assert retry.replayed and retry.result == "admitted"
+    assert count(Scan) == 1
 
 
 def test_retry_of_an_already_inside_scan_keeps_the_first_entry(running_event, make_registration):
@@ -214,12 +247,15 @@ def test_an_admission_landing_after_the_lookup_makes_the_scan_already_inside(
     insert: the index refuses the insert and the scan is recorded as already inside."""
     token = badge_token(make_registration(running_event))
     other_gate: list = []
+    insert_scan = scanning._insert_scan
 
-    def other_gate_admits_first() -> None:
-        monkeypatch.setattr("eventhub.checkin.rules._race_window", lambda: None)
-        other_gate.append(perform_scan(running_event, ScanInput(code=token, gate="South")))
+    def other_gate_admits_first(values):
+        monkeypatch.setattr(scanning, "_insert_scan", insert_scan)
+        event = door_event(running_event.slug)
+        other_gate.append(perform_scan(event, ScanInput(code=token, gate="South")))
+        return insert_scan(values)
 
-    monkeypatch.setattr("eventhub.checkin.rules._race_window", other_gate_admits_first)
+    monkeypatch.setattr(scanning, "_insert_scan", other_gate_admits_first)
     outcome = scan(running_event, token, gate="North")
     assert other_gate[0].result == "admitted"
     assert outcome.result == "already_inside" and outcome.status == 200

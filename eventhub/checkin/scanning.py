@@ -1,0 +1,425 @@
+"""Door check-in: what a scanned code means at this gate, now, recorded once.
+
+A scan is one row in `scans`, whatever its result; an `admitted` one is the badge's entry
+for the day. Guards, both unique indexes of that table, so that each scan is a single
+atomic insert (`ON CONFLICT DO NOTHING RETURNING id`):
+- one admission per badge per day: the partial index on (registration_id, day) where the
+  result is `admitted`; of two gates scanning the same badge at the same instant exactly
+  one gets a row back and says `admitted`, the other is recorded as `already_inside`;
+- a scanner's retry with the same nonce: the (event_id, nonce) index; a retry (same
+  nonce, same code, same device) gets the answer recorded for the first attempt and
+  nothing is added; the same nonce with another code or from another device is refused.
+
+A scan reads, in two statements, everything it decides on: the event with its gates (by
+slug), then the badge holder with their category's rules for this day and gate and their
+first entry of the day, if any; then it inserts. Nothing is kept between requests, so an
+organiser's change to gates, zones or categories counts from the very next scan in every
+process. The read guards nothing: when an admission lands between the read and the
+insert, the index refuses the insert and the scan is recorded as `already_inside` then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    exists,
+    literal_column,
+    not_,
+    or_,
+    select,
+    type_coerce,
+)
+
+from eventhub.badges.signing import badge_signing_key
+from eventhub.badges.tokens import BadgeTokenError, read_badge_token
+from eventhub.checkin.models import Gate, Scan
+from eventhub.errors import DomainError
+from eventhub.events.models import AttendeeCategory, CategoryDay, Event, category_zones
+from eventhub.extensions import db
+from eventhub.models_common import UTCDateTime, insert_ignoring_duplicates, utcnow
+from eventhub.registration.models import Registration
+
+# HTTP status of each answer; 4xx answers carry the JSON error body too.
+RESULT_STATUS = {
+    "admitted": 201,
+    "already_inside": 200,
+    "not_today": 403,
+    "zone_not_allowed": 403,
+    "revoked": 410,
+    "unknown": 404,
+    "malformed": 400,
+}
+MAX_CODE_LENGTH = 80
+MAX_GATE_LENGTH = 60
+
+
+class ScanRefused(DomainError):
+    """A scan that cannot be taken at all (no such gate, a nonce reused): nothing is
+    recorded, unlike a badge refused at the door, which is a recorded scan."""
+
+
+@dataclass(frozen=True)
+class DoorEvent:
+    """A published event as its doors see it: its days, time zone and gates."""
+
+    id: int
+    first_day: date
+    last_day: date
+    timezone: str
+    gates: dict[str, tuple[str, int | None]]  # casefolded name -> (name, zone id)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+_EVENT_WITH_GATES = (
+    select(Event.id, Event.first_day, Event.last_day, Event.timezone, Gate.name, Gate.zone_id)
+    .outerjoin(Gate, Gate.event_id == Event.id)
+    .where(Event.slug == bindparam("slug"), Event.status == "published")
+)
+
+
+def door_event(slug: str) -> DoorEvent | None:
+    """The published event `slug` with its gates, in one statement; None if there is none."""
+    if not slug or "\x00" in slug:  # PostgreSQL refuses NUL in a query: no such event
+        return None
+    rows = db.session.execute(_EVENT_WITH_GATES, {"slug": slug}).all()
+    if not rows:
+        return None
+    event_id, first_day, last_day, timezone = rows[0][:4]
+    gates = {name.casefold(): (name, zone_id) for *_, name, zone_id in rows if name is not None}
+    return DoorEvent(event_id, first_day, last_day, timezone, gates)
+
+
+@dataclass(frozen=True)
+class ScanInput:
+    code: str
+    gate: str
+    nonce: str | None = None
+    user_id: int | None = None
+    api_token_id: int | None = None
+    device: str = ""
+
+
+@dataclass(frozen=True)
+class BadgeHolder:
+    """What the door needs to know about the person a badge belongs to."""
+
+    id: int
+    event_id: int
+    category_id: int
+    badge_version: int
+    status: str
+    first_name: str
+    last_name: str
+    organization: str
+    category_name: str
+    category_colour: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def number(self) -> str:
+        return f"{self.event_id:03d}-{self.id:06d}"
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    admitted_at: datetime
+    gate: str
+
+
+@dataclass
+class ScanOutcome:
+    result: str
+    scan_id: int
+    scanned_at: datetime
+    gate: str
+    registration: BadgeHolder | None = None
+    first_entry: EntryRecord | None = None
+    reason: str | None = None
+    replayed: bool = False
+
+    @property
+    def status(self) -> int:
+        return RESULT_STATUS[self.result]
+
+
+def event_day(event: DoorEvent | Event, moment: datetime) -> date:
+    return moment.astimezone(event.tz).date()
+
+
+def resolve_gate(event: DoorEvent, name: str) -> tuple[str, int | None]:
+    """(gate name, zone id) for the gate called `name`.
+
+    Once an organiser has defined gates, only those names are accepted, so that a typo
+    cannot slip past a zone rule; without gates any name is taken as it is, with no zone.
+    """
+    name = name.strip()
+    if not name or len(name) > MAX_GATE_LENGTH:
+        raise ScanRefused(_l("Choose the gate you are scanning at."), "gate_required", "gate")
+    if not event.gates:
+        return name, None
+    found = event.gates.get(name.casefold())
+    if found is None:
+        raise ScanRefused(_l("This gate is not one of the event's gates."), "unknown_gate", "gate")
+    return found
+
+
+# 'admitted' written into the SQL, not bound: PostgreSQL can read the day's first entry
+# from the partial unique index (see Scan) only when the index's condition is in the
+# statement itself.
+ADMITTED = literal_column("'admitted'", String)
+_FIRST = Scan.__table__.alias("first_entry")
+
+
+def _first_entry_select(*columns: Any, of: Any) -> Any:
+    """`columns` of the admitted scan of badge `of` on the bound `entry_day`."""
+    return select(*columns).where(
+        _FIRST.c.registration_id == of,
+        _FIRST.c.day == bindparam("entry_day"),
+        _FIRST.c.result == ADMITTED,
+    )
+
+
+def _first_entry_columns(of: Any) -> tuple[Any, Any]:
+    """The time and gate of that admission, as two scalar subqueries (NULLs if none):
+    each one probe of the partial unique index."""
+    return (
+        type_coerce(_first_entry_select(_FIRST.c.scanned_at, of=of).scalar_subquery(), UTCDateTime),
+        _first_entry_select(_FIRST.c.gate, of=of).scalar_subquery(),
+    )
+
+
+def _allowed(table: Any, column: Any, value: Any) -> Any:
+    """True when the holder's category lists no rows in `table` (no restriction) or
+    lists `value` in `column`."""
+    of_category = table.c.category_id == Registration.category_id
+    return or_(
+        not_(exists().where(of_category)),
+        exists().where(and_(of_category, column == value)),
+    )
+
+
+_HOLDER_COLUMNS = (
+    Registration.id,
+    Registration.event_id,
+    Registration.category_id,
+    Registration.badge_version,
+    Registration.status,
+    Registration.first_name,
+    Registration.last_name,
+    Registration.organization,
+    AttendeeCategory.name,
+    AttendeeCategory.colour,
+)
+_HOLDERS = select(*_HOLDER_COLUMNS).join(
+    AttendeeCategory, AttendeeCategory.id == Registration.category_id
+)
+_CATEGORY_DAYS = CategoryDay.__table__
+
+# The holder of a scanned badge, whether their category may come in on `entry_day` and
+# through a gate into zone `zone_id`, and the time and gate of their first entry that day.
+_HOLDER_BY_CODE = _HOLDERS.add_columns(
+    _allowed(_CATEGORY_DAYS, _CATEGORY_DAYS.c.day, bindparam("entry_day")).label("day_allowed"),
+    _allowed(category_zones, category_zones.c.zone_id, bindparam("zone_id")).label("zone_allowed"),
+    *_first_entry_columns(of=Registration.id),
+).where(Registration.badge_code == bindparam("code"))
+
+_HOLDER_BY_ID = _HOLDERS.where(Registration.id == bindparam("registration_id"))
+_FIRST_ENTRY = _first_entry_select(
+    _FIRST.c.scanned_at, _FIRST.c.gate, of=bindparam("entry_registration_id")
+)
+_SCAN_BY_NONCE = select(
+    Scan.id,
+    Scan.result,
+    Scan.scanned_at,
+    Scan.gate,
+    Scan.registration_id,
+    Scan.day,
+    Scan.code,
+    Scan.user_id,
+    Scan.api_token_id,
+).where(Scan.event_id == bindparam("event_id"), Scan.nonce == bindparam("nonce"))
+
+
+@cache
+def _scan_insert(dialect: str) -> Any:
+    return insert_ignoring_duplicates(Scan, dialect).returning(Scan.id)
+
+
+@cache
+def _already_inside_insert(dialect: str) -> Any:
+    return insert_ignoring_duplicates(Scan, dialect).returning(
+        Scan.id, *_first_entry_columns(of=bindparam("entry_registration_id"))
+    )
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _insert_scan(values: dict[str, Any]) -> int | None:
+    """Insert a scan; its id, or None when a unique index already holds its place."""
+    return db.session.execute(_scan_insert(_dialect()), values).scalar()
+
+
+def _insert_already_inside(values: dict[str, Any]) -> tuple[int, EntryRecord | None] | None:
+    """Insert a scan as `already_inside`: (its id, the day's first entry, from
+    subqueries in RETURNING as PostgreSQL and SQLite allow); None when its nonce is taken."""
+    values = {
+        **values,
+        "result": "already_inside",
+        "entry_registration_id": values["registration_id"],
+        "entry_day": values["day"],
+    }
+    row = db.session.execute(_already_inside_insert(_dialect()), values).first()
+    if row is None:
+        return None
+    scan_id, first_at, first_gate = row
+    return scan_id, EntryRecord(first_at, first_gate) if first_at is not None else None
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """What a scanned code is: `result` "" for a badge that may come in, the refusal
+    otherwise; its holder, if known, and the holder's first entry of the day, if any."""
+
+    result: str
+    holder: BadgeHolder | None = None
+    reason: str | None = None
+    first_entry: EntryRecord | None = None
+
+
+def _look_up(event: DoorEvent, code: str, zone_id: int | None, day: date) -> _Lookup:
+    if not code or len(code) > MAX_CODE_LENGTH:
+        return _Lookup("malformed", reason="empty_or_too_long")
+    try:
+        ref = read_badge_token(code, badge_signing_key())
+    except BadgeTokenError as error:
+        if error.code == "malformed":
+            return _Lookup("malformed", reason="not_a_badge")
+        return _Lookup("unknown", reason="bad_signature")
+    parameters = {"code": ref.code, "entry_day": day, "zone_id": zone_id}
+    row = db.session.execute(_HOLDER_BY_CODE, parameters).first()
+    if row is None:
+        return _Lookup("unknown", reason="no_such_badge")
+    *holder_columns, day_allowed, zone_allowed, first_at, first_gate = row
+    holder = BadgeHolder(*holder_columns)
+    if holder.event_id != event.id:
+        return _Lookup("unknown", reason="other_event")
+    if ref.version != holder.badge_version:
+        return _Lookup("revoked", holder, "badge_reissued")
+    if holder.status != "confirmed":
+        return _Lookup("revoked", holder, holder.status)
+    if day < event.first_day or day > event.last_day or not day_allowed:
+        return _Lookup("not_today", holder)
+    if zone_id is not None and not zone_allowed:
+        return _Lookup("zone_not_allowed", holder)
+    first_entry = EntryRecord(first_at, first_gate) if first_at is not None else None
+    return _Lookup("", holder, first_entry=first_entry)
+
+
+def _holder_by_id(registration_id: int) -> BadgeHolder | None:
+    row = db.session.execute(_HOLDER_BY_ID, {"registration_id": registration_id}).first()
+    return BadgeHolder(*row) if row is not None else None
+
+
+def _first_entry(registration_id: int, day: date | None) -> EntryRecord | None:
+    values = {"entry_registration_id": registration_id, "entry_day": day}
+    row = db.session.execute(_FIRST_ENTRY, values).first()
+    return EntryRecord(*row) if row is not None else None
+
+
+def _replay(event: DoorEvent, scan_input: ScanInput) -> ScanOutcome:
+    """The answer recorded for the earlier scan with this nonce, when this one is its
+    retry: same code, from the same device or person. Anything else is refused."""
+    row = db.session.execute(
+        _SCAN_BY_NONCE, {"event_id": event.id, "nonce": scan_input.nonce}
+    ).one()
+    scan_id, result, scanned_at, gate, registration_id, day, code, user_id, token_id = row
+    same_sender = (user_id, token_id) == (scan_input.user_id, scan_input.api_token_id)
+    if code != _stored_code(scan_input) or not same_sender:
+        raise ScanRefused(
+            _l("This scan's nonce was already used for another scan: send a new one."),
+            "nonce_reused",
+            "nonce",
+        )
+    return ScanOutcome(
+        result=result,
+        scan_id=scan_id,
+        scanned_at=scanned_at,
+        gate=gate,
+        registration=_holder_by_id(registration_id) if registration_id else None,
+        first_entry=(
+            _first_entry(registration_id, day)
+            if result == "already_inside" and registration_id
+            else None
+        ),
+        replayed=True,
+    )
+
+
+def _stored_code(scan_input: ScanInput) -> str:
+    return scan_input.code[:MAX_CODE_LENGTH]
+
+
+def perform_scan(
+    event: DoorEvent, scan_input: ScanInput, *, now: datetime | None = None
+) -> ScanOutcome:
+    """Decide and record one scan in the session's transaction; the caller commits.
+
+    Raises ScanRefused, having recorded nothing, for a gate the event does not have and
+    for a nonce already used by another scan. A retry of a recorded scan (same nonce,
+    code and sender) is answered as its first attempt was (`replayed`), adding nothing.
+    """
+    now = now or utcnow()
+    gate, zone_id = resolve_gate(event, scan_input.gate)
+    day = event_day(event, now)
+    found = _look_up(event, scan_input.code.strip(), zone_id, day)
+    result = found.result or ("already_inside" if found.first_entry else "admitted")
+    values = {
+        "event_id": event.id,
+        "registration_id": found.holder.id if found.holder else None,
+        "gate": gate,
+        "result": result,
+        "code": _stored_code(scan_input),
+        "nonce": scan_input.nonce,
+        "user_id": scan_input.user_id,
+        "api_token_id": scan_input.api_token_id,
+        "device": scan_input.device[:120],
+        "scanned_at": now,
+        "day": day,
+    }
+    scan_id = _insert_scan(values)
+    first_entry = found.first_entry
+    if scan_id is None and result == "admitted":
+        # An admission landed since the lookup (or this is a retry of this scan, whose
+        # nonce is taken: then this insert gives nothing either).
+        entered = _insert_already_inside(values)
+        if entered is not None:
+            result = "already_inside"
+            scan_id, first_entry = entered
+    if scan_id is None:  # the nonce holds the place
+        return _replay(event, scan_input)
+    return ScanOutcome(
+        result=result,
+        scan_id=scan_id,
+        scanned_at=now,
+        gate=gate,
+        registration=found.holder,
+        first_entry=first_entry if result == "already_inside" else None,
+        reason=found.reason,
+    )
