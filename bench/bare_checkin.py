@@ -1,84 +1,79 @@
-"""The bare check-in endpoint the bench compares EventHub with: token check, one indexed
-lookup, one insert, raw driver, no framework. Not part of the application."""
+"""The bare check-in route bench_checkin.py compares EventHub's with: Flask and
+Flask-SQLAlchemy doing only the essential work of a scan (the HMAC check of the code, one
+indexed select, one ORM insert, commit), served by gunicorn as
+`bench.bare_checkin:create_app()`. Not part of the application."""
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
-import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
+from secrets import randbits
+
+from flask import Flask, request
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import BigInteger, String, insert, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from eventhub.badges.tokens import BadgeTokenError, make_badge_token, read_badge_token
+from eventhub.config import database_uri
 
 KEY = b"bare-bench-key"
-_connection = None
+db = SQLAlchemy()
 
 
-def _connect():
-    global _connection
-    if _connection is None:
-        url = os.environ["DATABASE_URL"]
-        if url.startswith("sqlite:///"):
-            _connection = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=15)
-            _connection.execute("PRAGMA journal_mode=WAL")
-            _connection.execute("PRAGMA synchronous=NORMAL")
-        else:
-            import psycopg
+class BareRegistration(db.Model):
+    __tablename__ = "bare_registrations"
 
-            _connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
-    return _connection
+    id: Mapped[int] = mapped_column(primary_key=True)
+    badge_code: Mapped[int] = mapped_column(BigInteger, unique=True)
+    first_name: Mapped[str] = mapped_column(String(80))
 
 
-def _placeholder() -> str:
-    return "?" if isinstance(_connect(), sqlite3.Connection) else "%s"
+class BareScan(db.Model):
+    __tablename__ = "bare_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int]
+    gate: Mapped[str] = mapped_column(String(60))
+    scanned_at: Mapped[datetime]
 
 
-def app(environ, start_response):
-    body = json.loads(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)))
-    try:
-        ref = read_badge_token(body["code"], KEY)
-    except BadgeTokenError:
-        start_response("400 Bad Request", [("Content-Type", "application/json")])
-        return [b'{"result": "malformed"}']
-    connection = _connect()
-    mark = _placeholder()
-    row = connection.execute(
-        f"SELECT id, first_name FROM registrations WHERE badge_code = {mark}", (ref.code,)
-    ).fetchone()
-    connection.execute(
-        f"INSERT INTO scans (registration_id, gate, scanned_at) VALUES ({mark}, {mark}, {mark})",
-        (row[0], body["gate"], datetime.now(UTC).isoformat()),
-    )
-    connection.commit()
-    start_response("201 Created", [("Content-Type", "application/json")])
-    return [json.dumps({"result": "admitted", "name": row[1]}).encode()]
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(os.environ["DATABASE_URL"], Path("."))
+    db.init_app(app)
+
+    @app.post("/scan")
+    def scan():
+        body = request.get_json()
+        try:
+            ref = read_badge_token(body["code"], KEY)
+        except BadgeTokenError:
+            return {"result": "malformed"}, 400
+        holder = db.session.execute(
+            select(BareRegistration.id, BareRegistration.first_name).where(
+                BareRegistration.badge_code == ref.code
+            )
+        ).one()
+        db.session.add(
+            BareScan(registration_id=holder.id, gate=body["gate"], scanned_at=datetime.now(UTC))
+        )
+        db.session.commit()
+        return {"result": "admitted", "name": holder.first_name}, 201
+
+    return app
 
 
-def prepare(database_url: str, registrations: int, scans: int) -> tuple[dict[str, str], list[str]]:
-    """Create the two tables, seed them, and return the server environment and tokens."""
-    env = {**os.environ, "DATABASE_URL": database_url}
-    os.environ["DATABASE_URL"] = database_url
-    global _connection
-    _connection = None
-    connection = _connect()
-    mark = _placeholder()
-    serial = "INTEGER PRIMARY KEY" if mark == "?" else "SERIAL PRIMARY KEY"
-    connection.execute(
-        f"CREATE TABLE registrations (id {serial}, badge_code BIGINT UNIQUE, first_name TEXT)"
-    )
-    connection.execute(
-        f"CREATE TABLE scans (id {serial}, registration_id INTEGER, gate TEXT, scanned_at TEXT)"
-    )
-    codes = [secrets.randbits(62) + 1 for _ in range(registrations)]
-    rows = [(code, f"Visitor {number}") for number, code in enumerate(codes)]
-    statement = f"INSERT INTO registrations (badge_code, first_name) VALUES ({mark}, {mark})"
-    if mark == "?":
-        connection.executemany(statement, rows)
-    else:
-        with connection.cursor() as cursor:
-            cursor.executemany(statement, rows)
-    connection.commit()
-    connection.close()
-    _connection = None
-    return env, [make_badge_token(code, 1, KEY) for code in codes[:scans]]
+def prepare(registrations: int, scans: int) -> list[str]:
+    """Create and fill the bare tables on DATABASE_URL; the codes of the first `scans`."""
+    app = create_app()
+    codes = [randbits(62) + 1 for _ in range(registrations)]
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        rows = [{"badge_code": code, "first_name": f"Visitor {n}"} for n, code in enumerate(codes)]
+        db.session.execute(insert(BareRegistration), rows)
+        db.session.commit()
+        db.engine.dispose()
+    return [make_badge_token(code, 1, KEY) for code in codes[:scans]]

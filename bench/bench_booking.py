@@ -33,14 +33,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.servers import (
+from devtools.servers import (
     admin_connect,
     app_env,
     flask_command,
     gunicorn,
     post_json,
     run_in_app,
-    serving,
 )
 from eventhub import create_app
 from eventhub.meetings import booking
@@ -119,7 +118,7 @@ result = True
 
 def guarded_app():
     """The application as it is (gunicorn's workers call these factories)."""
-    return serving(create_app())
+    return create_app()
 
 
 def windowed_app():
@@ -221,7 +220,7 @@ def run(url: str, args: argparse.Namespace) -> list[tuple[str, dict]]:
     secrets, contended = setup["secrets"], setup["contended"]
     rows = []
     distinct_label = f"{args.startups} distinct slots, guarded"
-    with gunicorn(env, "bench.bench_booking:guarded_app()", WORKERS) as base_url:
+    with gunicorn(env, workers=WORKERS, app="bench.bench_booking:guarded_app()") as base_url:
         warm_up(base_url, secrets[0])
         rows.append(
             ("one slot, guarded", book_all(base_url, [(s, contended["guarded"]) for s in secrets]))
@@ -234,7 +233,9 @@ def run(url: str, args: argparse.Namespace) -> list[tuple[str, dict]]:
         )
     window_env = {**env, "BENCH_RACE_WINDOW_SECONDS": str(args.window)}
     window_label = f"{args.window * 1000:.0f} ms window"
-    with gunicorn(window_env, "bench.bench_booking:windowed_app()", WORKERS) as base_url:
+    with gunicorn(
+        window_env, workers=WORKERS, app="bench.bench_booking:windowed_app()"
+    ) as base_url:
         warm_up(base_url, secrets[0])
         rows.append(
             (
@@ -243,7 +244,9 @@ def run(url: str, args: argparse.Namespace) -> list[tuple[str, dict]]:
             )
         )
     run_in_app(env, DROP_GUARDS)
-    with gunicorn(window_env, "bench.bench_booking:unguarded_app()", WORKERS) as base_url:
+    with gunicorn(
+        window_env, workers=WORKERS, app="bench.bench_booking:unguarded_app()"
+    ) as base_url:
         warm_up(base_url, secrets[0])
         rows.append(
             (

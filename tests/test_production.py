@@ -15,10 +15,9 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from devtools.servers import BIN, ROOT
 from tests.support.servers import (
-    BIN,
     POSTGRES_URL,
-    ROOT,
     app_env,
     dedicated_postgres_database,
     flask_command,

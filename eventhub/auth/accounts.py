@@ -146,7 +146,9 @@ def token_holder(secret: str) -> TokenHolder | None:
     anew for every request: a revocation or a change of its user counts at once."""
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
-    row = db.session.execute(_TOKEN_HOLDER, {"digest": _token_digest(secret)}).first()
+    # On the session's connection (Core): no object is loaded, so the ORM would only add time.
+    connection = db.session.connection()
+    row = connection.execute(_TOKEN_HOLDER, {"digest": _token_digest(secret)}).first()
     return TokenHolder(*row) if row is not None else None
 
 

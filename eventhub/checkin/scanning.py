@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Connection,
     String,
     and_,
     bindparam,
@@ -82,6 +83,12 @@ class DoorEvent:
         return ZoneInfo(self.timezone)
 
 
+def _connection() -> Connection:
+    """The session's connection, in its transaction. The scan's statements run on it
+    directly (SQLAlchemy Core): they load no objects, so the ORM would only add time."""
+    return db.session.connection()
+
+
 _EVENT_WITH_GATES = (
     select(Event.id, Event.first_day, Event.last_day, Event.timezone, Gate.name, Gate.zone_id)
     .outerjoin(Gate, Gate.event_id == Event.id)
@@ -93,7 +100,7 @@ def door_event(slug: str) -> DoorEvent | None:
     """The published event `slug` with its gates, in one statement; None if there is none."""
     if not slug or "\x00" in slug:  # PostgreSQL refuses NUL in a query: no such event
         return None
-    rows = db.session.execute(_EVENT_WITH_GATES, {"slug": slug}).all()
+    rows = _connection().execute(_EVENT_WITH_GATES, {"slug": slug}).all()
     if not rows:
         return None
     event_id, first_day, last_day, timezone = rows[0][:4]
@@ -255,25 +262,25 @@ _SCAN_BY_NONCE = select(
 ).where(Scan.event_id == bindparam("event_id"), Scan.nonce == bindparam("nonce"))
 
 
+_SCANS = Scan.__table__
+
+
 @cache
 def _scan_insert(dialect: str) -> Any:
-    return insert_ignoring_duplicates(Scan, dialect).returning(Scan.id)
+    return insert_ignoring_duplicates(_SCANS, dialect).returning(_SCANS.c.id)
 
 
 @cache
 def _already_inside_insert(dialect: str) -> Any:
-    return insert_ignoring_duplicates(Scan, dialect).returning(
-        Scan.id, *_first_entry_columns(of=bindparam("entry_registration_id"))
+    return insert_ignoring_duplicates(_SCANS, dialect).returning(
+        _SCANS.c.id, *_first_entry_columns(of=bindparam("entry_registration_id"))
     )
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
 
 
 def _insert_scan(values: dict[str, Any]) -> int | None:
     """Insert a scan; its id, or None when a unique index already holds its place."""
-    return db.session.execute(_scan_insert(_dialect()), values).scalar()
+    connection = _connection()
+    return connection.execute(_scan_insert(connection.dialect.name), values).scalar()
 
 
 def _insert_already_inside(values: dict[str, Any]) -> tuple[int, EntryRecord | None] | None:
@@ -285,7 +292,8 @@ def _insert_already_inside(values: dict[str, Any]) -> tuple[int, EntryRecord | N
         "entry_registration_id": values["registration_id"],
         "entry_day": values["day"],
     }
-    row = db.session.execute(_already_inside_insert(_dialect()), values).first()
+    connection = _connection()
+    row = connection.execute(_already_inside_insert(connection.dialect.name), values).first()
     if row is None:
         return None
     scan_id, first_at, first_gate = row
@@ -313,7 +321,7 @@ def _look_up(event: DoorEvent, code: str, zone_id: int | None, day: date) -> _Lo
             return _Lookup("malformed", reason="not_a_badge")
         return _Lookup("unknown", reason="bad_signature")
     parameters = {"code": ref.code, "entry_day": day, "zone_id": zone_id}
-    row = db.session.execute(_HOLDER_BY_CODE, parameters).first()
+    row = _connection().execute(_HOLDER_BY_CODE, parameters).first()
     if row is None:
         return _Lookup("unknown", reason="no_such_badge")
     *holder_columns, day_allowed, zone_allowed, first_at, first_gate = row
@@ -333,22 +341,24 @@ def _look_up(event: DoorEvent, code: str, zone_id: int | None, day: date) -> _Lo
 
 
 def _holder_by_id(registration_id: int) -> BadgeHolder | None:
-    row = db.session.execute(_HOLDER_BY_ID, {"registration_id": registration_id}).first()
+    row = _connection().execute(_HOLDER_BY_ID, {"registration_id": registration_id}).first()
     return BadgeHolder(*row) if row is not None else None
 
 
 def _first_entry(registration_id: int, day: date | None) -> EntryRecord | None:
     values = {"entry_registration_id": registration_id, "entry_day": day}
-    row = db.session.execute(_FIRST_ENTRY, values).first()
+    row = _connection().execute(_FIRST_ENTRY, values).first()
     return EntryRecord(*row) if row is not None else None
 
 
 def _replay(event: DoorEvent, scan_input: ScanInput) -> ScanOutcome:
     """The answer recorded for the earlier scan with this nonce, when this one is its
     retry: same code, from the same device or person. Anything else is refused."""
-    row = db.session.execute(
-        _SCAN_BY_NONCE, {"event_id": event.id, "nonce": scan_input.nonce}
-    ).one()
+    row = (
+        _connection()
+        .execute(_SCAN_BY_NONCE, {"event_id": event.id, "nonce": scan_input.nonce})
+        .one()
+    )
     scan_id, result, scanned_at, gate, registration_id, day, code, user_id, token_id = row
     same_sender = (user_id, token_id) == (scan_input.user_id, scan_input.api_token_id)
     if code != _stored_code(scan_input) or not same_sender:

@@ -173,7 +173,7 @@ def test_bulk_download_with_a_bad_colour_says_so_before_any_byte(client, login_a
     registrations[0].category.colour = "#12345"
     db.session.commit()
     login_as("admin")
-    response = client.get(bulk_url(event))
+    response = client.get(bulk_url(event), headers=ENGLISH)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/organiser/events/{event.slug}/registrations")
     page = client.get(response.headers["Location"], headers=ENGLISH).text
@@ -249,5 +249,7 @@ def test_badges_command_refuses_unknown_event_category_and_bad_colour(runner, re
     registrations[0].category.colour = "nope"
     db.session.commit()
     colour = runner.invoke(args=["badges", event.slug, "-o", output])
-    assert colour.exit_code != 0 and "is not a colour as #RRGGBB" in colour.output
+    assert (
+        colour.exit_code != 0 and "pas une couleur au format #RRGGBB" in colour.output
+    )  # in French, the default
     assert not Path(output).exists()

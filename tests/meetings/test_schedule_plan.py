@@ -155,5 +155,5 @@ def test_schedule_meetings_command_exact_mode_without_ortools(demo_day, room, ru
     monkeypatch.setattr(scheduler, "cp_model", None)
     result = runner.invoke(args=["schedule-meetings", demo_day.slug, "--exact", "5"])
     assert result.exit_code == 1
-    assert "The exact mode needs OR-Tools" in result.output
+    assert "Le mode exact nécessite OR-Tools" in result.output  # in French, the default
     assert confirmed() == []

@@ -1,6 +1,5 @@
-"""Real servers for the booking bench: a PostgreSQL database of its own, gunicorn workers on
-it, and JSON requests. (What bench_booking.py needs; the tests have their own helpers in
-tests/support/servers.py, which benches do not import.)"""
+"""Real servers for the tests and the benches: a PostgreSQL database of its own, gunicorn
+workers on it, commands and scripts in the app's context, and JSON requests."""
 
 from __future__ import annotations
 
@@ -12,22 +11,42 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
-import requests
-from flask import Flask
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def admin_connect(url: str) -> psycopg.Connection:
     """A connection outside any transaction, for CREATE and DROP DATABASE."""
     return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+
+
+@contextmanager
+def postgres_database(server_url: str, name: str) -> Iterator[str]:
+    """A fresh database `name` on the server of `server_url`, dropped afterwards. Yields
+    its URL."""
+    with admin_connect(server_url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server_url.rpartition('/')[0]}/{name}"
+    finally:
+        with admin_connect(server_url) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def app_env(database_url: str, **settings: str) -> dict[str, str]:
@@ -36,7 +55,7 @@ def app_env(database_url: str, **settings: str) -> dict[str, str]:
     env.update(
         {
             "EVENTHUB_ENV": "production",
-            "SECRET_KEY": "bench-server-secret-" + database_url[-12:],
+            "SECRET_KEY": "server-secret-" + database_url[-12:],
             "DATABASE_URL": database_url,
             "PYTHONPATH": str(ROOT),
         }
@@ -56,7 +75,7 @@ def flask_command(env: dict[str, str], *args: str, timeout: float = 120) -> str:
         check=False,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
 
 
@@ -78,49 +97,48 @@ def run_in_app(env: dict[str, str], code: str, timeout: float = 120) -> Any:
         check=False,
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"script failed:\n{completed.stdout}\n{completed.stderr}")
+        raise AssertionError(f"script failed:\n{completed.stdout}\n{completed.stderr}")
     line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULT="))
     return json.loads(line.removeprefix("RESULT="))
 
 
-def serving(app: Flask) -> Flask:
-    """For an app factory that gunicorn calls in each worker: leaves a file named after the
-    worker's pid in GUNICORN_READY_DIR, so that `gunicorn` can wait for every worker."""
-    ready_dir = os.environ.get("GUNICORN_READY_DIR")
-    if ready_dir:
-        Path(ready_dir, str(os.getpid())).touch()
-    return app
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
-def gunicorn(env: dict[str, str], app: str, workers: int = 4, timeout: float = 60) -> Iterator[str]:
-    """gunicorn serving `app` (a factory that returns through `serving`) with `workers`
-    workers on a free port; yields the base URL once every worker has loaded the app."""
-    port = _free_port()
+def gunicorn(
+    env: dict[str, str], workers: int = 4, timeout: float = 60, app: str = "eventhub:create_app()"
+) -> Iterator[str]:
+    """gunicorn serving `app` with `workers` sync workers on a free port; yields the base
+    URL once it answers and every worker has loaded the app."""
+    port = free_port()
     ready_dir = Path(tempfile.mkdtemp(prefix="gunicorn-ready-"))
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app],
+        [
+            str(BIN / "gunicorn"),
+            "--config",
+            "python:devtools.gunicorn_ready",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            app,
+        ],
         cwd=ROOT,
         env={**env, "GUNICORN_READY_DIR": str(ready_dir)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while len(list(ready_dir.iterdir())) < workers:
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{process.stdout.read()}")
+                raise AssertionError(f"gunicorn exited:\n{process.stdout.read()}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"not all {workers} gunicorn workers started in time")
+                raise AssertionError(f"not all {workers} gunicorn workers started in time")
             time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        yield base_url
     finally:
         shutil.rmtree(ready_dir, ignore_errors=True)
         process.terminate()
@@ -135,5 +153,14 @@ def post_json(
     url: str, payload: dict[str, Any], headers: dict[str, str] | None = None
 ) -> tuple[int, Any]:
     """POST `payload` as JSON; the status and the JSON body answered."""
-    response = requests.post(url, json=payload, headers=headers, timeout=60)
-    return response.status_code, response.json() if response.content else None
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
