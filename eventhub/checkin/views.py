@@ -16,7 +16,7 @@ from eventhub.checkin.scanning import event_day
 from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Zone
 from eventhub.extensions import db
-from eventhub.forms_common import form_status
+from eventhub.forms_common import form_status, show_error
 from eventhub.models_common import utcnow
 
 bp = Blueprint("checkin", __name__)
@@ -57,7 +57,7 @@ def gates(slug: str):
             add_gate(event, form.name.data, zone)
         except GateSetupError as error:
             db.session.rollback()
-            getattr(form, error.field or "name").errors.append(str(error.message))
+            show_error(form, error)
         else:
             record_audit(current_user, "gate.create", f"{event.slug}/{form.name.data}")
             db.session.commit()
