@@ -44,7 +44,7 @@ CONNECTIONS = 16
 THREADS = 4
 WORKERS = 4
 SCAN_PATH = "/api/v1/events/bench/checkins"
-BODIES_PER_ROUND = 20_000
+BODIES_PER_ROUND = 20_000  # at most: each round scans badges of its own
 POSTGRES_SERVER_URL = os.environ.get(
     "EVENTHUB_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
@@ -115,7 +115,8 @@ def bench_database(database_url: str, args: argparse.Namespace, tmp: Path) -> di
     """Every round's figures of EventHub's route and the bare route, alternating."""
     env = app_env(database_url)  # production settings, rate limiter included
     flask_command(env, "db", "upgrade")
-    scans = BODIES_PER_ROUND * args.rounds
+    per_round = min(BODIES_PER_ROUND, args.registrations // args.rounds)
+    scans = per_round * args.rounds
     seed = SEED.replace("COUNT", str(args.registrations)).replace("SCANS", str(scans))
     seeded = run_in_app(env, seed, timeout=900)
     os.environ["DATABASE_URL"] = database_url
@@ -132,7 +133,7 @@ def bench_database(database_url: str, args: argparse.Namespace, tmp: Path) -> di
         wrk(eventhub_url + SCAN_PATH, warm, 1, device)
         wrk(bare_url + "/scan", write_bodies(tmp / "bare-warm.jsonl", bare_tokens[:50]), 1, headers)
         for number in range(args.rounds):
-            part = slice(number * BODIES_PER_ROUND, (number + 1) * BODIES_PER_ROUND)
+            part = slice(number * per_round, (number + 1) * per_round)
             ours = write_bodies(tmp / f"eventhub-{number}.jsonl", seeded["tokens"][part])
             bare = write_bodies(tmp / f"bare-{number}.jsonl", bare_tokens[part])
             runs["EventHub route"].append(wrk(eventhub_url + SCAN_PATH, ours, args.seconds, device))
