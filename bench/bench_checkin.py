@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -173,12 +172,6 @@ def print_table(results: dict[str, dict[str, list]], args: argparse.Namespace) -
             f"{database:<11} {share:>16.2f} {SHARE_BAR:>5} {ours['p99_ms']:>7.1f} "
             f"{P99_BAR_MS:>5.0f}  {'meets the bars' if ok else 'BELOW THE BARS'}"
         )
-    medians = [
-        statistics.median(r["rate"] for r in rounds)
-        for runs in results.values()
-        for rounds in runs.values()
-    ]
-    assert all(rate > 0 for rate in medians)
 
 
 def main() -> None:

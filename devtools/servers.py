@@ -64,19 +64,19 @@ def app_env(database_url: str, **settings: str) -> dict[str, str]:
     return env
 
 
-def flask_command(env: dict[str, str], *args: str, timeout: float = 120) -> str:
+def _run(command: list[str], env: dict[str, str], timeout: float, what: str) -> str:
+    """`command`'s output; AssertionError with all it printed if it fails."""
     result = subprocess.run(
-        [str(BIN / "flask"), "--app", "eventhub", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     if result.returncode != 0:
-        raise AssertionError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(f"{what} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
+
+
+def flask_command(env: dict[str, str], *args: str, timeout: float = 120) -> str:
+    command = [str(BIN / "flask"), "--app", "eventhub", *args]
+    return _run(command, env, timeout, f"flask {' '.join(args)}")
 
 
 def run_in_app(env: dict[str, str], code: str, timeout: float = 120) -> Any:
@@ -87,18 +87,8 @@ def run_in_app(env: dict[str, str], code: str, timeout: float = 120) -> Any:
         + "".join(f"    {line}\n" for line in code.strip().splitlines())
         + "    print('RESULT=' + json.dumps(result))\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise AssertionError(f"script failed:\n{completed.stdout}\n{completed.stderr}")
-    line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULT="))
+    output = _run([sys.executable, "-c", script], env, timeout, "script")
+    line = next(x for x in output.splitlines() if x.startswith("RESULT="))
     return json.loads(line.removeprefix("RESULT="))
 
 

@@ -39,10 +39,6 @@ blp = Blueprint(
 )
 
 
-# One instance: a schema class would be instantiated again on every scan.
-SCAN_REQUEST = ScanRequestSchema()
-
-
 # Who may scan badges at the doors.
 SCANNER_ROLES = ("staff", "admin")
 
@@ -99,7 +95,7 @@ def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
 
 @blp.route("/<slug>/checkins", methods=["POST"])
 @role_required(*SCANNER_ROLES)
-@blp.arguments(SCAN_REQUEST)
+@blp.arguments(ScanRequestSchema)
 @blp.response(201, ScanResultSchema, description="admitted")
 @blp.alt_response(200, schema=ScanResultSchema, description="already_inside")
 @blp.alt_response(400, schema=ScanRefusalSchema, description="malformed, or nonce_reused")

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from eventhub.events.models import Zone
     from eventhub.registration.models import Registration
 
+# Column lengths: the API refuses longer input, the scan stores at most these.
+GATE_NAME_LENGTH = 60
+SCAN_CODE_LENGTH = 80
+DEVICE_LENGTH = 120
+
 SCAN_RESULTS = (
     "admitted",
     "already_inside",
@@ -34,7 +39,7 @@ class Gate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(GATE_NAME_LENGTH))
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id", ondelete="SET NULL"))
 
     zone: Mapped[Zone | None] = relationship()
@@ -68,15 +73,15 @@ class Scan(db.Model):
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )
-    gate: Mapped[str] = mapped_column(String(60))
+    gate: Mapped[str] = mapped_column(String(GATE_NAME_LENGTH))
     result: Mapped[str] = mapped_column(String(20))
-    code: Mapped[str] = mapped_column(String(80))
+    code: Mapped[str] = mapped_column(String(SCAN_CODE_LENGTH))
     nonce: Mapped[str | None] = mapped_column(String(64))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     api_token_id: Mapped[int | None] = mapped_column(
         ForeignKey("api_tokens.id", ondelete="SET NULL")
     )
-    device: Mapped[str] = mapped_column(String(120), default="")
+    device: Mapped[str] = mapped_column(String(DEVICE_LENGTH), default="")
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     day: Mapped[date | None] = mapped_column(Date)  # in the event's time zone
 

@@ -42,7 +42,13 @@ from sqlalchemy import (
 
 from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import BadgeTokenError, read_badge_token
-from eventhub.checkin.models import Gate, Scan
+from eventhub.checkin.models import (
+    DEVICE_LENGTH,
+    GATE_NAME_LENGTH,
+    SCAN_CODE_LENGTH,
+    Gate,
+    Scan,
+)
 from eventhub.errors import DomainError
 from eventhub.events.models import AttendeeCategory, CategoryDay, Event, category_zones
 from eventhub.extensions import db
@@ -59,8 +65,6 @@ RESULT_STATUS = {
     "unknown": 404,
     "malformed": 400,
 }
-MAX_CODE_LENGTH = 80
-MAX_GATE_LENGTH = 60
 
 
 class ScanRefused(DomainError):
@@ -175,7 +179,7 @@ def resolve_gate(event: DoorEvent, name: str) -> tuple[str, int | None]:
     cannot slip past a zone rule; without gates any name is taken as it is, with no zone.
     """
     name = name.strip()
-    if not name or len(name) > MAX_GATE_LENGTH:
+    if not name or len(name) > GATE_NAME_LENGTH:
         raise ScanRefused(_l("Choose the gate you are scanning at."), "gate_required", "gate")
     if not event.gates:
         return name, None
@@ -312,7 +316,7 @@ class _Lookup:
 
 
 def _look_up(event: DoorEvent, code: str, zone_id: int | None, day: date) -> _Lookup:
-    if not code or len(code) > MAX_CODE_LENGTH:
+    if not code or len(code) > SCAN_CODE_LENGTH:
         return _Lookup("malformed", reason="empty_or_too_long")
     try:
         ref = read_badge_token(code, badge_signing_key())
@@ -383,7 +387,7 @@ def _replay(event: DoorEvent, scan_input: ScanInput) -> ScanOutcome:
 
 
 def _stored_code(scan_input: ScanInput) -> str:
-    return scan_input.code[:MAX_CODE_LENGTH]
+    return scan_input.code[:SCAN_CODE_LENGTH]
 
 
 def perform_scan(
@@ -409,7 +413,7 @@ def perform_scan(
         "nonce": scan_input.nonce,
         "user_id": scan_input.user_id,
         "api_token_id": scan_input.api_token_id,
-        "device": scan_input.device[:120],
+        "device": scan_input.device[:DEVICE_LENGTH],
         "scanned_at": now,
         "day": day,
     }
@@ -430,6 +434,6 @@ def perform_scan(
         scanned_at=now,
         gate=gate,
         registration=found.holder,
-        first_entry=first_entry if result == "already_inside" else None,
+        first_entry=first_entry,
         reason=found.reason,
     )

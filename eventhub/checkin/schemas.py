@@ -6,11 +6,10 @@ from datetime import date
 
 import marshmallow as ma
 
-from eventhub.checkin.models import SCAN_RESULTS
+from eventhub.checkin.models import DEVICE_LENGTH, GATE_NAME_LENGTH, SCAN_RESULTS
 
+# Longer than a badge token: a scanner may read another QR code, recorded as `malformed`.
 MAX_SCAN_CODE = 200
-MAX_SCAN_GATE = 60
-MAX_SCAN_DEVICE = 120
 SCAN_NONCE = r"[A-Za-z0-9_.:-]{8,64}"
 
 
@@ -22,7 +21,7 @@ class ScanRequestSchema(ma.Schema):
     )
     gate = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(min=1, max=MAX_SCAN_GATE),
+        validate=ma.validate.Length(min=1, max=GATE_NAME_LENGTH),
         metadata={"description": "Gate name; must be one of the event's gates when it has some"},
     )
     nonce = ma.fields.String(
@@ -33,7 +32,7 @@ class ScanRequestSchema(ma.Schema):
     )
     device = ma.fields.String(
         load_default="",
-        validate=ma.validate.Length(max=MAX_SCAN_DEVICE),
+        validate=ma.validate.Length(max=DEVICE_LENGTH),
         metadata={"description": "Device"},
     )
 

@@ -2,8 +2,8 @@
 served by gunicorn as `tests.booths.race_app:create_app()` and, for its control run,
 `tests.booths.race_app:create_unguarded_app()`.
 
-Both hold every `UPDATE booths` statement for WINDOW_SECONDS before it goes to the
-database (a SQLAlchemy listener of this test module; nothing in EventHub waits), so that
+Both hold every `UPDATE booths` statement a moment before it goes to the database (a
+listener of the tests, tests/support/race_windows.py; nothing in EventHub waits), so that
 startups picking one booth at the same instant have all passed their checks before any of
 them writes: the requests really overlap. The unguarded app also makes the pick's
 conditional UPDATE unconditional, to show that the condition is what lets exactly one win.
@@ -11,27 +11,19 @@ conditional UPDATE unconditional, to show that the condition is what lets exactl
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import update
 
 from eventhub import create_app as create_real_app
 from eventhub.booths import self_service
 from eventhub.booths.models import Booth
 from eventhub.extensions import db
+from tests.support.race_windows import hold_on_every_engine, statement_holder
 
-WINDOW_SECONDS = 0.4
-
-
-def _hold_booth_updates(
-    _connection: Any, _cursor: Any, statement: str, *_args: Any, **_kwargs: Any
-) -> None:
-    if statement.lstrip().upper().startswith("UPDATE BOOTHS"):
-        time.sleep(WINDOW_SECONDS)
+_hold_booth_updates = statement_holder("UPDATE booths")
 
 
 def _unguarded_claim(booth_id: int, application_id: int, now: datetime) -> int:
@@ -45,8 +37,7 @@ def _unguarded_claim(booth_id: int, application_id: int, now: datetime) -> int:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    if not event.contains(Engine, "before_cursor_execute", _hold_booth_updates):
-        event.listen(Engine, "before_cursor_execute", _hold_booth_updates)
+    hold_on_every_engine(_hold_booth_updates)
     return create_real_app(config)
 
 

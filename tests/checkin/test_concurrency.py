@@ -54,28 +54,36 @@ result = {"secret": secret, "tokens": tokens}
 """
 
 
-def scan_all_at_once(base_url: str, secret: str, code: str) -> Counter:
-    barrier = threading.Barrier(SCANS)
-    answers: list[tuple[int, str]] = []
+def scans_at_once(base_url: str, secret: str, payloads: list[dict]) -> list[tuple[int, dict]]:
+    """POST every scan payload at the same instant, one thread each; (status, body) each."""
+    barrier = threading.Barrier(len(payloads))
+    answers: list[tuple[int, dict]] = []
     lock = threading.Lock()
 
-    def one(gate: int) -> None:
+    def one(payload: dict) -> None:
         barrier.wait(timeout=20)
-        status, body = post_json(
+        answer = post_json(
             f"{base_url}/api/v1/events/race/checkins",
-            {"code": code, "gate": f"Gate {gate}"},
+            payload,
             {"Authorization": f"Bearer {secret}"},
         )
         with lock:
-            answers.append((status, body.get("result") if isinstance(body, dict) else None))
+            answers.append(answer)
 
-    threads = [threading.Thread(target=one, args=(gate,)) for gate in range(SCANS)]
+    threads = [threading.Thread(target=one, args=(payload,)) for payload in payloads]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert len(answers) == SCANS, answers
-    return Counter(answers)
+    assert len(answers) == len(payloads), answers
+    return answers
+
+
+def scan_all_at_once(base_url: str, secret: str, code: str) -> Counter:
+    """One badge at SCANS gates at once: how many answers of each (status, result)."""
+    payloads = [{"code": code, "gate": f"Gate {gate}"} for gate in range(SCANS)]
+    answers = scans_at_once(base_url, secret, payloads)
+    return Counter((status, body.get("result")) for status, body in answers)
 
 
 def admissions(env: dict[str, str]) -> int:
@@ -134,28 +142,10 @@ def test_one_admission_among_simultaneous_scans_on_sqlite(tmp_path: Path):
 
 
 def scan_from_every_worker(base_url: str, secret: str, code: str, gate: str) -> Counter:
-    """SCANS scans at once (so that every worker answers some), by status and code."""
-    barrier = threading.Barrier(SCANS)
-    answers: list[tuple[int, str]] = []
-    lock = threading.Lock()
-
-    def one(_number: int) -> None:
-        barrier.wait(timeout=20)
-        status, body = post_json(
-            f"{base_url}/api/v1/events/race/checkins",
-            {"code": code, "gate": gate, "nonce": uuid.uuid4().hex},
-            {"Authorization": f"Bearer {secret}"},
-        )
-        error = body.get("error", {}).get("code") if isinstance(body, dict) else None
-        with lock:
-            answers.append((status, error))
-
-    threads = [threading.Thread(target=one, args=(number,)) for number in range(SCANS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return Counter(answers)
+    """SCANS scans at once (so that every worker answers some), by status and error code."""
+    payloads = [{"code": code, "gate": gate, "nonce": uuid.uuid4().hex} for _ in range(SCANS)]
+    answers = scans_at_once(base_url, secret, payloads)
+    return Counter((status, body.get("error", {}).get("code")) for status, body in answers)
 
 
 @contextmanager

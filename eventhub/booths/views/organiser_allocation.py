@@ -72,7 +72,7 @@ def commit(slug: str):
         plan = commit_allocation(event, current_user, expected_fingerprint=form.fingerprint.data)
     except BoothError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
+        show_error(None, error)
         return redirect(url_for("booths.allocation", slug=slug))
     db.session.commit()
     sent = notify_changes(event, newly_placed(plan))
@@ -157,7 +157,7 @@ def release(slug: str, booth_id: int):
         release_booth(booth, current_user)
     except BoothError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
+        show_error(None, error)
         return redirect(back)
     db.session.commit()
     if startup is not None:
@@ -178,7 +178,7 @@ def unpin(slug: str, booth_id: int):
         unpin_booth(booth, current_user)
     except BoothError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
+        show_error(None, error)
         return redirect(back)
     db.session.commit()
     flash(_("Booth %(code)s is no longer pinned.", code=booth.code), "success")

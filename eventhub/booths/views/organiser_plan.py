@@ -120,7 +120,7 @@ def remove_hall(slug: str, hall_id: int):
         delete_hall(hall)
     except BoothError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
+        show_error(None, error)
         return redirect(url_for("booths.edit_hall", slug=slug, hall_id=hall_id))
     record_audit(current_user, "hall.delete", f"{slug}/{name}")
     db.session.commit()
@@ -223,7 +223,7 @@ def remove_booth(slug: str, booth_id: int):
         delete_booth(booth)
     except BoothError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
+        show_error(None, error)
         return redirect(url_for("booths.edit_booth", slug=slug, booth_id=booth_id))
     record_audit(current_user, "booth.delete", f"{slug}/{code}")
     db.session.commit()
