@@ -58,6 +58,9 @@ def app_env(database_url: str, **settings: str) -> dict[str, str]:
             "SECRET_KEY": "server-secret-" + database_url[-12:],
             "DATABASE_URL": database_url,
             "PYTHONPATH": str(ROOT),
+            # Jobs run in the process that queues them, unless `settings` give a broker:
+            # a server started for a test or a bench must not queue into instance/.
+            "EVENTHUB_JOBS_EAGER": "true",
         }
     )
     env.update(settings)

@@ -11,7 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from eventhub.config import load_config
-from eventhub.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from eventhub.extensions import api, babel, csrf, db, limiter, login_manager, mail, migrate
+from eventhub.jobs import init_jobs
 from eventhub.routing import init_routing
 
 __all__ = ["create_app"]
@@ -67,6 +68,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     api.init_app(app)
+    mail.init_app(app)
+    init_jobs(app)
 
 
 def _import_models() -> None:
@@ -76,8 +79,10 @@ def _import_models() -> None:
     import eventhub.checkin.models
     import eventhub.events.models
     import eventhub.meetings.models
+    import eventhub.notifications.models
     import eventhub.profiles.models
-    import eventhub.registration.models  # noqa: F401
+    import eventhub.registration.models
+    import eventhub.work.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

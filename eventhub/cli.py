@@ -222,6 +222,7 @@ def allocate_booths_command(slug: str, dry_run: bool, no_notify: bool, verbose: 
             for change in changes:
                 sent += notify_changes(event, [change])
                 bar.update(1)
+        db.session.commit()
         click.echo(f"{sent} startups notified.")
 
 

@@ -101,6 +101,18 @@ class Config:
     MAIL_TIMEOUT = 10  # seconds to connect and talk to MAIL_SERVER
     # Without MAIL_SERVER, e-mails are written here as .eml files (default: instance/outbox).
     OUTBOX: str | None = None
+    # A message that could not be sent is tried again after MAIL_RETRY_SECONDS, then
+    # twice as long each time (at most an hour), MAIL_MAX_ATTEMPTS times in all (about a
+    # day and a half with the defaults); then it is `failed`, for an organiser to resend.
+    MAIL_RETRY_SECONDS = 30
+    MAIL_MAX_ATTEMPTS = 40
+
+    # Background jobs (eventhub/jobs.py): on Redis when REDIS_URL is set, else on a
+    # broker in instance/celery/. JOBS_EAGER runs each task at once in the process that
+    # queues it (the test settings).
+    JOBS_EAGER = False
+    # How long the file a job made (a bulk badge PDF, an export) can be downloaded.
+    JOB_FILES_KEPT_HOURS = 24
 
     # Argon2id cost, OWASP's recommendation: m=19 MiB, t=2, p=1 (or stronger).
     ARGON2_MEMORY_KIB = 19 * 1024
@@ -126,6 +138,8 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
+    JOBS_EAGER = True
+    MAIL_RETRY_SECONDS = 1
 
 
 CONFIGS: dict[str, type[Config]] = {

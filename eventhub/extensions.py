@@ -7,6 +7,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -48,4 +49,5 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=_rate_limit_key, default_limits=[])
 limiter.request_filter(_unthrottled)
 babel = Babel()
+mail = Mail()
 api = Api()

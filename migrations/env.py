@@ -96,10 +96,24 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        on_sqlite = connection.dialect.name == "sqlite"
+        if on_sqlite:
+            # Batch mode changes a SQLite table by copying it and dropping the old one; with
+            # foreign keys on, that DROP would delete the rows referencing it (ON DELETE
+            # CASCADE). Off for the migration (outside a transaction, or SQLite ignores
+            # it), and every reference checked before the migration commits.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+            if on_sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"The migration broke foreign keys: {broken[:10]}")
+        if on_sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -157,22 +157,28 @@ def check_admissions_become_admitted_scans(database_uri: str) -> None:
 
 
 def _a_registration() -> tuple[int, int]:
-    from eventhub.events.models import AttendeeCategory, Event
-    from eventhub.registration.models import Registration
-
-    event = Event(slug="m", name="M", kind="expo", status="published", venue="V", city="Rabat",
-                  first_day=date(2026, 11, 20), last_day=date(2026, 11, 21))  # fmt: skip
-    event.categories = [AttendeeCategory(name="Visitor", is_default=True)]
-    db.session.add(event)
-    db.session.flush()
-    registration = Registration(
-        event_id=event.id, category_id=event.categories[0].id, email="m@example.test",
-        first_name="Amal", last_name="Idrissi", status="confirmed", source="online",
-        manage_token="t" * 43, badge_code=12345, badge_version=1, language="fr",
+    """An event and a registration, written in SQL: the models are ahead of revision 0003."""
+    _execute(
+        "INSERT INTO events (id, slug, name, kind, status, description, venue, city, timezone, "
+        "first_day, last_day, created_at) VALUES (1, 'm', 'M', 'expo', 'published', '', 'V', "
+        "'Rabat', 'Africa/Casablanca', :first, :last, :at)",
+        first=date(2026, 11, 20), last=date(2026, 11, 21), at=datetime(2026, 11, 1, tzinfo=UTC),
     )  # fmt: skip
-    db.session.add(registration)
+    _execute(
+        "INSERT INTO attendee_categories (id, event_id, name, colour, is_default, is_public, "
+        "position) "
+        "VALUES (1, 1, 'Visitor', '#1d4ed8', :yes, :yes, 0)",
+        yes=True,
+    )
+    _execute(
+        "INSERT INTO registrations (id, event_id, category_id, email, first_name, last_name, "
+        "organization, job_title, country, language, status, source, manage_token, badge_code, "
+        "badge_version, created_at) VALUES (1, 1, 1, 'm@example.test', 'Amal', 'Idrissi', '', "
+        "'', '', 'fr', 'confirmed', 'online', :token, 12345, 1, :at)",
+        token="t" * 43, at=datetime(2026, 11, 1, tzinfo=UTC),
+    )  # fmt: skip
     db.session.commit()
-    return registration.id, event.id
+    return 1, 1
 
 
 def _execute(sql: str, **values: object) -> None:

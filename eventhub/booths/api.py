@@ -97,8 +97,8 @@ def pick(slug: str, code: str):
     if startup is None:
         raise BoothError(_l("Your account is not linked to a startup."), "no_application")
     booth = pick_booth(event, startup, booth_by_code(event, code), current_user)
-    db.session.commit()
     notify_booth(event, startup, booth)
+    db.session.commit()
     response = jsonify(PickedSchema().dump({"booth": booth_body(booth)}))
     response.status_code = 201
     return response

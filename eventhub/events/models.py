@@ -44,6 +44,7 @@ class Event(db.Model):
         CheckConstraint(f"status IN {EVENT_STATUSES!r}", name="status_known"),
         CheckConstraint("last_day >= first_day", name="days_ordered"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("offer_hold_hours > 0", name="offer_hold_hours_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +61,8 @@ class Event(db.Model):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     capacity: Mapped[int | None]
+    # How long a freed place offered to the waiting list is held before the next is offered.
+    offer_hold_hours: Mapped[int] = mapped_column(default=48)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     zones: Mapped[list[Zone]] = relationship(

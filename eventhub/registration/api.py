@@ -30,7 +30,7 @@ from eventhub.events.lookup import find_event, published_event_or_404
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
 from eventhub.registration.forms import category_by_choice
-from eventhub.registration.mail import send_confirmation
+from eventhub.registration.mail import notify_status
 from eventhub.registration.queries import ListFilters, select_registrations
 from eventhub.registration.register import (
     Attendee,
@@ -143,8 +143,8 @@ def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
         if error.field == "category":  # a private category: bad input, like an unknown one
             raise invalid_field("category", error.message) from error
         raise  # answered with its code and the status API_STATUS gives it
+    notify_status(registration)
     db.session.commit()
-    send_confirmation(registration)
     token = registration.manage_token
     return {
         "id": registration.id,

@@ -259,6 +259,7 @@ def status_labels() -> dict[str, Any]:
     return {
         "confirmed": _l("Confirmed"),
         "waitlisted": _l("Waiting list"),
+        "offered": _l("Place offered"),
         "cancelled": _l("Cancelled"),
     }
 

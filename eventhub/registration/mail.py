@@ -1,27 +1,73 @@
-"""The confirmation e-mail: text and HTML in the attendee's language, the badge attached.
+"""What attendees are told by e-mail about their registration: confirmed (the badge
+attached), waitlisted, cancelled; text and HTML in the attendee's language.
 
-Delivered by eventhub/mail.py. Sending never breaks a registration: any failure is logged
-and reported as False.
+`notify_status` records the message in the caller's transaction (see
+eventhub/notifications/mailing.py); a job builds and sends it once that commits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from email.message import EmailMessage
+from datetime import datetime
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import render_template
 from flask_babel import gettext as _
 
 from eventhub.badges.documents import badge_pdf
-from eventhub.mail import deliver, new_message
+from eventhub.extensions import db
+from eventhub.notifications.mailing import Attachment, Mail, builds, queue_mail
+from eventhub.notifications.models import MailMessage
 from eventhub.registration.models import Registration
 from eventhub.registration.register import waitlist_position
 from eventhub.routing import public_url
 
+STATUS_KINDS = {
+    "confirmed": "registration.confirmed",
+    "waitlisted": "registration.waitlisted",
+    "cancelled": "registration.cancelled",
+}
 
-def build_confirmation(registration: Registration) -> EmailMessage:
-    """The message for the registration's current status (confirmed, waitlisted, cancelled)."""
+
+def _moment(registration: Registration) -> datetime | None:
+    """When the registration came to its status: each new status is a new message."""
+    if registration.status == "confirmed":
+        return registration.confirmed_at
+    if registration.status == "cancelled":
+        return registration.cancelled_at
+    return registration.created_at
+
+
+def notify_status(registration: Registration) -> bool:
+    """Tell the attendee the registration's current status; the caller commits."""
+    kind = STATUS_KINDS.get(registration.status)
+    if kind is None:
+        return False
+    db.session.flush()
+    moment = _moment(registration)
+    stamp = moment.isoformat() if moment is not None else "-"
+    return queue_mail(
+        kind,
+        key=f"{kind}:{registration.id}:{stamp}",
+        to=registration.email,
+        language=registration.language,
+        event_id=registration.event_id,
+        params={"registration_id": registration.id},
+    )
+
+
+def notify_statuses(registrations: Iterable[Registration]) -> int:
+    """notify_status for each; returns how many messages were recorded."""
+    return sum(1 for registration in registrations if notify_status(registration))
+
+
+def _registration(message: MailMessage) -> Registration | None:
+    return db.session.get(Registration, message.params.get("registration_id"))
+
+
+def _status_mail(message: MailMessage, status: str) -> Mail | None:
+    registration = _registration(message)
+    if registration is None:
+        return None
     event = registration.event
     context = {
         "registration": registration,
@@ -30,45 +76,42 @@ def build_confirmation(registration: Registration) -> EmailMessage:
         "badge_url": public_url("badges.attendee_badge", token=registration.manage_token),
         "event_url": public_url("events.event_page", slug=event.slug),
         "position": waitlist_position(registration),
+        "status": status,
     }
-    with force_locale(registration.language or "fr"):
-        if registration.status == "confirmed":
-            subject = _("Your badge for %(event)s", event=event.name)
-        elif registration.status == "waitlisted":
-            subject = _("You are on the waiting list for %(event)s", event=event.name)
-        else:
-            subject = _("Your registration for %(event)s is cancelled", event=event.name)
-        text = render_template("registration/mail_confirmation.txt", **context)
-        html = render_template("registration/mail_confirmation.html", **context)
-        badge = badge_pdf(registration) if registration.status == "confirmed" else None
-
-    message = new_message(subject, registration.email, text, registration.language or "fr")
-    message.add_alternative(html, subtype="html")
-    if badge is not None:
-        message.add_attachment(
-            badge,
-            maintype="application",
-            subtype="pdf",
-            filename=f"badge-{event.slug}-{registration.number}.pdf",
+    if status == "confirmed":
+        subject = _("Your badge for %(event)s", event=event.name)
+    elif status == "waitlisted":
+        subject = _("You are on the waiting list for %(event)s", event=event.name)
+    else:
+        subject = _("Your registration for %(event)s is cancelled", event=event.name)
+    built = Mail(
+        subject=subject,
+        text=render_template("registration/mail_confirmation.txt", **context),
+        html=render_template("registration/mail_confirmation.html", **context),
+        sender_name=event.name,
+    )
+    # The badge as it is when sent: a badge reissued meanwhile is the one attached.
+    if status == "confirmed" and registration.status == "confirmed":
+        built.attachments.append(
+            Attachment(
+                f"badge-{event.slug}-{registration.number}.pdf",
+                badge_pdf(registration),
+                "application/pdf",
+            )
         )
-    # After the body: add_alternative() and add_attachment() rearrange the Content-* headers.
-    del message["Content-Language"]
-    message["Content-Language"] = registration.language or "fr"
-    return message
+    return built
 
 
-def send_confirmation(registration: Registration) -> bool:
-    """Build and send the confirmation; False (and a log entry) when it could not go out."""
-    try:
-        deliver(build_confirmation(registration), str(registration.id))
-    except Exception:
-        current_app.logger.exception(
-            "Could not send the confirmation e-mail of registration %s", registration.id
-        )
-        return False
-    return True
+@builds("registration.confirmed")
+def confirmed_mail(message: MailMessage) -> Mail | None:
+    return _status_mail(message, "confirmed")
 
 
-def send_confirmations(registrations: Iterable[Registration]) -> int:
-    """Send to each; returns how many went out."""
-    return sum(1 for registration in registrations if send_confirmation(registration))
+@builds("registration.waitlisted")
+def waitlisted_mail(message: MailMessage) -> Mail | None:
+    return _status_mail(message, "waitlisted")
+
+
+@builds("registration.cancelled")
+def cancelled_mail(message: MailMessage) -> Mail | None:
+    return _status_mail(message, "cancelled")

@@ -14,7 +14,9 @@ from eventhub.models_common import UTCDateTime, utcnow
 if TYPE_CHECKING:
     from eventhub.events.models import AttendeeCategory, Event
 
-REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+# offered: a waitlisted registration offered a freed place, held for it until
+# `offer_expires_at` (the event's `offer_hold_hours`); it counts as taken meanwhile.
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "offered", "cancelled")
 REGISTRATION_SOURCES = ("online", "api", "import", "organiser", "demo")
 
 
@@ -49,6 +51,7 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     category: Mapped[AttendeeCategory] = relationship()

@@ -144,8 +144,8 @@ def test_self_service_halls_are_left_out_of_the_run(open_hall):
 def test_startups_are_notified_of_their_booth(show, outbox):
     event, apps = show
     plan = commit_allocation(event, None)
-    db.session.commit()
     sent = notify_changes(event, newly_placed(plan))
+    db.session.commit()
     assert sent == 4
     messages = outbox()
     assert len(messages) == 4

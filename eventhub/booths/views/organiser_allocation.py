@@ -74,8 +74,8 @@ def commit(slug: str):
         db.session.rollback()
         show_error(None, error)
         return redirect(url_for("booths.allocation", slug=slug))
-    db.session.commit()
     sent = notify_changes(event, newly_placed(plan))
+    db.session.commit()
     counts = plan.counts
     flash(
         _(
@@ -104,8 +104,8 @@ def pin(slug: str):
             db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
             notify_moves(event, [notice])
+            db.session.commit()
             flash(
                 _(
                     "%(startup)s is pinned to booth %(code)s.",
@@ -130,8 +130,8 @@ def swap(slug: str):
             db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
             notify_moves(event, [first, second])
+            db.session.commit()
             flash(
                 _(
                     "Booths %(first)s and %(second)s swapped.",
@@ -159,9 +159,9 @@ def release(slug: str, booth_id: int):
         db.session.rollback()
         show_error(None, error)
         return redirect(back)
-    db.session.commit()
     if startup is not None:
         notify_booth(event, startup, None, booth.code)
+    db.session.commit()
     flash(_("Booth %(code)s released.", code=booth.code), "success")
     return redirect(back)
 

@@ -107,8 +107,8 @@ def choose(slug: str):
             db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
             notify_booth(event, startup, booth)
+            db.session.commit()
             flash(_("Booth %(code)s is yours.", code=booth.code), "success")
             return redirect(
                 url_for(

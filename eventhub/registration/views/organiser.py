@@ -37,7 +37,7 @@ from eventhub.registration.forms import (
 )
 from eventhub.registration.imports import import_guests
 from eventhub.registration.lookup import event_registration_or_404
-from eventhub.registration.mail import send_confirmations
+from eventhub.registration.mail import notify_statuses
 from eventhub.registration.models import REGISTRATION_STATUSES, Registration
 from eventhub.registration.queries import ListFilters, select_registrations, status_counts
 from eventhub.registration.register import (
@@ -180,8 +180,8 @@ def _organiser_action(
         category=registration.category.name,
         promoted=[promoted.number for promoted in to_notify[1:]],
     )
+    notify_statuses(to_notify)
     db.session.commit()
-    send_confirmations(to_notify)
     flash(message, "success")
     return _back_to_list(slug)
 
@@ -240,9 +240,9 @@ def organiser_import(slug: str):
                 accepted=len(report.registered),
                 rejected=len(report.rejected),
             )
-            db.session.commit()
             if form.send_emails.data:
-                send_confirmations(report.registered)
+                notify_statuses(report.registered)
+            db.session.commit()
     page = render_template("registration/import.html", event=event, form=form, report=report)
     return page, form_status(form)
 

@@ -16,7 +16,7 @@ from eventhub.models_common import utcnow
 from eventhub.registration.calendar import calendar_of
 from eventhub.registration.forms import RegistrationForm, country_name, status_labels
 from eventhub.registration.lookup import registration_or_404
-from eventhub.registration.mail import send_confirmation, send_confirmations
+from eventhub.registration.mail import notify_status, notify_statuses
 from eventhub.registration.models import Registration
 from eventhub.registration.register import (
     RegistrationError,
@@ -51,8 +51,8 @@ def register_page(slug: str):
             show_error(form, error)
             return _form_page(event, form, error.status)
         if registration is not None:
+            notify_status(registration)
             db.session.commit()
-            send_confirmation(registration)
             _flash_registered(registration)
             return redirect(url_for("registration.manage", token=registration.manage_token))
     return _form_page(event, form, form_status(form))
@@ -125,8 +125,8 @@ def cancel_own(token: str):
             db.session.rollback()
             show_error(None, error)
         else:
+            notify_statuses([registration, *promoted])
             db.session.commit()
-            send_confirmations([registration, *promoted])
             flash(
                 _("Your registration is cancelled. Your badge no longer opens the doors."),
                 "success",
