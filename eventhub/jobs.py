@@ -28,8 +28,13 @@ from celery import Celery, Task
 from flask import Flask, current_app
 from kombu.exceptions import OperationalError
 
-# The modules that define tasks, imported by every worker.
-TASK_MODULES = ("eventhub.notifications.tasks",)
+# The modules that define tasks or the builders of e-mail messages (`@builds`), imported
+# by every process that has the app, workers included.
+TASK_MODULES = (
+    "eventhub.notifications.tasks",
+    "eventhub.registration.mail",
+    "eventhub.booths.notices",
+)
 
 # Periodic work, run by `celery -A eventhub.jobs beat` (in `make run`, by the worker).
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
