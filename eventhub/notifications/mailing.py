@@ -25,13 +25,14 @@ from email.utils import formataddr, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from eventhub.extensions import db, mail
+from eventhub.i18n import text_direction
 from eventhub.jobs import enqueue
 from eventhub.models_common import insert_ignoring_duplicates, utcnow
 from eventhub.notifications.models import MAIL_KEY_LENGTH, MailMessage, MailOptOut
@@ -260,11 +261,24 @@ def _send(message: MailMessage, built: Mail) -> None:
         },
         connection=connection(),
     )
-    if built.html is not None:
-        email.attach_alternative(built.html, "text/html")
+    email.attach_alternative(built.html or html_from_text(built, message.language), "text/html")
     for attachment in built.attachments:
         email.attach(attachment.filename, attachment.content, attachment.mimetype)
     email.send()
+
+
+def html_from_text(built: Mail, language: str) -> str:
+    """The HTML part of a message written as text only: its paragraphs, links made
+    clickable, in the language's direction (right to left for Arabic)."""
+    paragraphs = [block.splitlines() for block in built.text.strip().split("\n\n") if block.strip()]
+    return render_template(
+        "notifications/mail_layout.html",
+        language=language,
+        direction=text_direction(language),
+        subject=built.subject,
+        paragraphs=paragraphs,
+        sender_name=built.sender_name,
+    )
 
 
 def connection() -> Any:
