@@ -39,7 +39,7 @@ extract-messages: $(VENV)/.installed
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 test: install-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
