@@ -106,6 +106,9 @@ class Config:
     # day and a half with the defaults); then it is `failed`, for an organiser to resend.
     MAIL_RETRY_SECONDS = 30
     MAIL_MAX_ATTEMPTS = 40
+    # A message claimed by a job this long ago that never finished (its worker died) is
+    # queued again by the periodic sweep: longer than any one attempt takes.
+    MAIL_STALLED_AFTER_SECONDS = 600
 
     # Background jobs (eventhub/jobs.py): on Redis when REDIS_URL is set, else on a
     # broker in instance/celery/. JOBS_EAGER runs each task at once in the process that

@@ -39,8 +39,6 @@ from eventhub.notifications.models import MAIL_KEY_LENGTH, MailMessage, MailOptO
 
 SEND_TASK = "eventhub.notifications.tasks.send_mail"
 OUTBOX_BACKEND = "eventhub.notifications.outbox.EmailBackend"
-# A message claimed this long ago whose job never finished (its worker died) is queued again.
-STALLED_AFTER = timedelta(minutes=10)
 # The ids queued in a session's transaction, queued as jobs once it commits.
 _PENDING = "eventhub.mail_to_send"
 
@@ -309,13 +307,14 @@ def resend(message: MailMessage) -> None:
 def requeue_stalled(now: datetime) -> int:
     """Queue again what no job is working on: queued messages past due (their job was
     never queued, the broker being down, or was lost), and messages claimed long ago by
-    a job that never finished. Returns how many."""
+    a job that never finished (MAIL_STALLED_AFTER_SECONDS ago). Returns how many."""
+    stalled_after = timedelta(seconds=current_app.config["MAIL_STALLED_AFTER_SECONDS"])
     stalled = db.session.scalars(
         select(MailMessage.id).where(
             or_(
                 (MailMessage.status == "queued")
                 & (MailMessage.due_at < now - timedelta(minutes=1)),
-                (MailMessage.status == "sending") & (MailMessage.due_at < now - STALLED_AFTER),
+                (MailMessage.status == "sending") & (MailMessage.due_at < now - stalled_after),
             )
         )
     ).all()
