@@ -33,6 +33,7 @@ from kombu.exceptions import OperationalError
 TASK_MODULES = (
     "eventhub.notifications.tasks",
     "eventhub.registration.mail",
+    "eventhub.registration.tasks",
     "eventhub.booths.notices",
 )
 
@@ -41,6 +42,14 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "requeue-stalled-mail": {
         "task": "eventhub.notifications.tasks.requeue_stalled_mail",
         "schedule": timedelta(minutes=1),
+    },
+    "expire-place-offers": {
+        "task": "eventhub.registration.tasks.expire_place_offers",
+        "schedule": timedelta(minutes=5),
+    },
+    "day-before-reminders": {
+        "task": "eventhub.registration.tasks.send_day_before_reminders",
+        "schedule": timedelta(hours=1),
     },
 }
 

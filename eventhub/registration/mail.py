@@ -1,22 +1,28 @@
 """What attendees are told by e-mail about their registration: confirmed (the badge
-attached), waitlisted, cancelled; text and HTML in the attendee's language.
+attached), waitlisted, offered a freed place (until when, and where to accept it), the
+offer expired, cancelled, a new badge (attached), and the day before the event a reminder
+(optional: topic "reminders"); text and HTML in the attendee's language.
 
-`notify_status` records the message in the caller's transaction (see
+The `notify_…` functions record the message in the caller's transaction (see
 eventhub/notifications/mailing.py); a job builds and sends it once that commits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from flask import render_template
+from flask_babel import format_time
 from flask_babel import gettext as _
 
 from eventhub.badges.documents import badge_pdf
 from eventhub.extensions import db
 from eventhub.notifications.mailing import Attachment, Mail, builds, queue_mail
 from eventhub.notifications.models import MailMessage
+from eventhub.notifications.preferences import unsubscribe_url
+from eventhub.registration.calendar import DAY_CLOSES, DAY_OPENS
 from eventhub.registration.models import Registration
 from eventhub.registration.register import waitlist_position
 from eventhub.routing import public_url
@@ -24,8 +30,11 @@ from eventhub.routing import public_url
 STATUS_KINDS = {
     "confirmed": "registration.confirmed",
     "waitlisted": "registration.waitlisted",
+    "offered": "registration.offered",
     "cancelled": "registration.cancelled",
 }
+REMINDER_KIND = "registration.reminder"
+REMINDER_TOPIC = "reminders"
 
 
 def _moment(registration: Registration) -> datetime | None:
@@ -34,6 +43,8 @@ def _moment(registration: Registration) -> datetime | None:
         return registration.confirmed_at
     if registration.status == "cancelled":
         return registration.cancelled_at
+    if registration.status == "offered":
+        return registration.offer_expires_at  # a new deadline for each offer
     return registration.created_at
 
 
@@ -60,16 +71,62 @@ def notify_statuses(registrations: Iterable[Registration]) -> int:
     return sum(1 for registration in registrations if notify_status(registration))
 
 
+def notify_badge_reissued(registration: Registration) -> bool:
+    """Send the new badge of a confirmed registration; the caller commits."""
+    if registration.status != "confirmed":
+        return False
+    kind = "registration.badge_reissued"
+    return queue_mail(
+        kind,
+        key=f"{kind}:{registration.id}:{registration.badge_version}",
+        to=registration.email,
+        language=registration.language,
+        event_id=registration.event_id,
+        params={"registration_id": registration.id, "badge_version": registration.badge_version},
+    )
+
+
+def notify_offer_expired(registration: Registration) -> bool:
+    """Tell the attendee the place offered was not accepted in time; the caller commits."""
+    kind = "registration.offer_expired"
+    deadline = registration.offer_expires_at
+    stamp = deadline.isoformat() if deadline is not None else "-"
+    return queue_mail(
+        kind,
+        key=f"{kind}:{registration.id}:{stamp}",
+        to=registration.email,
+        language=registration.language,
+        event_id=registration.event_id,
+        params={"registration_id": registration.id},
+    )
+
+
+def reminder_key(registration_id: int, first_day: date) -> str:
+    return f"{REMINDER_KIND}:{registration_id}:{first_day.isoformat()}"
+
+
+def queue_reminder(
+    registration_id: int, email: str, language: str, event_id: int, first_day: date
+) -> bool:
+    """The day-before reminder of one registration, once per first day; the caller commits.
+    Plain values, so that a big event's registrations need not be loaded as objects."""
+    return queue_mail(
+        REMINDER_KIND,
+        key=reminder_key(registration_id, first_day),
+        to=email,
+        language=language,
+        event_id=event_id,
+        params={"registration_id": registration_id, "first_day": first_day.isoformat()},
+    )
+
+
 def _registration(message: MailMessage) -> Registration | None:
     return db.session.get(Registration, message.params.get("registration_id"))
 
 
-def _status_mail(message: MailMessage, status: str) -> Mail | None:
-    registration = _registration(message)
-    if registration is None:
-        return None
+def _context(registration: Registration, status: str) -> dict[str, Any]:
     event = registration.event
-    context = {
+    return {
         "registration": registration,
         "event": event,
         "manage_url": public_url("registration.manage", token=registration.manage_token),
@@ -78,8 +135,27 @@ def _status_mail(message: MailMessage, status: str) -> Mail | None:
         "position": waitlist_position(registration),
         "status": status,
     }
+
+
+def _badge(registration: Registration) -> Attachment:
+    """The badge as it is when sent: a badge reissued meanwhile is the one attached."""
+    return Attachment(
+        f"badge-{registration.event.slug}-{registration.number}.pdf",
+        badge_pdf(registration),
+        "application/pdf",
+    )
+
+
+def _status_mail(message: MailMessage, status: str) -> Mail | None:
+    registration = _registration(message)
+    if registration is None:
+        return None
+    event = registration.event
+    context = _context(registration, status)
     if status == "confirmed":
         subject = _("Your badge for %(event)s", event=event.name)
+    elif status == "badge_reissued":
+        subject = _("Your new badge for %(event)s", event=event.name)
     elif status == "waitlisted":
         subject = _("You are on the waiting list for %(event)s", event=event.name)
     else:
@@ -90,15 +166,8 @@ def _status_mail(message: MailMessage, status: str) -> Mail | None:
         html=render_template("registration/mail_confirmation.html", **context),
         sender_name=event.name,
     )
-    # The badge as it is when sent: a badge reissued meanwhile is the one attached.
-    if status == "confirmed" and registration.status == "confirmed":
-        built.attachments.append(
-            Attachment(
-                f"badge-{event.slug}-{registration.number}.pdf",
-                badge_pdf(registration),
-                "application/pdf",
-            )
-        )
+    if status in ("confirmed", "badge_reissued") and registration.status == "confirmed":
+        built.attachments.append(_badge(registration))
     return built
 
 
@@ -115,3 +184,67 @@ def waitlisted_mail(message: MailMessage) -> Mail | None:
 @builds("registration.cancelled")
 def cancelled_mail(message: MailMessage) -> Mail | None:
     return _status_mail(message, "cancelled")
+
+
+@builds("registration.badge_reissued")
+def badge_reissued_mail(message: MailMessage) -> Mail | None:
+    registration = _registration(message)
+    if registration is None or registration.status != "confirmed":
+        return None  # cancelled since: its badge opens no door, nothing to send
+    return _status_mail(message, "badge_reissued")
+
+
+def _offer_mail(message: MailMessage, status: str) -> Mail | None:
+    registration = _registration(message)
+    if registration is None:
+        return None
+    if status == "offered" and registration.status != "offered":
+        return None  # accepted, declined or expired before this was sent
+    event = registration.event
+    context = _context(registration, status)
+    if status == "offered":
+        subject = _("A place is free for you at %(event)s", event=event.name)
+    else:
+        subject = _("The place offered at %(event)s has gone", event=event.name)
+    return Mail(
+        subject=subject,
+        text=render_template("registration/mail_offer.txt", **context),
+        html=render_template("registration/mail_offer.html", **context),
+        sender_name=event.name,
+    )
+
+
+@builds("registration.offered")
+def offered_mail(message: MailMessage) -> Mail | None:
+    return _offer_mail(message, "offered")
+
+
+@builds("registration.offer_expired")
+def offer_expired_mail(message: MailMessage) -> Mail | None:
+    return _offer_mail(message, "offer_expired")
+
+
+@builds(REMINDER_KIND, topic=REMINDER_TOPIC)
+def reminder_mail(message: MailMessage) -> Mail | None:
+    registration = _registration(message)
+    if registration is None or registration.status != "confirmed":
+        return None
+    event = registration.event
+    if event.first_day.isoformat() != message.params.get("first_day"):
+        return None  # the event was moved: the reminder of its new first day will go
+    unsubscribe = unsubscribe_url(registration.email, REMINDER_TOPIC)
+    context = {
+        **_context(registration, "reminder"),
+        "opens": format_time(DAY_OPENS, "short"),
+        "closes": format_time(DAY_CLOSES, "short"),
+        "days": [day for day in event.days if registration.category.may_enter_on(day)]
+        or event.days,
+        "unsubscribe_url": unsubscribe,
+    }
+    return Mail(
+        subject=_("Tomorrow: %(event)s", event=event.name),
+        text=render_template("registration/mail_reminder.txt", **context),
+        html=render_template("registration/mail_reminder.html", **context),
+        sender_name=event.name,
+        extra_headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+    )

@@ -7,6 +7,12 @@ first write, so the busy timeout applies and the counts read after it are curren
 Concurrent registrations of one event are therefore counted one after the other and
 capacity can never be exceeded; the unique (event_id, email) constraint stops a
 second registration of the same address. Functions flush; the caller commits.
+
+A place that frees (a cancellation, a category change, a capacity raised, an offer
+declined or expired) is not given at once: it is offered to the next on the waiting
+list (status `offered`), held for the event's `offer_hold_hours`, and counts as taken
+meanwhile. The attendee accepts it (confirmed) or declines it (cancelled, the place
+offered to the next); an offer not accepted in time expires (cancelled, likewise).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -28,6 +35,8 @@ from eventhub.registration.models import EventRegistrationLock, Registration
 
 # The badge token holds the version in two bytes.
 MAX_BADGE_VERSION = 0xFFFF
+# The statuses that hold a place: counted against the event's and categories' capacity.
+HOLDING_A_PLACE = ("confirmed", "offered")
 
 
 class RegistrationError(DomainError):
@@ -85,8 +94,10 @@ def lock_event_places(event: Event) -> None:
 
 
 def confirmed_count(event: Event, category: AttendeeCategory | None = None) -> int:
+    """The places taken: confirmed registrations and places offered (held until accepted,
+    declined or expired)."""
     query = select(func.count()).where(
-        Registration.event_id == event.id, Registration.status == "confirmed"
+        Registration.event_id == event.id, Registration.status.in_(HOLDING_A_PLACE)
     )
     if category is not None:
         query = query.where(Registration.category_id == category.id)
@@ -180,9 +191,18 @@ def register(
     return registration
 
 
-def promote_waitlist(event: Event) -> list[Registration]:
-    """Confirm waitlisted registrations, oldest first, while there is room. Needs the lock."""
-    promoted: list[Registration] = []
+def event_is_over(event: Event, now: datetime) -> bool:
+    return event.last_day < now.astimezone(event.tz).date()
+
+
+def offer_places(event: Event) -> list[Registration]:
+    """Offer the free places to the waiting list, oldest first, each held for the event's
+    `offer_hold_hours`; returns the registrations offered a place. Needs the lock. Nothing
+    is offered once the event is over."""
+    now = utcnow()
+    if event_is_over(event, now):
+        return []
+    offered: list[Registration] = []
     waiting = db.session.scalars(
         select(Registration)
         .where(Registration.event_id == event.id, Registration.status == "waitlisted")
@@ -192,32 +212,106 @@ def promote_waitlist(event: Event) -> list[Registration]:
         if event.capacity is not None and confirmed_count(event) >= event.capacity:
             break
         if has_room(event, registration.category):
-            registration.status = "confirmed"
-            registration.confirmed_at = utcnow()
+            registration.status = "offered"
+            registration.offer_expires_at = now + timedelta(hours=event.offer_hold_hours)
             db.session.flush()
-            promoted.append(registration)
-    return promoted
+            offered.append(registration)
+    return offered
+
+
+def offer_freed_places(event: Event) -> list[Registration]:
+    """After an organiser changed the event's or a category's capacity: offer what is free."""
+    lock_event_places(event)
+    return offer_places(event)
+
+
+def _locked_current(registration: Registration) -> Registration:
+    """Take the event's lock, then read the registration as it is now (another request may
+    have changed it since it was loaded)."""
+    lock_event_places(registration.event)
+    db.session.refresh(registration)
+    return registration
+
+
+def _check_offered(registration: Registration, now: datetime) -> None:
+    if registration.status == "confirmed":
+        raise RegistrationError(_l("You have already accepted this place."), "already_accepted")
+    if registration.status != "offered":
+        raise RegistrationError(_l("No place is offered to this registration."), "no_offer")
+    expires = registration.offer_expires_at
+    if expires is not None and expires <= now:
+        raise RegistrationError(
+            _l("This offer has expired: the place went to the next person on the waiting list."),
+            "offer_expired",
+        )
+
+
+def accept_offer(registration: Registration, now: datetime | None = None) -> Registration:
+    """The attendee takes the place offered: confirmed (its place was held, so no count)."""
+    now = now or utcnow()
+    _locked_current(registration)
+    _check_offered(registration, now)
+    registration.status = "confirmed"
+    registration.confirmed_at = now
+    db.session.flush()
+    return registration
+
+
+def decline_offer(registration: Registration, now: datetime | None = None) -> list[Registration]:
+    """The attendee does not want the place: cancelled, and the place offered to the next.
+    Returns the registrations offered a place."""
+    now = now or utcnow()
+    _locked_current(registration)
+    _check_offered(registration, now)
+    registration.status = "cancelled"
+    registration.cancelled_at = now
+    db.session.flush()
+    return offer_places(registration.event)
+
+
+def expire_offers(event: Event, now: datetime) -> tuple[list[Registration], list[Registration]]:
+    """Cancel the event's offers past their deadline and offer those places to the next.
+    Returns (expired, newly offered)."""
+    lock_event_places(event)
+    expired = list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == "offered",
+                Registration.offer_expires_at <= now,
+            )
+            .order_by(Registration.offer_expires_at, Registration.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+    for registration in expired:
+        registration.status = "cancelled"
+        registration.cancelled_at = now
+    db.session.flush()
+    return expired, offer_places(event) if expired else []
 
 
 def cancel(registration: Registration) -> list[Registration]:
-    """Cancel and give the place to the waiting list. Returns the promoted registrations."""
+    """Cancel and offer the place to the waiting list. Returns the registrations offered a
+    place."""
+    _locked_current(registration)
     if registration.status == "cancelled":
         raise RegistrationError(_l("This registration is already cancelled."), "already_cancelled")
-    lock_event_places(registration.event)
-    was_confirmed = registration.status == "confirmed"
+    held_a_place = registration.status in HOLDING_A_PLACE
     registration.status = "cancelled"
     registration.cancelled_at = utcnow()
     db.session.flush()
-    return promote_waitlist(registration.event) if was_confirmed else []
+    return offer_places(registration.event) if held_a_place else []
 
 
 def reinstate(registration: Registration) -> Registration:
     """Bring a cancelled registration back: confirmed if there is room, else waitlisted."""
+    _locked_current(registration)
     if registration.status != "cancelled":
         raise RegistrationError(
             _l("Only a cancelled registration can be reinstated."), "not_cancelled"
         )
-    lock_event_places(registration.event)
     confirmed = has_room(registration.event, registration.category)
     registration.status = "confirmed" if confirmed else "waitlisted"
     registration.cancelled_at = None
@@ -231,17 +325,17 @@ def change_category(registration: Registration, category: AttendeeCategory) -> l
     check_category(registration.event, category, public_only=False)
     if category.id == registration.category_id:
         return []
-    lock_event_places(registration.event)
+    _locked_current(registration)
     full = category.capacity is not None and (
         confirmed_count(registration.event, category) >= category.capacity
     )
-    if registration.status == "confirmed" and full:
+    if registration.status in HOLDING_A_PLACE and full:
         raise RegistrationError(
             _l("The category %(name)s is full.", name=category.name), "category_full", "category"
         )
     registration.category = category
     db.session.flush()
-    return promote_waitlist(registration.event)
+    return offer_places(registration.event)
 
 
 def reissue_badge(registration: Registration) -> Registration:

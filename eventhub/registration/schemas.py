@@ -156,6 +156,21 @@ class RegistrationSchema(ma.Schema):
     created_at = ma.fields.AwareDateTime(required=True)
     confirmed_at = ma.fields.AwareDateTime(required=True, allow_none=True)
     cancelled_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+    offer_expires_at = ma.fields.Function(
+        lambda registration: (
+            registration.offer_expires_at.isoformat()
+            if registration.status == "offered" and registration.offer_expires_at
+            else None
+        ),
+        required=True,
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "format": "date-time",
+            "description": "While a freed place is offered (status `offered`): until when it "
+            "is held for the attendee",
+        },
+    )
 
 
 class RegistrationPageSchema(ma.Schema):

@@ -122,7 +122,7 @@ def test_pagination(client, organiser, make_event, make_registration):
     assert len(listed_numbers(second)) == 3
 
 
-def test_cancel_promotes_and_reinstate_waitlists(
+def test_cancel_offers_the_place_and_reinstate_waitlists(
     client, organiser, make_event, make_registration, outbox
 ):
     event = make_event(capacity=1)
@@ -135,8 +135,11 @@ def test_cancel_promotes_and_reinstate_waitlists(
     assert response.status_code == 302
     assert response.headers["Location"] == listing
     db.session.expire_all()
-    assert (first.status, second.status) == ("cancelled", "confirmed")
+    # The place is offered to the second attendee, and held for them.
+    assert (first.status, second.status) == ("cancelled", "offered")
     assert [m["To"] for m in outbox()] == [first.email, second.email]
+    page = client.get(f"{base(event)}?status=offered").get_data(as_text=True)
+    assert second.number in page and "status-offered" in page
 
     client.post(f"{base(event)}/{first.id}/reinstate")
     db.session.expire_all()

@@ -148,7 +148,7 @@ def test_private_or_unknown_category_is_refused(
     assert registrations() == []
 
 
-def test_waitlist_when_the_event_is_full_and_promotion_on_cancel(
+def test_waitlist_when_the_event_is_full_and_offer_on_cancel(
     client, in_english, make_event, form_data, outbox
 ):
     event = make_event(capacity=2)
@@ -165,16 +165,25 @@ def test_waitlist_when_the_event_is_full_and_promotion_on_cancel(
     page = client.get(f"/r/{tokens[3]}").get_data(as_text=True)
     assert "You are number 2 on the waiting list" in page
 
-    # The first confirmed attendee cancels: the first on the list gets the place.
+    # The first confirmed attendee cancels: the first on the list is offered the place…
     response = client.post(f"/r/{tokens[0]}/cancel")
     assert response.status_code == 302
     db.session.expire_all()
     statuses = [r.status for r in registrations()]
+    assert statuses == ["cancelled", "confirmed", "offered", "waitlisted"]
+    offer_mail = outbox()[-1]
+    assert offer_mail["To"] == "p2@example.com"
+    assert f"/r/{tokens[2]}" in offer_mail.get_body(("plain",)).get_content()
+    # …and the badge comes once they accept it.
+    response = client.post(f"/r/{tokens[2]}/offer/accept")
+    assert response.status_code == 302
+    db.session.expire_all()
+    statuses = [r.status for r in registrations()]
     assert statuses == ["cancelled", "confirmed", "confirmed", "waitlisted"]
-    promoted_mail = outbox()[-1]
-    assert promoted_mail["To"] == "p2@example.com"
+    badge_mail = outbox()[-1]
+    assert badge_mail["To"] == "p2@example.com"
     assert any(
-        part.get_content_type() == "application/pdf" for part in promoted_mail.iter_attachments()
+        part.get_content_type() == "application/pdf" for part in badge_mail.iter_attachments()
     )
 
 

@@ -37,7 +37,7 @@ from eventhub.registration.forms import (
 )
 from eventhub.registration.imports import import_guests
 from eventhub.registration.lookup import event_registration_or_404
-from eventhub.registration.mail import notify_statuses
+from eventhub.registration.mail import notify_badge_reissued, notify_statuses
 from eventhub.registration.models import REGISTRATION_STATUSES, Registration
 from eventhub.registration.queries import ListFilters, select_registrations, status_counts
 from eventhub.registration.register import (
@@ -100,14 +100,14 @@ def organiser_list(slug: str):
 
 # --- Actions on one registration -----------------------------------------------------------
 
-# An action changes a registration and returns who is to be told (the registration first,
-# then anyone promoted from the waiting list) and the message for the organiser.
+# An action changes a registration and returns who is to be told of their new status (the
+# registration first, then anyone offered a place freed) and the message for the organiser.
 Change = Callable[[Registration, Any], tuple[list[Registration], str]]
 
 
 def _cancelled(registration: Registration, _form: Any) -> tuple[list[Registration], str]:
-    promoted = cancel(registration)
-    return [registration, *promoted], _(
+    offered = cancel(registration)
+    return [registration, *offered], _(
         "Registration of %(name)s cancelled.", name=registration.full_name
     )
 
@@ -123,8 +123,8 @@ def _reinstated(registration: Registration, _form: Any) -> tuple[list[Registrati
 
 def _moved(registration: Registration, form: Any) -> tuple[list[Registration], str]:
     old = registration.category.name
-    promoted = change_category(registration, form.chosen_category)
-    return [registration, *promoted], _(
+    offered = change_category(registration, form.chosen_category)
+    return [registration, *offered], _(
         "%(name)s moved from %(old)s to %(new)s.",
         name=registration.full_name,
         old=old,
@@ -134,7 +134,8 @@ def _moved(registration: Registration, form: Any) -> tuple[list[Registration], s
 
 def _badge_reissued(registration: Registration, _form: Any) -> tuple[list[Registration], str]:
     reissue_badge(registration)
-    return [registration], _(
+    notify_badge_reissued(registration)  # its status did not change: a message of its own
+    return [], _(
         "New badge issued for %(name)s; the previous one no longer opens the doors.",
         name=registration.full_name,
     )
@@ -178,7 +179,7 @@ def _organiser_action(
         email=registration.email,
         status=registration.status,
         category=registration.category.name,
-        promoted=[promoted.number for promoted in to_notify[1:]],
+        offered=[offered.number for offered in to_notify[1:]],
     )
     notify_statuses(to_notify)
     db.session.commit()

@@ -20,8 +20,10 @@ from eventhub.registration.mail import notify_status, notify_statuses
 from eventhub.registration.models import Registration
 from eventhub.registration.register import (
     RegistrationError,
+    accept_offer,
     cancel,
     check_window,
+    decline_offer,
     event_is_full,
     register,
     waitlist_position,
@@ -95,8 +97,48 @@ def manage(token: str):
             qr_svg=qr,
             country=country_name(registration.country),
             status_labels=status_labels(),
+            offer_form=EmptyForm(),
+            offer_open=registration.status == "offered"
+            and registration.offer_expires_at is not None
+            and registration.offer_expires_at > utcnow(),
         )
     )
+
+
+@bp.route("/r/<token>/offer/accept", methods=["POST"])
+def accept_place(token: str):
+    """The attendee takes the place offered: confirmed, and the badge sent."""
+    registration = registration_or_404(token)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        accept_offer(registration)
+    except RegistrationError as error:
+        db.session.rollback()
+        show_error(None, error)
+    else:
+        notify_status(registration)
+        db.session.commit()
+        flash(_("The place is yours. Your badge is below and on its way to your inbox."), "success")
+    return redirect(url_for("registration.manage", token=token))
+
+
+@bp.route("/r/<token>/offer/decline", methods=["POST"])
+def decline_place(token: str):
+    """The attendee lets the place go: cancelled, and the place offered to the next."""
+    registration = registration_or_404(token)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        offered = decline_offer(registration)
+    except RegistrationError as error:
+        db.session.rollback()
+        show_error(None, error)
+    else:
+        notify_statuses([registration, *offered])
+        db.session.commit()
+        flash(_("You let the place go; it is offered to the next person waiting."), "success")
+    return redirect(url_for("registration.manage", token=token))
 
 
 @bp.route("/r/<token>/event.ics")
@@ -120,12 +162,12 @@ def cancel_own(token: str):
         return redirect(url_for("registration.manage", token=token))
     if form.validate_on_submit():
         try:
-            promoted = cancel(registration)
+            offered = cancel(registration)
         except RegistrationError as error:
             db.session.rollback()
             show_error(None, error)
         else:
-            notify_statuses([registration, *promoted])
+            notify_statuses([registration, *offered])
             db.session.commit()
             flash(
                 _("Your registration is cancelled. Your badge no longer opens the doors."),
