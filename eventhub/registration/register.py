@@ -195,11 +195,11 @@ def event_is_over(event: Event, now: datetime) -> bool:
     return event.last_day < now.astimezone(event.tz).date()
 
 
-def offer_places(event: Event) -> list[Registration]:
+def offer_places(event: Event, now: datetime | None = None) -> list[Registration]:
     """Offer the free places to the waiting list, oldest first, each held for the event's
-    `offer_hold_hours`; returns the registrations offered a place. Needs the lock. Nothing
-    is offered once the event is over."""
-    now = utcnow()
+    `offer_hold_hours` from `now`; returns the registrations offered a place. Needs the
+    lock. Nothing is offered once the event is over."""
+    now = now or utcnow()
     if event_is_over(event, now):
         return []
     offered: list[Registration] = []
@@ -266,7 +266,7 @@ def decline_offer(registration: Registration, now: datetime | None = None) -> li
     registration.status = "cancelled"
     registration.cancelled_at = now
     db.session.flush()
-    return offer_places(registration.event)
+    return offer_places(registration.event, now)
 
 
 def expire_offers(event: Event, now: datetime) -> tuple[list[Registration], list[Registration]]:
@@ -289,7 +289,7 @@ def expire_offers(event: Event, now: datetime) -> tuple[list[Registration], list
         registration.status = "cancelled"
         registration.cancelled_at = now
     db.session.flush()
-    return expired, offer_places(event) if expired else []
+    return expired, offer_places(event, now) if expired else []
 
 
 def cancel(registration: Registration) -> list[Registration]:
