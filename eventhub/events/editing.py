@@ -37,6 +37,8 @@ class EventDetails:
     registration_opens_local: datetime | None = None
     registration_closes_local: datetime | None = None
     capacity: int | None = None
+    # Hours a freed place offered to the waiting list is held; None keeps the current value.
+    offer_hold_hours: int | None = None
 
 
 def to_utc(local: datetime | None, timezone: str) -> datetime | None:
@@ -64,6 +66,8 @@ def _apply(event: Event, details: EventDetails) -> None:
     event.last_day = details.last_day
     event.description = details.description
     event.capacity = details.capacity
+    if details.offer_hold_hours is not None:
+        event.offer_hold_hours = details.offer_hold_hours
     event.registration_opens_at = to_utc(details.registration_opens_local, details.timezone)
     event.registration_closes_at = to_utc(details.registration_closes_local, details.timezone)
 
@@ -111,6 +115,7 @@ def details_of(event: Event) -> dict[str, Any]:
         "last_day": event.last_day,
         "description": event.description,
         "capacity": event.capacity,
+        "offer_hold_hours": event.offer_hold_hours,
         "registration_opens": to_local_naive(event.registration_opens_at, event.timezone),
         "registration_closes": to_local_naive(event.registration_closes_at, event.timezone),
     }

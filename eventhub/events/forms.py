@@ -32,6 +32,9 @@ from eventhub.forms_common import (
     strip_filter,
 )
 
+DEFAULT_OFFER_HOLD_HOURS = 48
+MAX_OFFER_HOLD_HOURS = 24 * 30
+
 COMMON_TIMEZONES = (
     DEFAULT_TIMEZONE,
     "Africa/Lagos",
@@ -103,6 +106,15 @@ class EventForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=1_000_000)],
         description=_l("Leave empty for no limit."),
     )
+    offer_hold_hours = IntegerField(
+        _l("Hours a freed place is held"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_OFFER_HOLD_HOURS)],
+        default=DEFAULT_OFFER_HOLD_HOURS,
+        description=_l(
+            "When a place frees up, the next person on the waiting list has this many hours "
+            "to accept it before it is offered to the one after."
+        ),
+    )
 
     def details(self) -> EventDetails:
         """What the organiser typed, for the logic (times still local to the event)."""
@@ -120,6 +132,7 @@ class EventForm(FlaskForm):
             registration_opens_local=self.registration_opens.data,
             registration_closes_local=self.registration_closes.data,
             capacity=self.capacity.data,
+            offer_hold_hours=self.offer_hold_hours.data,
         )
 
     def validate_timezone(self, field: SelectField) -> None:

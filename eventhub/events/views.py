@@ -26,7 +26,8 @@ from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 from eventhub.models_common import utcnow
 from eventhub.registration.forms import RegistrationForm
-from eventhub.registration.register import event_is_full
+from eventhub.registration.mail import notify_statuses
+from eventhub.registration.register import event_is_full, offer_freed_places
 
 bp = Blueprint("events", __name__)
 
@@ -82,6 +83,8 @@ def edit_event(slug: str):
             show_error(form, error)
         else:
             record_audit(current_user, "event.update", event.slug)
+            # A capacity raised frees places: offered to the waiting list.
+            notify_statuses(offer_freed_places(event))
             db.session.commit()
             flash(_("Event saved."), "success")
             return redirect(url_for("events.edit_event", slug=event.slug))
@@ -177,6 +180,7 @@ def edit_category(slug: str, category_id: int):
             db.session.rollback()
             show_error(form, error)
         else:
+            notify_statuses(offer_freed_places(event))  # a capacity raised frees places
             db.session.commit()
             flash(_("Category saved."), "success")
             return redirect(url_for("events.categories", slug=slug))

@@ -71,6 +71,7 @@ def test_event_form_details(app):
         registration_opens_local=datetime(2031, 5, 1, 9, 0),
         registration_closes_local=None,
         capacity=None,
+        offer_hold_hours=48,
     )
 
 
