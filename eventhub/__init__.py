@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventhub.events.views import bp as events_bp
     from eventhub.meetings.api import blp as meetings_api
     from eventhub.meetings.views import bp as meetings_bp
+    from eventhub.notifications.organiser_views import bp as mail_log_bp
     from eventhub.notifications.views import bp as notifications_bp
     from eventhub.profiles.views import bp as profiles_bp
     from eventhub.registration.api import blp as registration_api
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         booths_bp,
         meetings_bp,
         notifications_bp,
+        mail_log_bp,
         i18n.bp,
     ):
         app.register_blueprint(blueprint)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask, current_app
 from kombu.exceptions import OperationalError
 
@@ -35,6 +36,7 @@ TASK_MODULES = (
     "eventhub.registration.mail",
     "eventhub.registration.tasks",
     "eventhub.booths.notices",
+    "eventhub.notifications.summary",
 )
 
 # Periodic work, run by `celery -A eventhub.jobs beat` (in `make run`, by the worker).
@@ -50,6 +52,11 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "day-before-reminders": {
         "task": "eventhub.registration.tasks.send_day_before_reminders",
         "schedule": timedelta(hours=1),
+    },
+    # Tells the organisers, each morning (07:00 UTC), of the e-mails that failed for good.
+    "mail-failure-summary": {
+        "task": "eventhub.notifications.tasks.send_failure_summaries",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
