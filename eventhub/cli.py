@@ -245,6 +245,7 @@ def schedule_meetings_command(
     from collections import Counter
 
     from eventhub.events.lookup import find_event
+    from eventhub.meetings.mail import notify_scheduled
     from eventhub.meetings.schedule_plan import commit_schedule, plan_schedule, reason_labels
     from eventhub.meetings.slots import MeetingError
 
@@ -256,6 +257,7 @@ def schedule_meetings_command(
             plan = plan_schedule(event, exact_seconds=exact_seconds)
         else:
             plan = commit_schedule(event, None, via="cli", exact_seconds=exact_seconds)
+            notify_scheduled(plan)
             db.session.commit()
     except MeetingError as error:
         db.session.rollback()

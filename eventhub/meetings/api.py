@@ -22,6 +22,7 @@ from eventhub.meetings.booking import (
     cancel_meeting,
     own_meeting_in_slot,
 )
+from eventhub.meetings.mail import notify_booked, notify_cancelled
 from eventhub.meetings.models import Meeting, MeetingSlot
 from eventhub.meetings.schemas import (
     BookingRequestSchema,
@@ -120,6 +121,7 @@ def book(payload: dict[str, Any], slug: str, slot_id: int):
         note=payload.get("note", ""),
     )
     record_audit(current_user, "meeting.book", f"{event.slug}/{meeting.id}", via="api")
+    notify_booked(meeting)
     body = meeting_body(meeting)  # before the commit expires what it reads
     db.session.commit()
     response = jsonify(MeetingSchema().dump(body))
@@ -144,6 +146,7 @@ def cancel(slug: str, slot_id: int):
     meeting = own_meeting_in_slot(find_slot(event, slot_id), current_user)
     cancel_meeting(meeting, current_user)
     record_audit(current_user, "meeting.cancel", f"{event.slug}/{meeting.id}", via="api")
+    notify_cancelled(meeting)
     body = meeting_body(meeting)
     db.session.commit()
     return body

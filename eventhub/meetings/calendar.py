@@ -4,16 +4,21 @@ Times are written in the event's own time zone (`DTSTART;TZID=…` with its VTIM
 a calendar app shows them right wherever the phone is. A user's feed sits behind a random
 token (256 bits, URL-safe) that the user can replace at any time, which revokes the old
 address.
+
+The file attached to a meeting's e-mails (`mail_ics`) writes its times in UTC and carries
+the meeting's UID, the same in every file and in the feed, with a SEQUENCE that grows with
+each change: the cancellation (METHOD:CANCEL, STATUS:CANCELLED) removes from a calendar the
+meeting that an earlier file put there.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from flask_babel import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEvent
 from sqlalchemy import select
 
@@ -32,13 +37,21 @@ def _summary(meeting: Meeting, party: str) -> str:
     return _("Meeting with %(name)s", name=other)
 
 
-def _vevent(meeting: Meeting, party: str, stamp: datetime) -> CalendarEvent:
+def meeting_uid(meeting: Meeting) -> str:
+    """The meeting's UID in every calendar file: the feed's and the e-mails'."""
+    return f"meeting-{meeting.id}@eventhub"
+
+
+def _vevent(
+    meeting: Meeting, party: str, stamp: datetime, zone: tzinfo | None = None
+) -> CalendarEvent:
     event = meeting.event
+    zone = zone or event.tz
     entry = CalendarEvent()
-    entry.add("uid", f"meeting-{meeting.id}@eventhub")
+    entry.add("uid", meeting_uid(meeting))
     entry.add("dtstamp", stamp)
-    entry.add("dtstart", meeting.starts_at.astimezone(event.tz))
-    entry.add("dtend", meeting.ends_at.astimezone(event.tz))
+    entry.add("dtstart", meeting.starts_at.astimezone(zone))
+    entry.add("dtend", meeting.ends_at.astimezone(zone))
     entry.add("summary", _summary(meeting, party))
     where = [event.venue, event.city]
     if meeting.table_name:
@@ -72,6 +85,30 @@ def meeting_ics(meeting: Meeting, party: str) -> bytes:
     calendar.add("x-wr-timezone", meeting.event.timezone)
     calendar.add_component(_vevent(meeting, party, utcnow()))
     calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def mail_ics(
+    meeting: Meeting, party: str, *, organiser: tuple[str, str], attendee: str, cancel: bool
+) -> bytes:
+    """The meeting as attached to an e-mail to `attendee` (an address), seen by `party`,
+    times in UTC: published while it is on, METHOD:CANCEL once it is called off (SEQUENCE
+    1, so that it replaces the published one). `organiser` is (name, address) of the
+    sender."""
+    calendar = _calendar(meeting.event.name)
+    calendar["METHOD"] = "CANCEL" if cancel else "PUBLISH"
+    entry = _vevent(meeting, party, utcnow(), UTC)
+    name, address = organiser
+    organizer = vCalAddress(f"mailto:{address}")
+    organizer.params["CN"] = name
+    entry.add("organizer", organizer)
+    if cancel:
+        entry["STATUS"] = "CANCELLED"
+        entry.add("sequence", 1)
+        entry.add("attendee", vCalAddress(f"mailto:{attendee}"))
+    else:
+        entry.add("sequence", 0)
+    calendar.add_component(entry)
     return calendar.to_ical()
 
 

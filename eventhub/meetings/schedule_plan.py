@@ -75,6 +75,7 @@ def reason_labels() -> dict[str, Any]:
 class Placement:
     request: MeetingRequest
     slot: MeetingSlot
+    meeting: Meeting | None = None  # once saved
 
 
 @dataclass
@@ -391,6 +392,7 @@ def commit_schedule(
         except MeetingError:
             plan.unplaced.append(Unplaced(request, "slot_taken"))
             continue
+        placement.meeting = meeting
         saved.append(placement)
     plan.placed = saved
     plan.committed = True

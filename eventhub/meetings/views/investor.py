@@ -17,6 +17,7 @@ from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 from eventhub.meetings.booking import decline_meeting, meetings_by_slot, record_outcome
 from eventhub.meetings.forms import AnswerForm, DeclineForm, OutcomeForm, SlotBulkForm, SlotEditForm
+from eventhub.meetings.mail import notify_answered, notify_cancelled
 from eventhub.meetings.requests import answer_request, request_of_party
 from eventhub.meetings.slots import (
     MeetingError,
@@ -140,6 +141,7 @@ def decline(meeting_id: int):
             status = error.status
         else:
             record_audit(current_user, "meeting.decline", f"{meeting.event.slug}/{meeting.id}")
+            notify_cancelled(meeting)
             db.session.commit()
             flash(_("Meeting declined; the startup will see your reason."), "success")
             return agenda_redirect(meeting, party)
@@ -190,6 +192,7 @@ def answer(request_id: int):
             db.session.rollback()
             show_error(None, error)  # shown on the page it redirects to
         else:
+            notify_answered(meeting_request)
             db.session.commit()
             if accept:
                 flash(_("Request accepted: the organiser's scheduler will place it."), "success")

@@ -16,6 +16,7 @@ from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 from eventhub.meetings.directory import all_investors, investor_directory
 from eventhub.meetings.forms import OrganiserSlotForm, ScheduleForm, SettingsForm, TableForm
+from eventhub.meetings.mail import notify_scheduled
 from eventhub.meetings.report import meeting_counts, meeting_report
 from eventhub.meetings.schedule_plan import commit_schedule, plan_schedule, reason_labels
 from eventhub.meetings.slots import (
@@ -148,6 +149,7 @@ def schedule_page(slug: str):
             db.session.rollback()
             show_error(None, error)  # shown on the new dry run
         else:
+            notify_scheduled(plan)
             db.session.commit()
             flash(
                 _(

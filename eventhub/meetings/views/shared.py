@@ -25,6 +25,7 @@ from eventhub.meetings.agenda import (
 from eventhub.meetings.availability import availability_of, save_availability
 from eventhub.meetings.booking import cancel_meeting
 from eventhub.meetings.forms import AnswerForm, AvailabilityForm
+from eventhub.meetings.mail import notify_cancelled
 from eventhub.meetings.requests import requests_left, requests_of_startup, requests_to_investor
 from eventhub.meetings.slots import MeetingError, settings_of
 from eventhub.meetings.views.blueprint import bp
@@ -104,6 +105,7 @@ def cancel(meeting_id: int):
         show_error(None, error)  # shown on the page it redirects to
     else:
         record_audit(current_user, "meeting.cancel", f"{meeting.event.slug}/{meeting.id}")
+        notify_cancelled(meeting)
         db.session.commit()
         flash(_("Meeting cancelled; the slot is open again."), "success")
     return agenda_redirect(meeting, party)

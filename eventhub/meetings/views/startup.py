@@ -16,6 +16,7 @@ from eventhub.forms_common import form_status, show_error
 from eventhub.meetings.booking import book_slot, meeting_in_slot
 from eventhub.meetings.directory import find_event_investor, investor_directory
 from eventhub.meetings.forms import BookingForm, DirectoryFilterForm, RequestForm
+from eventhub.meetings.mail import notify_booked, notify_new_request
 from eventhub.meetings.requests import request_for, request_of_party, send_request, withdraw_request
 from eventhub.meetings.slots import MeetingError, find_slot, offered_slots, settings_of
 from eventhub.meetings.views.blueprint import bp
@@ -52,12 +53,13 @@ def investor(slug: str, investor_id: int):
             abort(403)
         if form.validate_on_submit():
             try:
-                send_request(event, startup, investor, form.pitch.data, by_user=current_user)
+                sent = send_request(event, startup, investor, form.pitch.data, by_user=current_user)
             except MeetingError as error:
                 db.session.rollback()
                 show_error(form, error)
                 status = error.status
             else:
+                notify_new_request(sent)
                 db.session.commit()
                 flash(_("Request sent to %(fund)s.", fund=investor.fund), "success")
                 return redirect(url_for("meetings.investor", slug=slug, investor_id=investor.id))
@@ -93,6 +95,7 @@ def book(slug: str, slot_id: int):
             status = error.status
         else:
             record_audit(current_user, "meeting.book", f"{event.slug}/{meeting.id}")
+            notify_booked(meeting)
             db.session.commit()
             flash(_("Meeting booked with %(fund)s.", fund=slot.investor.fund), "success")
             return agenda_redirect(meeting, "startup")
