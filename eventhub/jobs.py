@@ -36,6 +36,8 @@ TASK_MODULES = (
     "eventhub.registration.mail",
     "eventhub.registration.tasks",
     "eventhub.booths.notices",
+    "eventhub.meetings.mail",
+    "eventhub.meetings.tasks",
     "eventhub.notifications.summary",
 )
 
@@ -51,6 +53,11 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     "day-before-reminders": {
         "task": "eventhub.registration.tasks.send_day_before_reminders",
+        "schedule": timedelta(hours=1),
+    },
+    # Sends each meeting day's agenda once it is past 07:00 where the event is.
+    "meetings-morning-agenda": {
+        "task": "eventhub.meetings.tasks.send_morning_agendas",
         "schedule": timedelta(hours=1),
     },
     # Tells the organisers, each morning (07:00 UTC), of the e-mails that failed for good.
