@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
 from eventhub.extensions import db
 from eventhub.models_common import insert_ignoring_duplicates
@@ -53,3 +54,20 @@ def opt_in(email: str, topic: str) -> None:
             MailOptOut.email == email.lower(), MailOptOut.topic == topic
         )
     )
+
+
+def topics_on(email: str) -> dict[str, bool]:
+    """Each optional topic, and whether `email` receives it."""
+    off = set(db.session.scalars(select(MailOptOut.topic).where(MailOptOut.email == email.lower())))
+    return {topic: topic not in off for topic in OPT_OUT_TOPICS}
+
+
+def save_topics(email: str, wanted: dict[str, bool]) -> None:
+    """Turn each topic of `wanted` on or off for `email`; the caller commits."""
+    for topic, on in wanted.items():
+        if topic not in OPT_OUT_TOPICS:
+            raise ValueError(f"Unknown topic {topic!r}")
+        if on:
+            opt_in(email, topic)
+        else:
+            opt_out(email, topic)
