@@ -261,8 +261,15 @@ def event_message(event: Event, message_id: int) -> MailMessage | None:
     )
 
 
-def resend_message(message: MailMessage) -> None:
-    """Queue a failed or sent message again; the caller commits (then a job sends it)."""
+def resend_message(message: MailMessage, seen_status: str | None = None) -> None:
+    """Queue a failed or sent message again; the caller commits (then a job sends it).
+    `seen_status`: the status the organiser saw, refused if the message has changed since
+    (a second click on the same button must not send it twice)."""
+    if seen_status is not None and seen_status != message.status:
+        raise MailLogError(
+            _l("This message has changed since the page was shown: look at it again."),
+            "message_changed",
+        )
     if message.status not in RESENDABLE:
         raise MailLogError(
             _l(

@@ -134,7 +134,7 @@ def resend(slug: str, message_id: int):
         abort(404)
     previous = message.status
     try:
-        resend_message(message)
+        resend_message(message, request.form.get("status") or None)
     except MailLogError as error:
         db.session.rollback()
         show_error(None, error)

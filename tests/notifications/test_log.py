@@ -394,6 +394,22 @@ def test_a_queued_message_is_not_resent(client, in_english, organiser, make_even
     assert audit_entries() == []
 
 
+def test_a_second_click_does_not_send_twice(
+    client, in_english, organiser, make_event, make_registration, outbox
+):
+    event = make_event()
+    message = failed_confirmation(make_registration(event))
+    before = len(outbox())
+    url = f"{base(event)}/{message.id}/resend"
+    assert client.post(url, data={"status": "failed"}).status_code == 302
+    again = client.post(url, data={"status": "failed"}, follow_redirects=True)
+    assert "has changed since the page was shown" in again.get_data(as_text=True)
+    assert len(outbox()) == before + 1
+    assert [entry.action for entry in audit_entries()] == ["mail.resend"]
+    db.session.refresh(message)
+    assert message.status == "sent"
+
+
 def test_resend_of_another_events_message_is_404(client, organiser, make_event):
     event = make_event()
     elsewhere = add_message(make_event(), status="failed")
