@@ -1,7 +1,8 @@
-"""Telling startups about their booth: an e-mail to the startup's team when a booth is
-assigned, moved or taken back.
+"""Telling startups about their booth: an e-mail to the startup's team when its booth
+application is received and decided (approved, rejected with the organiser's reason,
+waitlisted), and when a booth is assigned, moved or taken back.
 
-`notify_booth` records the message in the caller's transaction (see
+The `notify_…` functions record the message in the caller's transaction (see
 eventhub/notifications/mailing.py); a job builds and sends it once that commits.
 """
 
@@ -14,7 +15,7 @@ from flask_babel import gettext as _
 
 from eventhub.booths.allocation_runs import Change
 from eventhub.booths.layout import booth_by_code
-from eventhub.booths.models import Booth
+from eventhub.booths.models import Booth, BoothApplication
 from eventhub.booths.moves import Notice
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -49,6 +50,51 @@ def notify_booth(
         language=team_language(startup),
         event_id=event.id,
         params={"startup_id": startup.id, "booth": code, "previous": previous},
+    )
+
+
+def notify_application_received(application: BoothApplication) -> bool:
+    """Tell the startup's team its application reached the organisers; the caller commits."""
+    return _notify_application(application, "booth.application_received", "received")
+
+
+DECISION_KINDS = {
+    "approved": "booth.application_approved",
+    "rejected": "booth.application_rejected",
+    "waitlisted": "booth.application_waitlisted",
+}
+
+
+def notify_decision(application: BoothApplication, released_booth: str | None = None) -> bool:
+    """Tell the startup's team the organisers' decision (the reason of a rejection with it,
+    and the booth it gave back, if any); the caller commits."""
+    kind = DECISION_KINDS.get(application.status)
+    if kind is None:
+        return False
+    decided = application.decided_at.isoformat() if application.decided_at else "-"
+    return _notify_application(
+        application,
+        kind,
+        f"{application.status}:{decided}",
+        reason=application.decision_reason or "",
+        released_booth=released_booth,
+    )
+
+
+def _notify_application(
+    application: BoothApplication, kind: str, moment: str, **params: object
+) -> bool:
+    startup = application.startup
+    recipients = _recipients(startup)
+    if not recipients:
+        return False
+    return queue_mail(
+        kind,
+        key=f"{kind}:{application.id}:{moment}",
+        to=", ".join(recipients),
+        language=team_language(startup),
+        event_id=application.event_id,
+        params={"application_id": application.id, "status": application.status, **params},
     )
 
 
@@ -99,3 +145,43 @@ def booth_placement_mail(message: MailMessage) -> Mail | None:
         subject = _("Your booth at %(event)s: %(code)s", event=event.name, code=booth.code)
     text = render_template("booths/mail_booth.txt", **context)
     return Mail(subject=subject, text=text, sender_name=event.name)
+
+
+@builds("booth.application_received")
+@builds("booth.application_approved")
+@builds("booth.application_rejected")
+@builds("booth.application_waitlisted")
+def application_mail(message: MailMessage) -> Mail | None:
+    application = db.session.get(BoothApplication, message.params.get("application_id"))
+    if application is None:
+        return None
+    status = message.params.get("status")
+    if message.kind != "booth.application_received" and application.status != status:
+        return None  # decided otherwise since: that decision's own message tells it
+    event = application.event
+    context = {
+        "event": event,
+        "startup": application.startup,
+        "application": application,
+        "kind": message.kind,
+        "reason": message.params.get("reason") or "",
+        "released_booth": message.params.get("released_booth"),
+        "application_url": public_url("booths.apply", slug=event.slug),
+        "my_booth_url": public_url("booths.my_booths"),
+    }
+    subjects = {
+        "booth.application_received": _(
+            "Your booth application for %(event)s is received", event=event.name
+        ),
+        "booth.application_approved": _(
+            "Your booth application for %(event)s is approved", event=event.name
+        ),
+        "booth.application_rejected": _(
+            "Your booth application for %(event)s is not accepted", event=event.name
+        ),
+        "booth.application_waitlisted": _(
+            "Your booth application for %(event)s is on the waiting list", event=event.name
+        ),
+    }
+    text = render_template("booths/mail_application.txt", **context)
+    return Mail(subject=subjects[message.kind], text=text, sender_name=event.name)

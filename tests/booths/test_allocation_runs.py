@@ -151,5 +151,5 @@ def test_startups_are_notified_of_their_booth(show, outbox):
     assert len(messages) == 4
     argan = next(m for m in messages if apps["Argan AI"].startup.members[0].email in m["To"])
     assert "A04" in argan["Subject"]
-    body = argan.get_content()
+    body = argan.get_body(("plain",)).get_content()
     assert "A04" in body and "/events/booth-expo/floor-plan?booth=A04" in body

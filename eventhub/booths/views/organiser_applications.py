@@ -27,6 +27,7 @@ from eventhub.booths.exports import APPLICATION_COLUMNS, applications_table
 from eventhub.booths.forms import ApplicationFilterForm, DecisionForm
 from eventhub.booths.labels import application_status_labels, page_labels
 from eventhub.booths.lookup import expo_or_404
+from eventhub.booths.notices import notify_decision
 from eventhub.booths.views.blueprint import back_to, bp
 from eventhub.extensions import db
 from eventhub.responses import table_download
@@ -77,6 +78,7 @@ def decide_application(slug: str, application_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a decision."), "error")
         return redirect(back)
+    booth_before = application.booth.code if application.booth is not None else None
     try:
         decide(application, form.decision.data, current_user, form.reason.data or "")
     except BoothError as error:
@@ -86,6 +88,8 @@ def decide_application(slug: str, application_id: int):
             "error",
         )
         return redirect(back)
+    released = booth_before if application.booth is None else None
+    notify_decision(application, released_booth=released)
     db.session.commit()
     flash(
         _(

@@ -27,7 +27,7 @@ from eventhub.booths.labels import page_labels
 from eventhub.booths.layout import booth_by_code
 from eventhub.booths.lookup import expo_or_404
 from eventhub.booths.models import Booth
-from eventhub.booths.notices import notify_booth
+from eventhub.booths.notices import notify_application_received, notify_booth
 from eventhub.booths.plan_drawings import hall_drawings
 from eventhub.booths.self_service import choice_of, pick_booth, self_service_halls
 from eventhub.booths.views.blueprint import bp, current_startup
@@ -56,6 +56,8 @@ def apply(slug: str):
             show_error(form, error)
         else:
             record_audit(current_user, "booth_application.save", f"{event.slug}/{saved.id}")
+            if application is None:
+                notify_application_received(saved)
             db.session.commit()
             if application is None:
                 flash(_("Application sent. The organisers will review it."), "success")
