@@ -215,8 +215,9 @@ def status_counts(event: Event) -> dict[str, int]:
 
 
 def is_stuck(message: MailMessage, now: datetime) -> bool:
-    """Queued, and no job took it long after it was due."""
-    return message.status == "queued" and message.due_at < now - STUCK_AFTER
+    """Queued and no job took it long after it was due, or taken long ago by a job that
+    never finished."""
+    return message.status in ("queued", "sending") and message.due_at < now - STUCK_AFTER
 
 
 def is_retrying(message: MailMessage, now: datetime) -> bool:
@@ -239,11 +240,12 @@ class Waiting:
 
 def waiting_counts(event: Event, now: datetime) -> Waiting:
     stuck = MailMessage.due_at < now - STUCK_AFTER
+    queued = MailMessage.status == "queued"
     row = db.session.execute(
         select(
-            func.count().filter(and_(MailMessage.attempts > 0, ~stuck)),
+            func.count().filter(and_(queued, MailMessage.attempts > 0, ~stuck)),
             func.count().filter(stuck),
-        ).where(MailMessage.event_id == event.id, MailMessage.status == "queued")
+        ).where(MailMessage.event_id == event.id, MailMessage.status.in_(("queued", "sending")))
     ).one()
     return Waiting(retrying=row[0] or 0, stuck=row[1] or 0)
 

@@ -294,7 +294,15 @@ def test_waiting_messages_show_their_next_attempt_and_a_banner(
     db.session.commit()
     page = client.get(base(event)).get_data(as_text=True)
     assert "does not seem to be running" in page
-    assert "no job has taken it" in page
+    assert "no job is working on it" in page
+    assert "waiting to be tried again" not in page
+
+    # Taken by a job long ago that never finished (its worker died): stuck as well.
+    retrying.status, retrying.due_at = "sending", now - timedelta(minutes=40)
+    db.session.commit()
+    page = client.get(base(event)).get_data(as_text=True)
+    assert "1 message has been waiting for more than 15 minutes" in page
+    assert "no job is working on it" in page
 
 
 def test_no_banner_when_all_is_well(client, in_english, organiser, make_event):
