@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventhub.profiles.views import bp as profiles_bp
     from eventhub.registration.api import blp as registration_api
     from eventhub.registration.views import bp as registration_bp
+    from eventhub.work.views import bp as work_bp
 
     for blueprint in (
         events_bp,
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings_bp,
         notifications_bp,
         mail_log_bp,
+        work_bp,
         i18n.bp,
     ):
         app.register_blueprint(blueprint)

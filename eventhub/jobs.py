@@ -39,6 +39,7 @@ TASK_MODULES = (
     "eventhub.meetings.mail",
     "eventhub.meetings.tasks",
     "eventhub.notifications.summary",
+    "eventhub.work.tasks",
 )
 
 # Periodic work, run by `celery -A eventhub.jobs beat` (in `make run`, by the worker).
@@ -46,6 +47,16 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "requeue-stalled-mail": {
         "task": "eventhub.notifications.tasks.requeue_stalled_mail",
         "schedule": timedelta(minutes=1),
+    },
+    # Long work (bulk badges, exports, imports): jobs the broker lost or never took, and
+    # the result files past JOB_FILES_KEPT_HOURS.
+    "requeue-stalled-jobs": {
+        "task": "eventhub.work.tasks.requeue_stalled_jobs",
+        "schedule": timedelta(minutes=1),
+    },
+    "delete-expired-job-files": {
+        "task": "eventhub.work.tasks.delete_expired_files",
+        "schedule": timedelta(hours=1),
     },
     "expire-place-offers": {
         "task": "eventhub.registration.tasks.expire_place_offers",

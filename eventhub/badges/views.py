@@ -8,7 +8,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -16,14 +15,19 @@ from flask_login import current_user
 
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
-from eventhub.badges.documents import badge_pdf, check_bulk_badges, start_badge_run
+from eventhub.auth.forms import EmptyForm
+from eventhub.badges.bulk import PART_SIZE
+from eventhub.badges.documents import badge_pdf, check_bulk_badges
 from eventhub.badges.render import BadgeRenderError
 from eventhub.events.lookup import event_or_404
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
 from eventhub.models_common import MAX_ROW_ID
 from eventhub.registration.lookup import registration_or_404
+from eventhub.registration.web import current_language
 from eventhub.responses import private
+from eventhub.work.starts import start_bulk_badges
+from eventhub.work.views import started
 
 bp = Blueprint("badges", __name__)
 
@@ -57,33 +61,45 @@ def attendee_badge(token: str):
     return private(response)
 
 
-@bp.route("/organiser/events/<slug>/badges")
+@bp.route("/organiser/events/<slug>/badges", methods=["GET", "POST"])
 @role_required("admin")
 def bulk_badges(slug: str):
-    """Every confirmed attendee's badge (or one category's), streamed as it is drawn:
-    one PDF, or a ZIP of part PDFs when there are more than one part's worth."""
+    """Every confirmed attendee's badge (or one category's), printed by a job: one PDF, or
+    a ZIP of part PDFs when there are more than one part's worth. GET shows what would be
+    printed, POST starts the job and goes to its progress page."""
     event = event_or_404(slug, include_unpublished=True)
     category = _category_or_404(event, request.args.get("category", type=int))
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            job = start_bulk_badges(
+                event, category, user_id=current_user.id, language=current_language()
+            )
+        except BadgeRenderError as error:
+            return _refuse(event, category, error)
+        record_audit(
+            current_user,
+            "badges.bulk",
+            event.slug,
+            category=category.name if category else None,
+            badges=job.total,
+            job=job.id,
+        )
+        return started(job)
     try:
         total = check_bulk_badges(event, category)
     except BadgeRenderError as error:
         return _refuse(event, category, error)
-    record_audit(
-        current_user,
-        "badges.bulk",
-        event.slug,
-        category=category.name if category else None,
-        badges=total,
+    return render_template(
+        "badges/bulk.html",
+        event=event,
+        category=category,
+        total=total,
+        part_size=PART_SIZE,
+        form=form,
     )
-    db.session.commit()
-    try:
-        run = start_badge_run(event, category)
-    except BadgeRenderError as error:  # the last ones were cancelled meanwhile
-        return _refuse(event, category, error)
-    response = Response(stream_with_context(run.chunks()), mimetype=run.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{run.filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _category_or_404(event: Event, category_id: int | None) -> AttendeeCategory | None:

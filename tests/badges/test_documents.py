@@ -18,6 +18,7 @@ from eventhub.badges.signing import badge_signing_key, badge_token
 from eventhub.badges.tokens import read_badge_token
 from eventhub.extensions import db
 from eventhub.registration.register import Attendee, register
+from eventhub.work.models import Job
 from tests.support.reading import decode_qr, needs_poppler, pages_as_images
 
 
@@ -97,36 +98,49 @@ def test_bulk_download_rejects_an_id_too_large_for_the_database(client, login_as
     )
 
 
+def bulk_job_file(client, event, category=None):
+    """Start the bulk badge job as the organiser's button does (the test worker runs it at
+    once), then download its file: (the job, the download)."""
+    response = client.post(bulk_url(event, category))
+    assert response.status_code == 302
+    job = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+    assert response.headers["Location"] == f"/organiser/jobs/{job.id}"
+    db.session.refresh(job)
+    assert job.status == "done", job.error
+    return job, client.get(f"/organiser/jobs/{job.id}/download")
+
+
 @needs_poppler
-def test_bulk_download_streams_one_pdf_of_the_confirmed_badges(
+def test_bulk_badges_job_makes_one_pdf_of_the_confirmed_badges(
     client, login_as, registered, tmp_path
 ):
     event, _registrations = registered
     admin = login_as("admin")
-    response = client.get(bulk_url(event))
+    job, response = bulk_job_file(client, event)
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="badges-{event.slug}.pdf"'
+        f"attachment; filename=badges-{event.slug}.pdf"
     )
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
     assert page_count(response.get_data(), tmp_path) == 3
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "badges.bulk")).one()
     assert entry.actor_id == admin.id and entry.details["badges"] == 3
+    assert entry.details["job"] == job.id
 
 
 @needs_poppler
-def test_bulk_download_of_more_than_a_part_is_a_zip_of_part_pdfs(
+def test_bulk_badges_job_of_more_than_a_part_is_a_zip_of_part_pdfs(
     client, login_as, registered, monkeypatch, tmp_path
 ):
     event, _registrations = registered
     monkeypatch.setattr(bulk, "PART_SIZE", 2)
     login_as("admin")
-    response = client.get(bulk_url(event))
+    _job, response = bulk_job_file(client, event)
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="badges-{event.slug}.zip"'
+        f"attachment; filename=badges-{event.slug}.zip"
     )
     with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
         names = archive.namelist()
@@ -135,14 +149,14 @@ def test_bulk_download_of_more_than_a_part_is_a_zip_of_part_pdfs(
     assert pages == [2, 1]
 
 
-def test_bulk_download_of_one_category_is_named_for_it(client, login_as, registered):
+def test_bulk_badges_of_one_category_are_named_for_it(client, login_as, registered):
     event, _ = registered
     login_as("admin")
     visitors = event.categories[0]
-    response = client.get(bulk_url(event, visitors))
+    job, response = bulk_job_file(client, event, visitors)
     assert response.status_code == 200
+    assert job.file_name == f"{bulk_badge_name(event, visitors)}.pdf"
     assert bulk_badge_name(event, visitors) in response.headers["Content-Disposition"]
-    response.close()
 
 
 @pytest.mark.parametrize(

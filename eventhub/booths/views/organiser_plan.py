@@ -12,7 +12,7 @@ from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
 from eventhub.booths.errors import BoothError
 from eventhub.booths.forms import BoothForm, BoothImportForm, GridForm, HallForm
-from eventhub.booths.imports import EXAMPLE
+from eventhub.booths.imports import BOOTH_COLUMNS, EXAMPLE
 from eventhub.booths.imports import import_booths as import_booth_rows
 from eventhub.booths.labels import page_labels
 from eventhub.booths.layout import (
@@ -34,7 +34,10 @@ from eventhub.booths.plan_drawings import colour_mode, hall_drawings
 from eventhub.booths.views.blueprint import bp
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
+from eventhub.registration.web import current_language
 from eventhub.spreadsheets import SpreadsheetError
+from eventhub.work.starts import IMPORT_JOB_ROWS, count_rows, start_upload_import
+from eventhub.work.views import started
 
 
 @bp.route("/organiser/events/<slug>/booths")
@@ -281,10 +284,22 @@ def import_booths(slug: str):
     form = BoothImportForm()
     report = None
     if form.validate_on_submit():
+        data = form.file.data.read()
         try:
-            report = import_booth_rows(
-                event, form.file.data.read(), check_only=form.check_only.data
-            )
+            rows = count_rows(data, BOOTH_COLUMNS)
+            if rows > IMPORT_JOB_ROWS and not form.check_only.data:
+                # A large file is saved by a job (the check only stays in the request).
+                job = start_upload_import(
+                    "booth_import",
+                    event,
+                    data,
+                    user_id=current_user.id,
+                    language=current_language(),
+                    rows=rows,
+                )
+                record_audit(current_user, "booth.import", slug, rows=rows, job=job.id)
+                return started(job)
+            report = import_booth_rows(event, data, check_only=form.check_only.data)
         except (BoothError, SpreadsheetError) as error:
             db.session.rollback()
             show_error(form, error)

@@ -52,6 +52,15 @@ from eventhub.registration.web import current_language
 from eventhub.responses import table_download
 from eventhub.routing import is_safe_redirect
 from eventhub.spreadsheets import SpreadsheetError
+from eventhub.work.starts import (
+    EXPORT_IMMEDIATE_ROWS,
+    IMPORT_JOB_ROWS,
+    count_guest_rows,
+    export_rows,
+    start_export,
+    start_upload_import,
+)
+from eventhub.work.views import started
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
@@ -223,10 +232,14 @@ def organiser_import(slug: str):
     form = ImportForm(event)
     report = None
     if form.validate_on_submit():
+        data = form.file.data.read()
         try:
+            rows = count_guest_rows(data)
+            if rows > IMPORT_JOB_ROWS:  # a large file: saved by a job, which reports on it
+                return _import_as_job(event, form, data, rows)
             report = import_guests(
                 event,
-                form.file.data.read(),
+                data,
                 default_category=form.chosen_category,
                 language=current_language(),
             )
@@ -248,22 +261,67 @@ def organiser_import(slug: str):
     return page, form_status(form)
 
 
-@bp.route(LIST_ROUTE + "/export.<any(csv, xlsx):fmt>")
+def _import_as_job(event: Event, form: ImportForm, data: bytes, rows: int) -> Response:
+    job = start_upload_import(
+        "registration_import",
+        event,
+        data,
+        user_id=current_user.id,
+        language=current_language(),
+        rows=rows,
+        params={
+            "category_id": form.chosen_category.id,
+            "guest_language": current_language(),
+            "send_emails": bool(form.send_emails.data),
+        },
+    )
+    record_audit(current_user, "registration.import", event.slug, rows=rows, job=job.id)
+    return started(job)
+
+
+@bp.route(LIST_ROUTE + "/export.<any(csv, xlsx):fmt>", methods=["GET", "POST"])
 @role_required("admin")
 def export_registrations(slug: str, fmt: str):
     event = event_or_404(slug, include_unpublished=True)
     _form, filters = _filters(event)
-    table = registration_export(event, select_registrations(event, filters))
-    record_audit(current_user, "registration.export", event.slug, format=fmt)
-    db.session.commit()
-    return table_download(table, fmt)
+    return _export(event, "registrations", fmt, filters)
 
 
-@bp.route("/organiser/events/<slug>/checkins/export.<any(csv, xlsx):fmt>")
+@bp.route("/organiser/events/<slug>/checkins/export.<any(csv, xlsx):fmt>", methods=["GET", "POST"])
 @role_required("admin")
 def export_checkins(slug: str, fmt: str):
     event = event_or_404(slug, include_unpublished=True)
-    table = checkin_export(event)
-    record_audit(current_user, "checkin.export", event.slug, format=fmt)
+    return _export(event, "checkins", fmt, None)
+
+
+def _export(event: Event, table: str, fmt: str, filters: ListFilters | None) -> Any:
+    """A small export is sent at once; a larger one (EXPORT_IMMEDIATE_ROWS) is made by a job,
+    started by POST (a GET shows what it would be, with the button that starts it)."""
+    if request.method == "POST" and not EmptyForm().validate_on_submit():
+        abort(400)
+    action = "registration.export" if table == "registrations" else "checkin.export"
+    rows = export_rows(event, table, filters)
+    if rows > EXPORT_IMMEDIATE_ROWS:
+        if request.method == "GET":
+            page = render_template(
+                "work/start_export.html", event=event, rows=rows, fmt=fmt, table=table
+            )
+            return page
+        job = start_export(
+            event,
+            table,
+            fmt,
+            filters,
+            user_id=current_user.id,
+            language=current_language(),
+            total=rows,
+        )
+        record_audit(current_user, action, event.slug, format=fmt, rows=rows, job=job.id)
+        return started(job)
+    if table == "registrations":
+        export = registration_export(event, select_registrations(event, filters))
+    else:
+        export = checkin_export(event)
+    record_audit(current_user, action, event.slug, format=fmt)
     db.session.commit()
-    return table_download(table, fmt)
+    return table_download(export, fmt)
