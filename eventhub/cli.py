@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from sqlalchemy import select
 
 from eventhub.extensions import db
 from eventhub.models_common import MAX_ROW_ID
+
+
+def quiet() -> bool:
+    """No progress bar when the output is not a terminal (a log, a pipe, cron)."""
+    return not sys.stdout.isatty()
 
 
 def register_cli(app: Flask) -> None:
@@ -23,12 +30,19 @@ def register_cli(app: Flask) -> None:
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no users yet.")
 def seed_demo_command(if_empty: bool) -> None:
     """Create the demo expo, demo day, startups, investors and one account per role."""
-    from eventhub.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, seed_demo
+    from eventhub.demo import (
+        DEMO_ACCOUNTS,
+        DEMO_PASSWORD,
+        SEED_STEPS,
+        database_is_empty,
+        seed_demo,
+    )
 
     if if_empty and not database_is_empty():
         click.echo("The database already has data: demo seeding skipped.")
     else:
-        report = seed_demo()
+        with click.progressbar(length=SEED_STEPS, label="Demo data", hidden=quiet()) as bar:
+            report = seed_demo(progress=lambda _step: bar.update(1))
         db.session.commit()
         details = ", ".join(f"{count} {kind}" for kind, count in sorted(report.created.items()))
         click.echo(f"Demo data: {details or 'nothing new to add'}.")
@@ -163,7 +177,10 @@ def badges_command(slug: str, output: str, category: str | None) -> None:
     except BadgeRenderError as error:
         raise click.ClickException(str(error.message)) from error
     path = Path(output).with_suffix(Path(run.filename).suffix)
-    with path.open("wb") as out, click.progressbar(length=total, label="Badges") as bar:
+    with (
+        path.open("wb") as out,
+        click.progressbar(length=total, label="Badges", hidden=quiet()) as bar,
+    ):
         written = run.write(out, progress=lambda done: bar.update(done - bar.pos))
     click.echo(f"{written} badges written to {path}.")
 
@@ -217,7 +234,7 @@ def allocate_booths_command(slug: str, dry_run: bool, no_notify: bool, verbose: 
         click.echo(f"  warning: {warning}")
     if not dry_run and not no_notify:
         changes = newly_placed(plan)
-        with click.progressbar(length=len(changes), label="Notices") as bar:
+        with click.progressbar(length=len(changes), label="Notices", hidden=quiet()) as bar:
             sent = 0
             for change in changes:
                 sent += notify_changes(event, [change])

@@ -8,6 +8,7 @@ relative to the day of the first seeding so that the expo is running when you tr
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -198,22 +199,41 @@ def database_is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(User))
 
 
-def seed_demo(today: date | None = None) -> SeedReport:
-    """Create whatever part of the demo data is missing. Flushes; the caller commits."""
+# The steps seed_demo reports to its `progress` (for the CLI's progress bar).
+SEED_STEPS = 9
+
+
+def seed_demo(
+    today: date | None = None, progress: Callable[[str], None] | None = None
+) -> SeedReport:
+    """Create whatever part of the demo data is missing. Flushes; the caller commits.
+
+    `progress(step)` is called after each of its SEED_STEPS steps."""
     report = SeedReport()
+    step = progress or (lambda _name: None)
     rng = random.Random(2027)  # noqa: S311 (demo data, not security)
     password_hash = hash_password(DEMO_PASSWORD)
     start = today or date.today()
     _seed_accounts(report, password_hash)
+    step("accounts")
     expo = _seed_expo(report, start)
+    step("expo")
     demo_day = _seed_demo_day(report, start + timedelta(days=21))
+    step("demo_day")
     _seed_startups(report, rng, password_hash)
+    step("startups")
     _seed_investors(report, rng, password_hash)
     db.session.flush()
+    step("investors")
     for extend in _capability_seeders():
         extend(report, expo=expo, demo_day=demo_day, rng=rng)
+        step(extend.__name__)
     db.session.flush()
     return report
+
+
+def seed_step_count() -> int:
+    return 5 + len(_capability_seeders())
 
 
 def _capability_seeders() -> list:
