@@ -359,8 +359,9 @@ def queue_morning_agendas(now: datetime) -> int:
         )
     )
     queued = 0
-    for key, (event_id, day, _user_id) in keys.items():
-        user, party, _last_end = wanted[keys[key]]
+    for key, slot in keys.items():
+        event_id, day, _user_id = slot
+        user, party, _last_end = wanted[slot]
         if key in told or user.email.lower() in opted_out:
             continue
         queued += queue_mail(
