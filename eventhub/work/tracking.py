@@ -369,6 +369,7 @@ def state_of(job: Job, now: datetime | None = None) -> dict[str, Any]:
         "error": job.error or None,
         "waiting": is_waiting(job, now),
         "expired": is_expired(job, now),
+        "file_name": job.file_name or None,
         "has_file": job.status == "done" and bool(job.file_path) and not is_expired(job, now),
     }
 

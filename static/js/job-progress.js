@@ -41,6 +41,7 @@
     }
     if (state.download_url) {
       download.href = state.download_url;
+      if (state.file_name) download.textContent = fill(box.dataset.downloadText, { NAME: state.file_name });
       download.hidden = false;
     }
   }

@@ -111,6 +111,7 @@ def test_progress_page_and_its_json(client, login_as, make_event, make_job):
         "error": None,
         "waiting": False,
         "expired": False,
+        "file_name": None,
         "download_url": None,
     }
     done = make_job(event, status="done")
