@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
+        instance_path=instance_path_from_env(),
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="../static",
@@ -41,6 +43,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def instance_path_from_env() -> str | None:
+    """EVENTHUB_INSTANCE_PATH, when set: the instance folder (SQLite database, outbox, job
+    files, the embedded broker) of a server or worker started by a test or a bench, away
+    from the developer's `instance/`. Unset: Flask's default, `instance/` beside the package."""
+    value = os.environ.get("EVENTHUB_INSTANCE_PATH")
+    return str(Path(value).resolve()) if value else None
 
 
 def _trust_proxies(app: Flask) -> None:
