@@ -249,6 +249,7 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[MailFigures, BadgeFigures 
             MAIL_PORT=str(smtp.port),
             EVENTHUB_MAIL_RETRY_SECONDS=str(args.retry_seconds),
             EVENTHUB_OUTBOX=str(tmp / "outbox"),
+            EVENTHUB_INSTANCE_PATH=str(tmp / "instance"),
             EVENTHUB_REGISTRATION_RATE_LIMIT="100000 per minute",
         )
         flask_command(env, "db", "upgrade")

@@ -17,164 +17,25 @@ EVENTHUB_REQUIRE_REDIS=1 (as .ci/run sets), which makes that a failure.
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text, update
+from sqlalchemy import update
 
-from devtools.workers import SmtpSink, Worker, celery_worker, flush_redis, redis_problem
-from eventhub.config import database_uri
+from devtools.workers import celery_worker
 from eventhub.notifications.models import MailMessage
-from tests.support.servers import (
-    POSTGRES_URL,
-    app_env,
-    dedicated_postgres_database,
-    flask_command,
-    free_port,
-    gunicorn,
-    post_json,
-    run_in_app,
-)
+from tests.jobs.helpers import SWEEP, mail_rows, register, statuses, wait_for
+from tests.support.servers import free_port, gunicorn, run_in_app
 
 pytestmark = pytest.mark.slow
 
-REDIS_URL = "redis://127.0.0.1:6379/5"
-SLUG = "jobs"
 REGISTRATIONS_WITH_SMTP_DOWN = 200
-
-SETUP = f"""
-from datetime import date, timedelta
-from eventhub.events.models import AttendeeCategory, Event
-from eventhub.extensions import db
-event = Event(slug="{SLUG}", name="Jobs Expo", kind="expo", status="published", venue="V",
-              city="Rabat", first_day=date.today() + timedelta(days=5),
-              last_day=date.today() + timedelta(days=6))
-event.categories = [AttendeeCategory(name="Visitor", is_default=True)]
-db.session.add(event)
-db.session.commit()
-result = event.id
-"""
-
-# What the beat does every minute: the sweep, as a job the worker runs.
-SWEEP = """
-from eventhub.notifications.tasks import requeue_stalled_mail
-result = requeue_stalled_mail.delay().id
-"""
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    problem = redis_problem(REDIS_URL)
-    if problem is not None:
-        if os.environ.get("EVENTHUB_REQUIRE_REDIS") == "1":
-            pytest.fail(f"{problem}; EVENTHUB_REQUIRE_REDIS=1 makes this an error.")
-        pytest.skip(f"needs Redis at 127.0.0.1:6379: {problem}")
-    flush_redis(REDIS_URL)
-    yield REDIS_URL
-    flush_redis(REDIS_URL)
-
-
-@contextmanager
-def database_of_its_own(tmp_path: Path) -> Iterator[str]:
-    if POSTGRES_URL:
-        with dedicated_postgres_database("jobs_workers") as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A migrated database with one published event."""
-    with database_of_its_own(tmp_path) as url:
-        env = app_env(url)
-        flask_command(env, "db", "upgrade")
-        run_in_app(env, SETUP)
-        yield url
-
-
-@pytest.fixture
-def rows(database_url: str) -> Iterator[Engine]:
-    """The test's own connection to that database, to read what the processes did."""
-    engine = create_engine(database_uri(database_url, Path(".")))
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    sink = SmtpSink(free_port()).start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def env(database_url: str, redis_url: str, smtp: SmtpSink, tmp_path: Path) -> dict[str, str]:
-    """The settings of the web and worker processes: jobs on Redis, mail to aiosmtpd."""
-    return app_env(
-        database_url,
-        REDIS_URL=redis_url,
-        EVENTHUB_JOBS_EAGER="false",
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=str(smtp.port),
-        EVENTHUB_MAIL_RETRY_SECONDS="1",
-        EVENTHUB_MAIL_TIMEOUT="5",
-        EVENTHUB_OUTBOX=str(tmp_path / "outbox"),
-        EVENTHUB_REGISTRATION_RATE_LIMIT="10000 per minute",
-    )
-
-
-@pytest.fixture
-def web(env: dict[str, str]) -> Iterator[str]:
-    with gunicorn(env, workers=2) as base_url:
-        yield base_url
-
-
-@pytest.fixture
-def worker(env: dict[str, str], tmp_path: Path) -> Iterator[Worker]:
-    with celery_worker(env, tmp_path / "worker.log") as running:
-        yield running
-
-
-def body(number: int) -> dict[str, Any]:
-    return {
-        "first_name": "Yassine",
-        "last_name": f"Attendee {number}",
-        "email": f"attendee{number}@example.com",
-        "country": "MA",
-    }
-
-
-def register(base_url: str, number: int) -> tuple[int, Any]:
-    return post_json(f"{base_url}/api/v1/events/{SLUG}/registrations", body(number))
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout}s")
-        time.sleep(0.2)
-
-
-def mail_rows(engine: Engine) -> list[tuple[str, str, int]]:
-    """(recipient, status, attempts) of every message, oldest first."""
-    with engine.connect() as connection:
-        query = text("SELECT recipient, status, attempts FROM mail_messages ORDER BY id")
-        return [tuple(row) for row in connection.execute(query)]
-
-
-def statuses(engine: Engine) -> Counter:
-    return Counter(status for _recipient, status, _attempts in mail_rows(engine))
 
 
 def test_the_worker_sends_the_confirmation_with_the_badge(web, worker, smtp, rows):
