@@ -58,9 +58,11 @@ def app_env(database_url: str, **settings: str) -> dict[str, str]:
             "SECRET_KEY": "server-secret-" + database_url[-12:],
             "DATABASE_URL": database_url,
             "PYTHONPATH": str(ROOT),
-            # Jobs run in the process that queues them, unless `settings` give a broker:
-            # a server started for a test or a bench must not queue into instance/.
+            # Jobs run in the process that queues them, unless `settings` give a broker,
+            # and their files go to an instance folder of its own: a server started for a
+            # test or a bench must not write into the developer's instance/.
             "EVENTHUB_JOBS_EAGER": "true",
+            "EVENTHUB_INSTANCE_PATH": tempfile.mkdtemp(prefix="eventhub-instance-"),
         }
     )
     env.update(settings)
