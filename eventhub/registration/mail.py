@@ -48,22 +48,29 @@ def _moment(registration: Registration) -> datetime | None:
     return registration.created_at
 
 
+def _stamp(moment: datetime | None) -> str:
+    return moment.isoformat() if moment is not None else "-"
+
+
+def _tell(registration: Registration, kind: str, occasion: object, **params: Any) -> bool:
+    """Queue message `kind` for the attendee, once per `occasion` (a time, a version)."""
+    return queue_mail(
+        kind,
+        key=f"{kind}:{registration.id}:{occasion}",
+        to=registration.email,
+        language=registration.language,
+        event_id=registration.event_id,
+        params={"registration_id": registration.id, **params},
+    )
+
+
 def notify_status(registration: Registration) -> bool:
     """Tell the attendee the registration's current status; the caller commits."""
     kind = STATUS_KINDS.get(registration.status)
     if kind is None:
         return False
     db.session.flush()
-    moment = _moment(registration)
-    stamp = moment.isoformat() if moment is not None else "-"
-    return queue_mail(
-        kind,
-        key=f"{kind}:{registration.id}:{stamp}",
-        to=registration.email,
-        language=registration.language,
-        event_id=registration.event_id,
-        params={"registration_id": registration.id},
-    )
+    return _tell(registration, kind, _stamp(_moment(registration)))
 
 
 def notify_statuses(registrations: Iterable[Registration]) -> int:
@@ -75,30 +82,13 @@ def notify_badge_reissued(registration: Registration) -> bool:
     """Send the new badge of a confirmed registration; the caller commits."""
     if registration.status != "confirmed":
         return False
-    kind = "registration.badge_reissued"
-    return queue_mail(
-        kind,
-        key=f"{kind}:{registration.id}:{registration.badge_version}",
-        to=registration.email,
-        language=registration.language,
-        event_id=registration.event_id,
-        params={"registration_id": registration.id, "badge_version": registration.badge_version},
-    )
+    version = registration.badge_version
+    return _tell(registration, "registration.badge_reissued", version, badge_version=version)
 
 
 def notify_offer_expired(registration: Registration) -> bool:
     """Tell the attendee the place offered was not accepted in time; the caller commits."""
-    kind = "registration.offer_expired"
-    deadline = registration.offer_expires_at
-    stamp = deadline.isoformat() if deadline is not None else "-"
-    return queue_mail(
-        kind,
-        key=f"{kind}:{registration.id}:{stamp}",
-        to=registration.email,
-        language=registration.language,
-        event_id=registration.event_id,
-        params={"registration_id": registration.id},
-    )
+    return _tell(registration, "registration.offer_expired", _stamp(registration.offer_expires_at))
 
 
 def reminder_key(registration_id: int, first_day: date) -> str:

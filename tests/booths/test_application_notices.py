@@ -55,7 +55,10 @@ def test_each_decision_is_told_with_the_reason_of_a_rejection(
 ):
     _event, apps = show
     later = apps["Later AI"]
-    team = later.startup.members[0].email
+    member = later.startup.members[0]
+    member.preferred_language = "en"  # the team's language, whatever the organiser's
+    db.session.commit()
+    team = member.email
     login_as("admin")
     client.post(decision_url(later), data={"decision": "waitlist"})
     client.post(decision_url(later), data={"decision": "approve"})
@@ -77,6 +80,8 @@ def test_a_rejection_tells_the_booth_given_back(client, in_english, plan, login_
     atlas = db.session.scalars(
         select(BoothApplication).where(BoothApplication.booth != None)  # noqa: E711
     ).one()
+    atlas.startup.members[0].preferred_language = "en"
+    db.session.commit()
     login_as("admin")
     client.post(decision_url(atlas), data={"decision": "reject", "reason": "Unpaid."})
     [message] = outbox()

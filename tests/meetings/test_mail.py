@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -30,6 +31,12 @@ def by_recipient(messages) -> dict[str, object]:
 
 def subject(message) -> str:
     return str(message["Subject"]).strip()  # a folded encoded header parses with a space
+
+
+def said(message, text: str, **values: object) -> str:
+    """`text` in the message's language, as its recipient reads it."""
+    with force_locale(str(message["Content-Language"])):
+        return gettext(text, **values)
 
 
 def text_of(message) -> str:
@@ -176,7 +183,7 @@ def test_a_request_tells_the_investor_and_its_answer_tells_the_team(
     assert set(answers) == {founder.email, arabic.email}
     assert answers[arabic.email]["Content-Language"] == "ar"
     message = answers[founder.email]
-    assert subject(message) == "Atlas Ventures declined your meeting request"
+    assert subject(message) == "Atlas Ventures a décliné votre demande de rendez-vous"
     assert "Too early for our fund" in text_of(message)
     assert not list(message.iter_attachments())
 
@@ -193,8 +200,11 @@ def test_an_accepted_request_tells_the_team(demo_day, team, atlas, outbox):
     answer_request(request, investor, True)
     notify_answered(request)
     db.session.commit()
-    subjects = sorted(subject(message) for message in outbox())
-    assert subjects == ["Atlas Ventures accepted your meeting request"] * 2
+    messages = outbox()
+    assert len(messages) == 2
+    for message in messages:  # the founder in French (the default), Salma in Arabic
+        accepted = said(message, "%(fund)s accepted your meeting request", fund="Atlas Ventures")
+        assert subject(message) == accepted
 
 
 # Scheduled ------------------------------------------------------------------------------
@@ -221,8 +231,8 @@ def test_the_organisers_scheduler_run_tells_each_team_of_its_meeting(
     sent = by_recipient(outbox())
     assert set(sent) == {founder.email, arabic.email}  # the investor is not told
     message = sent[founder.email]
-    assert subject(message).startswith("Meeting scheduled with Atlas Ventures")
-    assert "The organisers scheduled your meeting" in text_of(message)
+    assert subject(message).startswith("Rendez-vous planifié avec Atlas Ventures")
+    assert "Les organisateurs ont planifié votre rendez-vous" in text_of(message)
     entry = vevent(ics_of(message))
     assert str(entry["UID"]) == f"meeting-{meeting.id}@eventhub"
     assert entry["DTSTART"].dt == meeting.starts_at
@@ -277,9 +287,9 @@ def test_a_decline_gives_the_investors_reason_and_the_organiser_cancels_through_
     declined = client.post(f"/meetings/{first.id}/decline", data={"reason": "Not our stage"})
     assert declined.status_code == 302
     message = by_recipient(outbox())[founder.email]
-    assert subject(message).startswith("Meeting declined: Atlas Ventures")
+    assert subject(message).startswith("Rendez-vous décliné\xa0: Atlas Ventures")
     text = text_of(message)
-    assert "Declined by: the investor, Atlas Ventures" in text
+    assert "Décliné par\xa0: l’investisseur, Atlas Ventures" in text
     assert "Not our stage" in text, text
     client.post("/logout")
 
@@ -293,7 +303,7 @@ def test_a_decline_gives_the_investors_reason_and_the_organiser_cancels_through_
     assert response.status_code == 200
     cancelled = outbox()[before:]
     assert len(cancelled) == 3
-    assert all("Cancelled by: the organisers" in text_of(m) for m in cancelled)
+    assert all(said(m, "Cancelled by: the organisers") in text_of(m) for m in cancelled)
 
 
 def test_a_cancellation_past_the_cutoff_is_refused_and_tells_nobody(
@@ -347,7 +357,7 @@ def test_the_morning_agenda_goes_once_after_seven_to_each_person_with_meetings(
     sent = by_recipient(outbox())
     assert set(sent) == {founder.email, arabic.email, atlas.email, sahara.email}
     message = sent[founder.email]
-    assert subject(message) == "Your meetings today at Meet Day (2)"
+    assert subject(message) == "Vos rendez-vous du jour à Meet Day (2)"
     text = text_of(message)
     assert text.index("10:00–10:20") < text.index("10:40–11:00")  # by time
     assert "Atlas Ventures" in text and "Sahara Capital" in text and "T1" in text

@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from eventhub.extensions import db
 from eventhub.notifications.models import MailMessage
+from eventhub.registration.mail import notify_status
 from eventhub.registration.models import Registration
+from eventhub.registration.register import cancel
 from tests.support.servers import free_port
 
 
@@ -116,3 +118,18 @@ def test_outbox_file_name_and_content(client, make_event, outbox):
     assert stamp.endswith("Z") and stamp[:8].isdigit()
     assert registration.email in path.read_text()
     assert not list(outbox.folder.glob("*.part"))
+
+
+def test_a_waiting_list_cancellation_says_so_and_not_that_a_badge_stops(
+    app, make_event, make_registration, outbox
+):
+    event = make_event(capacity=1)
+    make_registration(event)
+    waiting = make_registration(event, language="en")
+    assert waiting.status == "waitlisted"
+    cancel(waiting)
+    notify_status(waiting)
+    db.session.commit()
+    text = outbox()[-1].get_body(("plain",)).get_content()
+    assert "you are no longer on its waiting list" in text
+    assert "badge" not in text.lower()
