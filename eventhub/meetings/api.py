@@ -1,4 +1,5 @@
-"""Meetings as JSON: an event's slots, and a startup booking (or cancelling) one.
+"""Meetings as JSON: an event's slots, and a startup booking one, or a party cancelling
+it (with an optional reason).
 
 A refusal of the logic (MeetingError) is answered by the app's error handler, with the
 status that `eventhub.errors.API_STATUS` gives its code."""
@@ -26,6 +27,7 @@ from eventhub.meetings.mail import notify_booked, notify_cancelled
 from eventhub.meetings.models import Meeting, MeetingSlot
 from eventhub.meetings.schemas import (
     BookingRequestSchema,
+    CancelQuerySchema,
     MeetingSchema,
     SlotQuerySchema,
     SlotSchema,
@@ -131,6 +133,7 @@ def book(payload: dict[str, Any], slug: str, slot_id: int):
 
 @blp.route("/<slug>/slots/<id:slot_id>/booking", methods=["DELETE"])
 @role_required("startup", "investor", "admin")
+@blp.arguments(CancelQuerySchema, location="query")
 @blp.response(200, MeetingSchema, description="The meeting is cancelled; the slot is open")
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
 @blp.alt_response(
@@ -139,12 +142,17 @@ def book(payload: dict[str, Any], slug: str, slot_id: int):
     description="`event_not_found`, `slot_not_found` or `meeting_not_found` (none of yours)",
 )
 @blp.alt_response(409, schema=ErrorSchema, description="`cutoff_passed`")
+@blp.alt_response(422, schema=ErrorSchema, description="`reason` too long")
 @blp.doc(security=TOKEN_OR_SESSION)
-def cancel(slug: str, slot_id: int):
-    """Cancel the caller's meeting in this slot, until the event's cut-off."""
+def cancel(query: dict[str, Any], slug: str, slot_id: int):
+    """Cancel the caller's meeting in this slot, until the event's cut-off.
+
+    An optional `reason` (query parameter, at most 300 characters) is kept as the meeting's
+    `decline_reason` and told to both parties in the cancellation e-mail.
+    """
     event = published_event_or_404(slug)
     meeting = own_meeting_in_slot(find_slot(event, slot_id), current_user)
-    cancel_meeting(meeting, current_user)
+    cancel_meeting(meeting, current_user, reason=query.get("reason", ""))
     record_audit(current_user, "meeting.cancel", f"{event.slug}/{meeting.id}", via="api")
     notify_cancelled(meeting)
     body = meeting_body(meeting)

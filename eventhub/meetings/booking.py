@@ -256,32 +256,49 @@ def _confirmed(meeting: Meeting) -> None:
 
 def _close_request(meeting: Meeting, status: str, reason: str = "") -> None:
     """A scheduled meeting called off by a party is not placed again by the next run; the
-    startup reads the investor's reason on its requests too."""
+    startup reads the reason given (the investor's, or whoever cancelled) on its requests
+    too."""
     if meeting.request is not None and meeting.request.status == "accepted":
         meeting.request.status = status
         meeting.request.decline_reason = reason
         meeting.request.decided_at = utcnow()
 
 
-def cancel_meeting(meeting: Meeting, user: Any, *, now: datetime | None = None) -> Meeting:
-    """Either party cancels until the event's cut-off (the organiser at any time); the
-    slot is open again at once."""
+def cancel_meeting(
+    meeting: Meeting, user: Any, *, reason: str = "", now: datetime | None = None
+) -> Meeting:
+    """Either party cancels until the event's cut-off (the organiser at any time), with an
+    optional reason both parties will read; the slot is open again at once."""
     now = now or utcnow()
     party = party_of(meeting, user)
     if party is None:
         raise MeetingError(_l("This is not your meeting."), "not_party")
     _confirmed(meeting)
+    reason = _reason(reason)
     if party != "organiser" and not before_cutoff(meeting.event, meeting.starts_at, now):
         raise MeetingError(
             _l("It is too late to cancel this meeting (the cut-off has passed)."),
             "cutoff_passed",
         )
     meeting.status = "cancelled"
+    meeting.decline_reason = reason
     meeting.cancelled_by = party
     meeting.cancelled_at = now
-    _close_request(meeting, "withdrawn" if party == "startup" else "declined")
+    _close_request(meeting, "withdrawn" if party == "startup" else "declined", reason)
     db.session.flush()
     return meeting
+
+
+def _reason(reason: str) -> str:
+    """Why a meeting is called off, as stored; MeetingError when it is too long."""
+    reason = clean_text(reason)
+    if len(reason) > MAX_NOTE_LENGTH:
+        raise MeetingError(
+            _l("The reason has at most %(count)s characters.", count=MAX_NOTE_LENGTH),
+            "reason_too_long",
+            "reason",
+        )
+    return reason
 
 
 def decline_meeting(
@@ -292,15 +309,9 @@ def decline_meeting(
     if party_of(meeting, user) != "investor":
         raise MeetingError(_l("Only the investor can decline this meeting."), "not_party")
     _confirmed(meeting)
-    reason = clean_text(reason)
+    reason = _reason(reason)
     if not reason:
         raise MeetingError(_l("Tell the startup why."), "reason_required", "reason")
-    if len(reason) > MAX_NOTE_LENGTH:
-        raise MeetingError(
-            _l("The reason has at most %(count)s characters.", count=MAX_NOTE_LENGTH),
-            "reason_too_long",
-            "reason",
-        )
     if not before_cutoff(meeting.event, meeting.starts_at, now):
         raise MeetingError(
             _l("It is too late to decline this meeting (the cut-off has passed)."),

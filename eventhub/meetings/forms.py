@@ -128,6 +128,20 @@ class DeclineForm(FlaskForm):
     )
 
 
+class CancelForm(FlaskForm):
+    reason = StringField(
+        _l("Reason (optional)"),
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_NOTE_LENGTH,
+                message=_l("The reason has at most %(count)s characters.", count=MAX_NOTE_LENGTH),
+            ),
+        ],
+        filters=[strip_filter],
+    )
+
+
 class OutcomeForm(FlaskForm):
     outcome = RadioField(
         _l("How it went"),

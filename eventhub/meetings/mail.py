@@ -6,7 +6,10 @@ The startup's team (each active member, in their own language):
 - its request accepted or declined, with the investor's reason (`meetings.request_answered`).
 
 The investor: a new booking (`meetings.booked`), a new request (`meetings.request_new`), a
-cancellation (`meetings.cancelled`).
+cancellation, by whom and why (`meetings.cancelled`).
+
+"Why" is the meeting's `decline_reason`: the investor's reason to decline, or the optional
+reason given by whoever cancelled; a cancellation without one has no reason line.
 
 Each meeting message carries the meeting as an .ics file (`calendar.mail_ics`): the same
 UID every time, so that the cancellation removes what the booking put in a calendar.
@@ -202,6 +205,7 @@ def _meeting_mail(message: MailMessage, *, cancel: bool) -> Mail | None:
         "event": event,
         "other": other,
         "when": when(meeting),
+        "reason": meeting.decline_reason if cancel else "",
         "agenda_url": public_url(
             "meetings.agenda", slug=event.slug, day=local_day(meeting).isoformat()
         ),

@@ -193,6 +193,8 @@ class Meeting(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="confirmed")
     source: Mapped[str] = mapped_column(String(16), default="booking")
     note: Mapped[str] = mapped_column(String(300), default="")
+    # Why the meeting was called off: the investor's reason to decline (required), or the
+    # reason given by whoever cancelled it (optional, "" when none). Both parties read it.
     decline_reason: Mapped[str] = mapped_column(String(300), default="")
     cancelled_by: Mapped[str | None] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(String(16))

@@ -47,6 +47,17 @@ class BookingRequestSchema(ma.Schema):
     )
 
 
+class CancelQuerySchema(ma.Schema):
+    reason = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Length(max=MAX_NOTE_LENGTH),
+        metadata={
+            "description": "Why the meeting is cancelled (optional, at most "
+            f"{MAX_NOTE_LENGTH} characters); both parties read it"
+        },
+    )
+
+
 class MeetingSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     event = ma.fields.String(required=True, metadata={"description": "The event's slug"})
@@ -67,5 +78,10 @@ class MeetingSchema(ma.Schema):
         required=True, allow_none=True, metadata={"enum": [*CANCELLED_BY, None]}
     )
     decline_reason = ma.fields.String(
-        required=True, allow_none=True, metadata={"description": "Why the investor declined"}
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Why the meeting was called off: the investor's reason to "
+            "decline, or the reason given by whoever cancelled it"
+        },
     )

@@ -177,3 +177,42 @@ def test_a_nul_character_in_the_note_is_dropped_not_a_500(client, market, make_s
     )
     assert response.status_code == 201
     assert response.get_json()["note"] == "Seed round"
+
+
+def test_a_cancellation_through_the_api_may_give_a_reason(client, market, make_startup):
+    event, atlas_slots, _sahara = market
+    headers = bearer(make_startup())
+    assert client.post(url(event, atlas_slots[0]), json={}, headers=headers).status_code == 201
+    too_long = client.delete(url(event, atlas_slots[0]) + "?reason=" + "x" * 301, headers=headers)
+    assert too_long.status_code == 422
+    error = too_long.get_json()["error"]
+    assert error["code"] == "validation_error" and error["message"]
+    assert "reason" in error["details"]
+    meeting = db.session.scalar(select(Meeting))
+    db.session.expire_all()
+    assert (meeting.status, meeting.decline_reason) == ("confirmed", "")
+
+    cancelled = client.delete(
+        url(event, atlas_slots[0]), query_string={"reason": " Team is ill "}, headers=headers
+    )
+    assert cancelled.status_code == 200
+    body = cancelled.get_json()
+    assert (body["status"], body["decline_reason"]) == ("cancelled", "Team is ill")
+
+
+def test_a_cancellation_without_a_reason_has_none(client, market, make_startup):
+    event, atlas_slots, _sahara = market
+    headers = bearer(make_startup())
+    assert client.post(url(event, atlas_slots[0]), json={}, headers=headers).status_code == 201
+    cancelled = client.delete(url(event, atlas_slots[0]) + "?reason=", headers=headers)
+    assert cancelled.status_code == 200
+    assert cancelled.get_json()["decline_reason"] is None
+
+
+def test_the_api_document_describes_the_cancellation_reason(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operation = spec["paths"]["/api/v1/events/{slug}/slots/{slot_id}/booking"]["delete"]
+    (reason,) = [p for p in operation["parameters"] if p["name"] == "reason"]
+    assert reason["in"] == "query" and reason["required"] is False
+    assert reason["schema"]["maxLength"] == 300
+    assert "422" in operation["responses"]

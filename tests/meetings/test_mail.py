@@ -442,3 +442,88 @@ def test_the_preferences_form_needs_its_csrf_token(client, team, csrf_enabled, c
     token = csrf_token("/account/mail")
     assert client.post("/account/mail", data={"csrf_token": token}).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(MailOptOut)) == 2
+
+
+# Cancelled, with or without a reason ----------------------------------------------------
+
+
+def reason_line(message, reason: str) -> str:
+    return said(message, "Reason: %(reason)s", reason=reason)
+
+
+def test_a_cancellation_on_the_page_tells_both_parties_the_reason(
+    client, demo_day, team, atlas, outbox
+):
+    founder, arabic = team
+    investor, slots = atlas
+    meeting = book_slot(demo_day, slots[0], founder.startup, by_user=founder)
+    db.session.commit()
+    login(client, investor)
+    response = client.post(
+        f"/meetings/{meeting.id}/cancel", data={"reason": "Our partner is ill <today>"}
+    )
+    assert response.status_code == 302
+    sent = by_recipient(outbox())
+    assert set(sent) == {founder.email, arabic.email, investor.email}
+    for message in sent.values():
+        text = text_of(message)
+        assert said(message, "Cancelled by: the investor, %(name)s", name="Atlas Ventures") in (
+            text.replace(" · " + investor.investor.name, "")
+        )
+        assert reason_line(message, "Our partner is ill <today>") in text, text
+    assert "Motif\xa0: Our partner is ill <today>" in text_of(sent[founder.email])
+    assert "Reason: Our partner is ill <today>" in text_of(sent[investor.email])
+
+
+def test_a_cancellation_through_the_api_tells_the_reason_and_one_without_has_no_reason_line(
+    client, demo_day, team, atlas, outbox, make_user, make_investor, open_for
+):
+    founder, _arabic = team
+    _investor, slots = atlas
+    first = book_slot(demo_day, slots[0], founder.startup, by_user=founder)
+    sahara = open_for(demo_day, make_investor(fund="Sahara Capital"))
+    second = book_slot(demo_day, sahara[2], founder.startup, by_user=founder)
+    db.session.commit()
+    login(client, make_user("admin"))
+    base = f"/api/v1/events/{demo_day.slug}/slots"
+    response = client.delete(
+        f"{base}/{first.slot_id}/booking", query_string={"reason": "The hall is closed"}
+    )
+    assert response.status_code == 200
+    with_reason = outbox()
+    assert len(with_reason) == 3
+    for message in with_reason:
+        assert said(message, "Cancelled by: the organisers") in text_of(message)
+        assert reason_line(message, "The hall is closed") in text_of(message)
+
+    assert client.delete(f"{base}/{second.slot_id}/booking").status_code == 200
+    without = outbox()[3:]
+    assert len(without) == 3
+    for message in without:
+        text = text_of(message)
+        assert said(message, "Cancelled by: the organisers") in text
+        assert reason_line(message, "").strip() not in text, text
+
+
+def test_a_cancellation_reason_too_long_tells_nobody(client, demo_day, team, atlas, outbox):
+    founder, _arabic = team
+    _investor, slots = atlas
+    meeting = book_slot(demo_day, slots[0], founder.startup, by_user=founder)
+    db.session.commit()
+    login(client, founder)
+    page = client.post(
+        f"/meetings/{meeting.id}/cancel", data={"reason": "x" * 301}, follow_redirects=True
+    )
+    assert page.status_code == 200
+    assert gettext("The reason has at most %(count)s characters.", count=300) in (
+        page.get_data(as_text=True)
+    )
+    api = client.delete(
+        f"/api/v1/events/{demo_day.slug}/slots/{slots[0].id}/booking",
+        query_string={"reason": "x" * 301},
+    )
+    assert api.status_code == 422
+    assert api.get_json()["error"]["code"] == "validation_error"
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).status == "confirmed"
+    assert outbox() == []

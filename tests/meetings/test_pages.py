@@ -443,3 +443,63 @@ def test_availability_refuses_a_period_it_did_not_offer(client, scene, field_err
     assert response.status_code == 422
     assert field_errors(response, "unavailable")
     assert db.session.scalar(select(func.count()).where(MeetingSlot.status == "unavailable")) == 0
+
+
+def test_a_cancellation_on_the_agenda_may_give_a_reason(client, scene):
+    login(client, scene["startup"])
+    meeting = scene["meeting"]
+    agenda = text(client.get(f"/events/{scene['event'].slug}/agenda"))
+    field = re.search(rf'<input[^>]*id="cancel-reason-{meeting.id}"[^>]*>', agenda).group(0)
+    assert 'name="reason"' in field and 'maxlength="300"' in field
+    assert f'<label for="cancel-reason-{meeting.id}">Reason (optional)</label>' in agenda
+
+    response = client.post(
+        f"/meetings/{meeting.id}/cancel",
+        data={"reason": "  Our CEO is <b>ill</b>\x00  "},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    db.session.expire_all()
+    cancelled = db.session.get(Meeting, meeting.id)
+    assert (cancelled.status, cancelled.decline_reason) == ("cancelled", "Our CEO is <b>ill</b>")
+    assert "Our CEO is &lt;b&gt;ill&lt;/b&gt;" in text(response)  # the called-off list
+
+
+def test_a_cancellation_reason_too_long_is_shown_and_changes_nothing(client, scene):
+    login(client, scene["startup"])
+    meeting = scene["meeting"]
+    response = client.post(
+        f"/meetings/{meeting.id}/cancel", data={"reason": "x" * 301}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "The reason has at most 300 characters." in text(response)
+    db.session.expire_all()
+    kept = db.session.get(Meeting, meeting.id)
+    assert (kept.status, kept.decline_reason) == ("confirmed", "")
+    # 300 characters are enough.
+    assert (
+        client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "y" * 300}).status_code == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).decline_reason == "y" * 300
+
+
+def test_the_cancel_form_needs_its_csrf_token(client, scene, csrf_enabled, csrf_token):
+    login_page = client.get("/login")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', text(login_page)).group(1)
+    client.post(
+        "/login",
+        data={"email": scene["startup"].email, "password": TEST_PASSWORD, "csrf_token": token},
+    )
+    meeting = scene["meeting"]
+    refused = client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "x" * 301})
+    assert refused.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).status == "confirmed"
+    token = csrf_token(f"/events/{scene['event'].slug}/agenda")
+    done = client.post(
+        f"/meetings/{meeting.id}/cancel", data={"reason": "Sorry", "csrf_token": token}
+    )
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).decline_reason == "Sorry"

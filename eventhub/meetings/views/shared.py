@@ -24,7 +24,7 @@ from eventhub.meetings.agenda import (
 )
 from eventhub.meetings.availability import availability_of, save_availability
 from eventhub.meetings.booking import cancel_meeting
-from eventhub.meetings.forms import AnswerForm, AvailabilityForm
+from eventhub.meetings.forms import AnswerForm, AvailabilityForm, CancelForm
 from eventhub.meetings.mail import notify_cancelled
 from eventhub.meetings.requests import requests_left, requests_of_startup, requests_to_investor
 from eventhub.meetings.slots import MeetingError, settings_of
@@ -74,7 +74,7 @@ def agenda(slug: str):
         started=of_the_day.started,
         party=party_name(current_user),
         other_party=other_party,
-        action_form=EmptyForm(),
+        action_form=CancelForm(),
     )
 
 
@@ -96,10 +96,15 @@ def agenda_print(slug: str):
 @role_required("startup", "investor", "admin")
 def cancel(meeting_id: int):
     meeting, party = own_meeting(meeting_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        if set(form.errors) - {"reason"}:  # the CSRF token
+            abort(400)
+        for message in form.reason.errors:
+            flash(str(message), "error")  # shown on the page it redirects to
+        return agenda_redirect(meeting, party)
     try:
-        cancel_meeting(meeting, current_user)
+        cancel_meeting(meeting, current_user, reason=form.reason.data or "")
     except MeetingError as error:
         db.session.rollback()
         show_error(None, error)  # shown on the page it redirects to
