@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.extensions import db
@@ -16,6 +17,10 @@ if TYPE_CHECKING:
     from eventhub.profiles.models import Investor, Startup
 
 ROLES = ("admin", "staff", "startup", "investor")
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -34,12 +39,42 @@ class User(UserMixin, db.Model):
     startup_id: Mapped[int | None] = mapped_column(
         ForeignKey("startups.id", ondelete="SET NULL"), index=True
     )
+    # What the browser's session and "remember me" cookie hold instead of the user id (see
+    # Flask-Login's alternative tokens): signing out, a password change or a deactivation
+    # draws a new one, which ends every other session of the account at once.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
 
     startup: Mapped[Startup | None] = relationship(back_populates="members")
     investor: Mapped[Investor | None] = relationship(back_populates="user")
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+ACCOUNT_TOKEN_PURPOSES = ("password_reset", "email_change", "invitation", "email_verification")
+
+
+class AccountToken(db.Model):
+    """A link sent by e-mail that grants something once (reset a password, confirm a new
+    address, accept an invitation): random, only its SHA-256 stored, expiring, single use."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (
+        CheckConstraint(f"purpose IN {ACCOUNT_TOKEN_PURPOSES!r}", name="purpose_known"),
+        Index("ix_account_tokens_user_purpose", "user_id", "purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(24))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # For an e-mail change: the address to confirm.
+    new_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
 
 
 class ApiToken(db.Model):
