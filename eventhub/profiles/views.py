@@ -1,14 +1,19 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Flask, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy import select
+from flask_login import current_user, user_logged_in
+from sqlalchemy import inspect, select
 
 from eventhub.auth.access import login_required, role_required
+from eventhub.booths.labels import application_status_labels
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 from eventhub.profiles.forms import InvestorForm, StartupForm
+from eventhub.profiles.home import investor_home, startup_home
 from eventhub.profiles.models import Investor, Startup
 from eventhub.profiles.profiles import (
     InvestorDetails,
@@ -19,6 +24,45 @@ from eventhub.profiles.profiles import (
 )
 
 bp = Blueprint("profiles", __name__)
+
+PREVIOUS_SIGN_IN = "previous_sign_in"
+
+
+@user_logged_in.connect
+def remember_previous_sign_in(sender: Flask, user: Any, **extra: Any) -> None:
+    """Keep the sign-in before this one in the session: the investor's home page shows
+    the bookings made since. Sign-in has just set `last_login_at`; its old value is in the
+    attribute's history (or the column, when it was not changed)."""
+    history = inspect(user).attrs.last_login_at.history
+    previous = history.deleted[0] if history.deleted else user.last_login_at
+    session[PREVIOUS_SIGN_IN] = previous.isoformat() if previous else None
+
+
+def previous_sign_in() -> datetime | None:
+    if PREVIOUS_SIGN_IN not in session:
+        return current_user.last_login_at
+    stored = session[PREVIOUS_SIGN_IN]
+    return datetime.fromisoformat(stored) if stored else None
+
+
+@bp.route("/my/home")
+@role_required("startup", "investor")
+def home():
+    """The first page a startup or an investor sees: what is next, what is left to do."""
+    if current_user.role == "startup":
+        if current_user.startup is None:
+            return redirect(url_for("profiles.my_startup"))
+        return render_template(
+            "profiles/home_startup.html",
+            home=startup_home(current_user.startup),
+            application_labels=application_status_labels(),
+        )
+    if current_user.investor is None:
+        return redirect(url_for("profiles.my_investor"))
+    return render_template(
+        "profiles/home_investor.html",
+        home=investor_home(current_user.investor, previous_sign_in()),
+    )
 
 
 @bp.route("/my/startup", methods=["GET", "POST"])
