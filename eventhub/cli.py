@@ -20,6 +20,7 @@ def quiet() -> bool:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(deactivate_user_command)
     app.cli.add_command(api_token_group)
     app.cli.add_command(badges_command)
     app.cli.add_command(allocate_booths_command)
@@ -77,6 +78,21 @@ def create_user_command(email: str, role: str, password: str, name: str) -> None
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.command("deactivate-user")
+@click.argument("email")
+def deactivate_user_command(email: str) -> None:
+    """Deactivate an account: it can no longer sign in, and its open sessions end at once."""
+    from eventhub.auth.accounts import deactivate_user, find_user_by_email, record_audit
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    deactivate_user(user)
+    record_audit(None, "user.deactivate", user.email)
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}; its sessions are ended.")
 
 
 @click.group("api-token")

@@ -9,7 +9,8 @@ from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, user_logged_in, user_logged_out
+from flask_login import current_user, login_user, user_logged_in, user_logged_out
+from sqlalchemy import select
 
 from eventhub.api import is_api_request
 from eventhub.auth.accounts import TokenHolder, token_holder
@@ -32,11 +33,25 @@ def init_access(app: Flask) -> None:
     user_logged_out.connect(_forget_caller, app)
 
 
-def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+def _load_user(session_token: str) -> User | None:
+    """The active account whose session token the session or remember cookie holds (see
+    User.get_id): a token drawn anew (sign-out, password change, deactivation) is found
+    no more, in any worker."""
+    return db.session.scalar(
+        select(User).where(User.session_token == session_token, User.is_active.is_(True))
+    )
+
+
+def sign_in(user: User, *, remember: bool) -> None:
+    """Start a new session for `user`: nothing of the session before it is kept (a session
+    fixed by someone else is dropped) and the CSRF token is drawn anew."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    login_user(user, remember=remember)
+
+
+def has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 def bearer_token() -> str | None:
@@ -105,8 +120,7 @@ def _find_caller() -> Caller | None:
 
 
 def _has_login_cookies() -> bool:
-    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    return "_user_id" in session or remember_cookie in request.cookies
+    return "_user_id" in session or has_remember_cookie()
 
 
 def _forget_caller(_app: Flask, **_extra: Any) -> None:

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select, update
 
-from eventhub.auth.models import ROLES, ApiToken, AuditEntry, User
-from eventhub.auth.passwords import hash_password, needs_rehash, verify_password
+from eventhub.auth.models import ROLES, ApiToken, AuditEntry, User, new_session_token
+from eventhub.auth.passwords import hash_password, needs_rehash, verify_nothing, verify_password
 from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
@@ -67,15 +68,59 @@ def create_user(
     return user
 
 
+def check_new_password(password: str) -> None:
+    """The rule of create_user, for a password chosen on a page."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            _l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+            "weak_password",
+            field="password",
+        )
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None. Upgrades an outdated hash."""
+    """The active user with these credentials, or None. Upgrades an outdated hash.
+
+    A password is verified in every case, against a dummy hash when no account has the
+    address, and before the account's state is looked at: the answer takes as long
+    whether the address is known, unknown or of a deactivated account."""
     user = find_user_by_email(email)
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+    if user is None:
+        verify_nothing(password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.is_active:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Draw a new session token: every session and "remember me" cookie of the account,
+    which hold the old one, is refused from its next request on, in every worker."""
+    user.session_token = new_session_token()
+
+
+def set_password(user: User, password: str) -> None:
+    """Give the account a new password and end its sessions; the caller signs the
+    current browser in again (with the new token) and commits."""
+    check_new_password(password)
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """set_password, for someone who proved they know the current one."""
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError(_l("The current password is not right."), "wrong_password", "current")
+    set_password(user, new_password)
+
+
+def deactivate_user(user: User) -> None:
+    """The account can no longer sign in, and its open sessions end at once."""
+    user.is_active = False
+    end_sessions(user)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,10 @@ class User(UserMixin, db.Model):
     startup: Mapped[Startup | None] = relationship(back_populates="members")
     investor: Mapped[Investor | None] = relationship(back_populates="user")
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie."""
+        return self.session_token
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
 

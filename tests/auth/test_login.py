@@ -129,10 +129,14 @@ def test_logout_needs_a_post(client, login_as):
     assert client.get("/organiser/").status_code == 200
 
 
-def test_account_page_sends_each_role_home(client, login_as):
+def test_account_page_offers_password_and_email_changes(client, login_as):
     login_as("startup")
     response = client.get("/account")
-    assert response.headers["Location"] == "/my/startup"
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'action="/account/password"' in page
+    assert 'action="/account/email"' in page
+    assert 'href="/my/startup"' in page
 
 
 def test_protected_page_sends_to_login_and_back(client, make_user, auth):
