@@ -78,6 +78,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI: str | None = None  # derived from REDIS_URL
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Per client IP, on the forgotten-password form and on the pages its links (and the
+    # e-mail-change links) open.
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute;20 per hour"  # noqa: S105 (not a password)
     # Per client IP, on the public registration form and API together.
     REGISTRATION_RATE_LIMIT = "20 per minute;200 per hour"
     REDIS_URL: str | None = None

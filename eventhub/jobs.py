@@ -40,6 +40,7 @@ TASK_MODULES = (
     "eventhub.meetings.tasks",
     "eventhub.notifications.summary",
     "eventhub.work.tasks",
+    "eventhub.auth.mail",
 )
 
 # Periodic work, run by `celery -A eventhub.jobs beat` (in `make run`, by the worker).

@@ -3,8 +3,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
+from eventhub.auth.accounts import MIN_PASSWORD_LENGTH
 from eventhub.forms_common import strip_filter
 
 
@@ -28,3 +29,46 @@ class ApiTokenForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change something."""
+
+
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+    return (
+        PasswordField(
+            _l("New password"),
+            validators=[DataRequired(), Length(max=200)],
+            description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+        ),
+        PasswordField(
+            _l("New password, again"),
+            validators=[
+                DataRequired(),
+                EqualTo("password", message=_l("The two passwords are not the same.")),
+            ],
+        ),
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = _new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password, confirm = _new_password_fields()
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        _l("New e-mail address"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Give an e-mail address.")),
+        ],
+    )
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])

@@ -2,24 +2,46 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import select
 
-from eventhub.auth.access import login_required, role_required
+from eventhub.auth.access import has_remember_cookie, login_required, role_required, sign_in
 from eventhub.auth.accounts import (
+    AccountError,
     authenticate,
+    change_password,
+    end_sessions,
     issue_api_token,
     list_api_tokens,
     record_audit,
     revoke_api_token,
 )
-from eventhub.auth.forms import ApiTokenForm, EmptyForm, LoginForm
+from eventhub.auth.forms import (
+    ApiTokenForm,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+)
+from eventhub.auth.links import EMAIL_CHANGE, PASSWORD_RESET, LinkState, find_link, state_of
 from eventhub.auth.models import ApiToken, User
+from eventhub.auth.recovery import (
+    confirm_email_change,
+    request_email_change,
+    request_password_reset,
+    reset_password,
+)
 from eventhub.extensions import db, limiter
-from eventhub.forms_common import form_status
+from eventhub.forms_common import form_status, show_error
+from eventhub.models_common import utcnow
 from eventhub.routing import redirect_target
 
 bp = Blueprint("auth", __name__)
+
+# The account page shows two forms, both with a "current password": distinct field names.
+EMAIL_FORM_PREFIX = "change_email"
 
 
 def home_for(user: User) -> str:
@@ -42,7 +64,7 @@ def login():
         if user is None:
             flash(_("Wrong e-mail or password."), "error")
             return render_template("auth/login.html", form=form), 401
-        login_user(user, remember=form.remember.data)
+        sign_in(user, remember=form.remember.data)
         db.session.commit()
         target = request.args.get("next")
         return redirect(redirect_target(target, home_for(user)))
@@ -51,15 +73,135 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(current_user)  # this browser's remember cookie stops working too
+        db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("events.home"))
 
 
-@bp.route("/account")
+def _reset_rate_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_rate_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/forgot_password_sent.html")
+    return render_template("auth/forgot_password.html", form=form), form_status(form)
+
+
+def _link_refused(state: LinkState):
+    """The page of a link that cannot be used: 404 for one never issued (or altered), 410
+    for one used or expired."""
+    status = 404 if state is LinkState.UNKNOWN else 410
+    return render_template("auth/link_refused.html", state=state.value), status
+
+
+@bp.route("/password/reset/<secret>", methods=["GET", "POST"], endpoint="reset_password")
+@limiter.limit(_reset_rate_limit)
+def reset_password_page(secret: str):
+    state = state_of(find_link(secret, PASSWORD_RESET), utcnow())
+    if state is not LinkState.VALID:
+        return _link_refused(state)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = reset_password(secret, form.password.data, utcnow())
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            if user is None:  # used meanwhile, by another click
+                db.session.rollback()
+                return _link_refused(LinkState.USED)
+            sign_in(user, remember=False)
+            db.session.commit()
+            flash(_("Your password is changed. You are signed in."), "success")
+            return redirect(home_for(user))
+    return render_template("auth/reset_password.html", form=form), form_status(form)
+
+
+@bp.route("/account", methods=["GET"])
 @login_required
 def account():
-    return redirect(home_for(current_user))
+    return _account_page(ChangePasswordForm(), ChangeEmailForm(prefix=EMAIL_FORM_PREFIX))
+
+
+def _account_page(password_form: ChangePasswordForm, email_form: ChangeEmailForm):
+    return render_template(
+        "auth/account.html",
+        password_form=password_form,
+        email_form=email_form,
+        home_url=home_for(current_user),
+    ), form_status(password_form, email_form)
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def account_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.password.data)
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            user = current_user._get_current_object()
+            record_audit(user, "account.password_change", user.email)
+            sign_in(user, remember=has_remember_cookie())  # the other sessions end
+            db.session.commit()
+            flash(_("Your password is changed. Your other sessions are signed out."), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(form, ChangeEmailForm(prefix=EMAIL_FORM_PREFIX))
+
+
+@bp.route("/account/email", methods=["POST"])
+@login_required
+def account_email():
+    form = ChangeEmailForm(prefix=EMAIL_FORM_PREFIX)
+    if form.validate_on_submit():
+        try:
+            request_email_change(current_user, form.current.data, form.email.data)
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "If %(email)s can be used, a link to confirm it was sent there. "
+                    "Your address changes once you follow it.",
+                    email=form.email.data,
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.account"))
+    return _account_page(ChangePasswordForm(), form)
+
+
+@bp.route("/account/email/confirm/<secret>")
+@limiter.limit(_reset_rate_limit)
+def confirm_email(secret: str):
+    state = state_of(find_link(secret, EMAIL_CHANGE), utcnow())
+    if state is not LinkState.VALID:
+        return _link_refused(state)
+    try:
+        user = confirm_email_change(secret, utcnow())
+    except AccountError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("auth.login"))
+    if user is None:
+        db.session.rollback()
+        return _link_refused(LinkState.USED)
+    db.session.commit()
+    flash(_("Your e-mail address is now %(email)s.", email=user.email), "success")
+    target = "auth.account" if current_user.is_authenticated else "auth.login"
+    return redirect(url_for(target))
 
 
 @bp.route("/organiser/api-tokens", methods=["GET", "POST"])

@@ -1,0 +1,119 @@
+"""What account holders are told by e-mail: the link to reset a password, the link that
+confirms a new address, and (at the old address) that the address changed; in the
+person's language.
+
+The `tell_…` functions record the message in the caller's transaction (see
+eventhub/notifications/mailing.py); a job builds and sends it once that commits. A link's
+message holds the link's seed, not its secret (see eventhub/auth/links.py).
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from eventhub.auth.links import IssuedLink, LinkState, link_secret, state_of
+from eventhub.auth.models import AccountToken, User
+from eventhub.extensions import db
+from eventhub.models_common import utcnow
+from eventhub.notifications.mailing import Mail, builds, queue_mail
+from eventhub.notifications.models import MailMessage
+from eventhub.routing import public_url
+
+PASSWORD_RESET_KIND = "account.password_reset"  # noqa: S105 (a mail kind, not a secret)
+EMAIL_CHANGE_KIND = "account.email_change"
+EMAIL_CHANGED_KIND = "account.email_changed"
+
+
+def _language(user: User) -> str | None:
+    """The person's language, else the one of the page they asked from."""
+    locale = get_locale()
+    return user.preferred_language or (str(locale) if locale is not None else None)
+
+
+def _tell_link(kind: str, user: User, issued: IssuedLink, to: str) -> bool:
+    return queue_mail(
+        kind,
+        key=f"{kind}:{issued.token.id}",
+        to=to,
+        language=_language(user),
+        params={"token_id": issued.token.id, "seed": issued.seed},
+    )
+
+
+def tell_password_reset(user: User, issued: IssuedLink) -> bool:
+    return _tell_link(PASSWORD_RESET_KIND, user, issued, user.email)
+
+
+def tell_email_change(user: User, issued: IssuedLink) -> bool:
+    assert issued.token.new_email is not None
+    return _tell_link(EMAIL_CHANGE_KIND, user, issued, issued.token.new_email)
+
+
+def tell_email_changed(user: User, old_email: str, token_id: int) -> bool:
+    return queue_mail(
+        EMAIL_CHANGED_KIND,
+        key=f"{EMAIL_CHANGED_KIND}:{token_id}",
+        to=old_email,
+        language=_language(user),
+        params={"user_id": user.id, "old_email": old_email, "new_email": user.email},
+    )
+
+
+def _valid_link(message: MailMessage) -> tuple[AccountToken, str] | None:
+    """The link's token and secret, while it can still be used and its user is active."""
+    token = db.session.get(AccountToken, message.params.get("token_id"))
+    if state_of(token, utcnow()) is not LinkState.VALID or not token.user.is_active:
+        return None  # used, replaced or expired before this was sent: nothing to tell
+    return token, link_secret(message.params["seed"])
+
+
+@builds(PASSWORD_RESET_KIND)
+def password_reset_mail(message: MailMessage) -> Mail | None:
+    link = _valid_link(message)
+    if link is None:
+        return None
+    token, secret = link
+    return Mail(
+        subject=_("Reset your EventHub password"),
+        text=render_template(
+            "auth/mail_password_reset.txt",
+            user=token.user,
+            reset_url=public_url("auth.reset_password", secret=secret),
+        ),
+    )
+
+
+@builds(EMAIL_CHANGE_KIND)
+def email_change_mail(message: MailMessage) -> Mail | None:
+    link = _valid_link(message)
+    if link is None:
+        return None
+    token, secret = link
+    return Mail(
+        subject=_("Confirm your new e-mail address"),
+        text=render_template(
+            "auth/mail_email_change.txt",
+            user=token.user,
+            new_email=token.new_email,
+            confirm_url=public_url("auth.confirm_email", secret=secret),
+        ),
+    )
+
+
+@builds(EMAIL_CHANGED_KIND)
+def email_changed_mail(message: MailMessage) -> Mail | None:
+    user = db.session.get(User, message.params.get("user_id"))
+    if user is None:
+        return None
+    return Mail(
+        subject=_("The e-mail address of your EventHub account changed"),
+        text=render_template(
+            "auth/mail_email_changed.txt",
+            user=user,
+            old_email=message.params["old_email"],
+            new_email=message.params["new_email"],
+            forgot_url=public_url("auth.forgot_password"),
+        ),
+    )
