@@ -208,8 +208,8 @@ def test_seed_demo_accounts_can_sign_in(runner, client, foundation_demo):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0
     assert DEMO_PASSWORD in result.output
-    homes = {"admin": "/organiser/", "staff": "/staff/", "startup": "/my/startup",
-             "investor": "/my/investor"}  # fmt: skip
+    homes = {"admin": "/organiser/", "staff": "/staff/", "startup": "/my/home",
+             "investor": "/my/home"}  # fmt: skip
     for email, role, name in DEMO_ACCOUNTS:
         assert f"{role:<9} {email}" in result.output
         response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})

@@ -48,8 +48,8 @@ def home_for(user: User) -> str:
     return {
         "admin": url_for("admin.dashboard"),
         "staff": url_for("admin.staff_home"),
-        "startup": url_for("profiles.my_startup"),
-        "investor": url_for("profiles.my_investor"),
+        "startup": url_for("profiles.home"),
+        "investor": url_for("profiles.home"),
     }.get(user.role, url_for("events.home"))
 
 

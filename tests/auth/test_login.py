@@ -15,8 +15,8 @@ pytestmark = pytest.mark.usefixtures("in_english")
 ROLE_HOMES = {
     "admin": "/organiser/",
     "staff": "/staff/",
-    "startup": "/my/startup",
-    "investor": "/my/investor",
+    "startup": "/my/home",
+    "investor": "/my/home",
 }
 
 
@@ -110,7 +110,7 @@ def test_signed_in_user_visiting_login_goes_home(client, login_as):
     login_as("investor")
     response = client.get("/login")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/my/investor"
+    assert response.headers["Location"] == "/my/home"
 
 
 def test_logout_signs_out(client, login_as):
@@ -173,7 +173,7 @@ def test_next_never_leaves_the_site(client, make_user, target):
         data={"email": user.email, "password": "correct-horse-battery"},
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/my/startup"
+    assert response.headers["Location"] == "/my/home"
 
 
 def test_session_cookie_is_httponly_and_lax(client, make_user, auth):

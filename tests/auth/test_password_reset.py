@@ -83,8 +83,8 @@ def test_the_link_sets_the_password_signs_in_and_works_once(client, make_user, o
     assert 'name="confirm"' in client.get(path).get_data(as_text=True)
     response = choose(client, path)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/my/startup"
-    assert client.get("/my/startup").status_code == 200
+    assert response.headers["Location"] == "/my/home"
+    assert client.get("/my/home").status_code == 200
     client.post("/logout")
     assert (
         client.post("/login", data={"email": user.email, "password": NEW_PASSWORD}).status_code

@@ -44,6 +44,7 @@ PAGES: dict[str, dict[str, Any]] = {
     "/organiser/events/{event}/categories": only("admin"),
     "/organiser/events/{event}/categories/{category}/edit": only("admin"),
     "/organiser/api-tokens": only("admin"),
+    "/my/home": only("startup", "investor"),
     "/my/startup": only("startup"),
     "/my/investor": only("investor"),
     "/startups": signed_in(OK),

@@ -150,6 +150,11 @@ def test_a_browser_session_books_with_the_csrf_header(client, market, make_start
     )
     without = client.post(url(event, atlas_slots[0]), json={})
     assert (without.status_code, error_code(without)) == (400, "csrf_failed")
+    # The token of the sign-in page is renewed at sign-in: the page's new one is taken.
+    stale = client.post(url(event, atlas_slots[0]), json={}, headers={"X-CSRFToken": token})
+    assert (stale.status_code, error_code(stale)) == (400, "csrf_failed")
+    page = client.get("/my/home").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     booked = client.post(url(event, atlas_slots[0]), json={}, headers={"X-CSRFToken": token})
     assert booked.status_code == 201
 
