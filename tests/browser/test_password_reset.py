@@ -32,7 +32,7 @@ def test_forgotten_password_is_reset_from_the_emailed_link(page, live_server, ma
     page.get_by_label("New password, again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set the password").click()
 
-    expect(page).to_have_url(live_server("/my/startup"))
+    expect(page).to_have_url(live_server("/my/home"))
     expect(page.locator(".flashes")).to_contain_text("Your password is changed")
     expect(page.locator(".site-header .who")).to_have_text(user.name)
 
