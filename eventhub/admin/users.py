@@ -91,10 +91,11 @@ def select_users(filters: UserFilters) -> Select[tuple[User]]:
 
 
 def organisation_of(user: User) -> str | None:
-    """The startup or the fund the account speaks for, if any."""
-    if user.startup is not None:
+    """The startup or the fund the account speaks for, if its role has one (an account
+    whose role was changed keeps its old profile, which it no longer speaks for)."""
+    if user.role == "startup" and user.startup is not None:
         return user.startup.name
-    if user.investor is not None:
+    if user.role == "investor" and user.investor is not None:
         return user.investor.fund
     return None
 
