@@ -124,9 +124,11 @@ def celery_settings(app: Flask) -> dict[str, Any]:
         data_folder_out=str(folder / "queue"),
         processed_folder=str(folder / "processed"),
         store_processed=False,
+        # Broadcast exchanges (worker control): beside the queue, not in the working folder.
+        control_folder=str(folder / "control"),
     )
     if not config["JOBS_EAGER"]:
-        for name in ("queue", "processed"):
+        for name in ("queue", "processed", "control"):
             (folder / name).mkdir(parents=True, exist_ok=True)
     return settings
 

@@ -41,9 +41,14 @@ def register_template_helpers(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
 
+    from eventhub.admin.audit import audit_sentence
+
+    app.jinja_env.globals["audit_sentence"] = audit_sentence
     app.jinja_env.globals["sector_label"] = sector_label
     app.jinja_env.globals["stage_label"] = stage_label
     app.jinja_env.filters["event_datetime"] = event_datetime
     app.jinja_env.filters["event_dates"] = event_dates
     app.jinja_env.filters["day_label"] = day_label
     app.jinja_env.filters["date_medium"] = lambda value: format_date(value, "medium")
+    # A moment on the platform's clock (BABEL_DEFAULT_TIMEZONE), to the minute.
+    app.jinja_env.filters["datetime_short"] = lambda value: format_datetime(value, "short")

@@ -22,3 +22,7 @@ def dashboard():
 @role_required("staff", "admin")
 def staff_home():
     return render_template("admin/staff_home.html", events=door_duty_events(date.today()))
+
+
+# The pages for accounts are routes of this blueprint, kept in their own module.
+from eventhub.admin import user_views  # noqa: E402, F401

@@ -44,6 +44,8 @@ PAGES: dict[str, dict[str, Any]] = {
     "/organiser/events/{event}/categories": only("admin"),
     "/organiser/events/{event}/categories/{category}/edit": only("admin"),
     "/organiser/api-tokens": only("admin"),
+    "/organiser/users": only("admin"),
+    "/organiser/users/{staff}": only("admin"),
     "/my/home": only("startup", "investor"),
     "/my/startup": only("startup"),
     "/my/investor": only("investor"),

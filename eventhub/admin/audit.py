@@ -1,0 +1,59 @@
+"""The audit log written for people: one translated sentence per recorded action.
+
+`audit_sentence(entry)` says "Nadia changed Karim's role from investor to startup" rather
+than `user.role_change`; an action with no sentence here falls back to its code and target.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from eventhub.admin.users import role_labels
+from eventhub.auth.models import AuditEntry
+
+# By action code; placeholders: actor, target, and user, old, new where the action has them.
+SENTENCES: dict[str, Any] = {
+    "user.role_change": _l("%(actor)s changed %(user)s's role from %(old)s to %(new)s."),
+    "user.deactivate": _l("%(actor)s deactivated the account of %(user)s."),
+    "user.reactivate": _l("%(actor)s reactivated the account of %(user)s."),
+    "account.password_change": _l("%(actor)s changed their password."),
+    "account.password_reset": _l("%(actor)s reset their password from an e-mailed link."),
+    "account.email_change": _l("%(actor)s changed their e-mail address to %(target)s."),
+    "api_token.create": _l("%(actor)s created the API token %(target)s."),
+    "api_token.revoke": _l("%(actor)s revoked the API token %(target)s."),
+    "event.create": _l("%(actor)s created the event %(target)s."),
+    "event.update": _l("%(actor)s changed the event %(target)s."),
+    "gate.create": _l("%(actor)s added the gate %(target)s."),
+    "gate.delete": _l("%(actor)s removed the gate %(target)s."),
+    "registration.import": _l("%(actor)s imported guests into %(target)s."),
+}
+
+
+def _isolated(value: Any) -> Markup:
+    """A name or address kept in its own direction inside a sentence (Arabic pages)."""
+    return Markup("<bdi>%s</bdi>") % value
+
+
+def audit_sentence(entry: AuditEntry) -> Markup:
+    details = entry.details or {}
+    actor = entry.actor.name if entry.actor is not None else _("Someone at the command line")
+    labels = role_labels()
+    values = {
+        "actor": actor,
+        "target": entry.target or "",
+        "user": details.get("user") or entry.target or "",
+        "old": labels.get(details.get("old"), details.get("old", "")),
+        "new": labels.get(details.get("new"), details.get("new", "")),
+    }
+    template = SENTENCES.get(entry.action)
+    if template is None:
+        return Markup("%s · <code>%s</code> %s") % (
+            _isolated(actor),
+            entry.action,
+            _isolated(entry.target or ""),
+        )
+    return escape(str(template)) % {key: _isolated(value) for key, value in values.items()}
