@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, or_
+from sqlalchemy import ColumnElement, DateTime, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
 
@@ -57,3 +58,14 @@ def insert_ignoring_duplicates(model: Any, dialect: str | None = None) -> Any:
     dialect = dialect or db.session.get_bind().dialect.name
     construct = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return construct(model).on_conflict_do_nothing()
+
+
+def counts_by_status(
+    status: Any, statuses: Sequence[str], *conditions: ColumnElement[bool]
+) -> dict[str, int]:
+    """How many rows match `conditions` in each of `statuses` (every one named, 0 too): one
+    GROUP BY on the `status` column."""
+    rows = db.session.execute(select(status, func.count()).where(*conditions).group_by(status))
+    counts = dict.fromkeys(statuses, 0)
+    counts.update({value: count for value, count in rows})
+    return counts

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -26,7 +26,7 @@ from eventhub.booths.layout import booth_by_code, normalise_code, resolve_zone
 from eventhub.booths.models import APPLICATION_STATUSES, BOOTH_KINDS, BoothApplication
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.models_common import contains_text, search_text, utcnow
+from eventhub.models_common import contains_text, counts_by_status, search_text, utcnow
 from eventhub.profiles.models import Startup
 
 MAX_AREA = 400.0  # m²
@@ -315,11 +315,7 @@ def select_applications(
 
 
 def status_counts(event: Event) -> dict[str, int]:
-    rows = db.session.execute(
-        select(BoothApplication.status, func.count())
-        .where(BoothApplication.event_id == event.id)
-        .group_by(BoothApplication.status)
+    """How many of the event's booth applications are in each status (every one named, 0 too)."""
+    return counts_by_status(
+        BoothApplication.status, APPLICATION_STATUSES, BoothApplication.event_id == event.id
     )
-    counts = dict.fromkeys(APPLICATION_STATUSES, 0)
-    counts.update({status: count for status, count in rows})
-    return counts

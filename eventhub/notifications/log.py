@@ -22,7 +22,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from eventhub.errors import DomainError
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.models_common import contains_text, search_text
+from eventhub.models_common import contains_text, counts_by_status, search_text
 from eventhub.notifications.mailing import registered_kinds, resend
 from eventhub.notifications.models import MAIL_STATUSES, MailMessage
 
@@ -204,14 +204,7 @@ def log_page(
 
 def status_counts(event: Event) -> dict[str, int]:
     """How many of the event's messages are in each status (every status named, 0 too)."""
-    rows = db.session.execute(
-        select(MailMessage.status, func.count())
-        .where(MailMessage.event_id == event.id)
-        .group_by(MailMessage.status)
-    )
-    counts = dict.fromkeys(MAIL_STATUSES, 0)
-    counts.update({status: count for status, count in rows})
-    return counts
+    return counts_by_status(MailMessage.status, MAIL_STATUSES, MailMessage.event_id == event.id)
 
 
 def is_stuck(message: MailMessage, now: datetime) -> bool:

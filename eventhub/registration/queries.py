@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
-from eventhub.models_common import contains_text, search_text
+from eventhub.models_common import contains_text, counts_by_status, search_text
 from eventhub.registration.models import REGISTRATION_STATUSES, Registration
 
 # Addresses looked up per query: well under every database's limit of bound parameters.
@@ -69,14 +69,9 @@ def select_registrations(event: Event, filters: ListFilters | None = None) -> Se
 
 def status_counts(event: Event) -> dict[str, int]:
     """How many registrations the event has in each status (every status named, 0 too)."""
-    rows = db.session.execute(
-        select(Registration.status, func.count())
-        .where(Registration.event_id == event.id)
-        .group_by(Registration.status)
+    return counts_by_status(
+        Registration.status, REGISTRATION_STATUSES, Registration.event_id == event.id
     )
-    counts = dict.fromkeys(REGISTRATION_STATUSES, 0)
-    counts.update({status: count for status, count in rows})
-    return counts
 
 
 def registered_emails(event: Event, emails: set[str]) -> set[str]:
