@@ -443,10 +443,12 @@ def _seed_startups(report: SeedReport, rng: random.Random, password_hash: str) -
         report.add("startups")
         if index == 0 and demo_user is not None:
             demo_user.startup = startup
+            startup.owner = demo_user
             continue
         email = f"team{index:03d}@startups.eventhub.test"
         member = _user(report, email, "startup", contact, password_hash)
         member.startup = startup
+        startup.owner = member
 
 
 def _seed_investors(report: SeedReport, rng: random.Random, password_hash: str) -> None:
@@ -472,6 +474,7 @@ def _seed_investors(report: SeedReport, rng: random.Random, password_hash: str) 
         if user is None or user.investor is not None:
             continue
         user.investor = Investor(
+            user=user,
             fund=fund,
             ticket_min_eur=ticket_min,
             ticket_max_eur=ticket_min * rng.choice((4, 8, 10)),

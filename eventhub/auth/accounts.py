@@ -85,7 +85,7 @@ def authenticate(email: str, password: str) -> User | None:
     address, and before the account's state is looked at: the answer takes as long
     whether the address is known, unknown or of a deactivated account."""
     user = find_user_by_email(email)
-    if user is None:
+    if user is None or not user.password_hash:  # no account, or invited: no password yet
         verify_nothing(password)
         return None
     if not verify_password(user.password_hash, password) or not user.is_active:
@@ -94,6 +94,17 @@ def authenticate(email: str, password: str) -> User | None:
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
+
+
+def sign_in_refusal(user: User) -> str | None:
+    """Why an account whose password is right may not sign in yet, or None. An account
+    waiting for approval may sign in (to see where it stands and complete its profile);
+    what it may do is limited elsewhere (access.role_required)."""
+    if user.status == "unverified":
+        return str(_l("Confirm your e-mail address first: follow the link we sent you."))
+    if user.status == "rejected":
+        return str(_l("Your request for an account was not approved."))
+    return None
 
 
 def end_sessions(user: User) -> None:

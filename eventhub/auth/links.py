@@ -58,7 +58,7 @@ def link_secret(seed: str) -> str:
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
-def _void_unused(user_id: int, purpose: str, now: datetime) -> None:
+def void_links(user_id: int, purpose: str, now: datetime) -> None:
     db.session.execute(
         update(AccountToken)
         .where(
@@ -81,7 +81,7 @@ def issue_link(
     """A new link for `user`; the older unused links of that purpose stop working. Flushes;
     the caller queues the message and commits."""
     now = now or utcnow()
-    _void_unused(user.id, purpose, now)
+    void_links(user.id, purpose, now)
     seed = secrets.token_urlsafe(32)
     secret = link_secret(seed)
     token = AccountToken(
@@ -137,6 +137,6 @@ def redeem_link(secret: str, purpose: str, now: datetime) -> AccountToken | None
     )
     if marked.rowcount != 1:
         return None
-    _void_unused(token.user_id, purpose, now)
+    void_links(token.user_id, purpose, now)
     db.session.refresh(token)
     return token

@@ -14,7 +14,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from eventhub.auth.links import IssuedLink, LinkState, link_secret, state_of
-from eventhub.auth.models import AccountToken, User
+from eventhub.auth.models import AccountToken, Invitation, User
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
 from eventhub.notifications.mailing import Mail, builds, queue_mail
@@ -24,6 +24,7 @@ from eventhub.routing import public_url
 PASSWORD_RESET_KIND = "account.password_reset"  # noqa: S105 (a mail kind, not a secret)
 EMAIL_CHANGE_KIND = "account.email_change"
 EMAIL_CHANGED_KIND = "account.email_changed"
+INVITATION_KIND = "account.invitation"
 
 
 def _language(user: User) -> str | None:
@@ -58,6 +59,17 @@ def tell_email_changed(user: User, old_email: str, token_id: int) -> bool:
         to=old_email,
         language=_language(user),
         params={"user_id": user.id, "old_email": old_email, "new_email": user.email},
+    )
+
+
+def tell_invitation(invitation: Invitation, issued: IssuedLink) -> bool:
+    """The invitation's e-mail, in the invited person's language (else the inviter's)."""
+    return queue_mail(
+        INVITATION_KIND,
+        key=f"{INVITATION_KIND}:{issued.token.id}",
+        to=invitation.user.email,
+        language=_language(invitation.user),
+        params={"token_id": issued.token.id, "seed": issued.seed, "invitation_id": invitation.id},
     )
 
 
@@ -115,5 +127,27 @@ def email_changed_mail(message: MailMessage) -> Mail | None:
             old_email=message.params["old_email"],
             new_email=message.params["new_email"],
             forgot_url=public_url("auth.forgot_password"),
+        ),
+    )
+
+
+@builds(INVITATION_KIND)
+def invitation_mail(message: MailMessage) -> Mail | None:
+    link = _valid_link(message)
+    invitation = db.session.get(Invitation, message.params.get("invitation_id"))
+    if link is None or invitation is None or invitation.revoked_at is not None:
+        return None
+    token, secret = link
+    user = token.user
+    team = user.startup.name if user.startup else user.investor.fund if user.investor else ""
+    return Mail(
+        subject=_("You are invited to EventHub"),
+        text=render_template(
+            "auth/mail_invitation.txt",
+            user=user,
+            inviter=invitation.invited_by,
+            team=team,
+            expires_at=token.expires_at,
+            accept_url=public_url("auth.accept_invitation", secret=secret),
         ),
     )

@@ -30,7 +30,7 @@ def request_password_reset(email: str) -> None:
     """Send a reset link if an active account has this address; nothing otherwise, and
     nothing tells the caller which it was."""
     user = find_user_by_email(email)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.status not in ("active", "pending"):
         return
     tell_password_reset(user, issue_link(user, PASSWORD_RESET, RESET_LINK_TTL))
 

@@ -15,6 +15,7 @@ from eventhub.auth.accounts import (
     list_api_tokens,
     record_audit,
     revoke_api_token,
+    sign_in_refusal,
 )
 from eventhub.auth.forms import (
     ApiTokenForm,
@@ -25,7 +26,16 @@ from eventhub.auth.forms import (
     LoginForm,
     ResetPasswordForm,
 )
-from eventhub.auth.links import EMAIL_CHANGE, PASSWORD_RESET, LinkState, find_link, state_of
+from eventhub.auth.invitations import accept as accept_invitation
+from eventhub.auth.invitations import invitation_of, mark_opened
+from eventhub.auth.links import (
+    EMAIL_CHANGE,
+    INVITATION,
+    PASSWORD_RESET,
+    LinkState,
+    find_link,
+    state_of,
+)
 from eventhub.auth.models import ApiToken, User
 from eventhub.auth.recovery import (
     confirm_email_change,
@@ -64,6 +74,11 @@ def login():
         if user is None:
             flash(_("Wrong e-mail or password."), "error")
             return render_template("auth/login.html", form=form), 401
+        refusal = sign_in_refusal(user)
+        if refusal is not None:
+            db.session.rollback()
+            flash(refusal, "error")
+            return render_template("auth/login.html", form=form), 403
         sign_in(user, remember=form.remember.data)
         db.session.commit()
         target = request.args.get("next")
@@ -124,6 +139,40 @@ def reset_password_page(secret: str):
             flash(_("Your password is changed. You are signed in."), "success")
             return redirect(home_for(user))
     return render_template("auth/reset_password.html", form=form), form_status(form)
+
+
+@bp.route("/invitation/<secret>", methods=["GET", "POST"], endpoint="accept_invitation")
+@limiter.limit(_reset_rate_limit)
+def accept_invitation_page(secret: str):
+    now = utcnow()
+    token = find_link(secret, INVITATION)
+    state = state_of(token, now)
+    invitation = invitation_of(token.user) if token is not None else None
+    if state is LinkState.VALID and (invitation is None or invitation.revoked_at is not None):
+        state = LinkState.USED
+    if state is not LinkState.VALID:
+        return _link_refused(state)
+    if current_user.is_authenticated and current_user.id != token.user_id:
+        logout_user()  # someone else's session in this browser: not the invited person's
+    mark_opened(invitation, now)
+    db.session.commit()
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accept_invitation(secret, form.password.data, utcnow())
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            if user is None:  # used meanwhile, by another click
+                db.session.rollback()
+                return _link_refused(LinkState.USED)
+            sign_in(user, remember=False)
+            db.session.commit()
+            flash(_("Welcome! Your password is set and you are signed in."), "success")
+            return redirect(home_for(user))
+    return render_template("auth/accept_invitation.html", form=form, user=token.user), form_status(
+        form
+    )
 
 
 @bp.route("/account", methods=["GET"])

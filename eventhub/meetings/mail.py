@@ -57,12 +57,12 @@ AGENDA_TOPIC = "agenda"
 
 def team_of(startup: Startup) -> list[User]:
     """The startup's members who are told: the active ones."""
-    return [member for member in startup.members if member.is_active]
+    return [m for m in startup.members if m.is_active and m.status == "active"]
 
 
 def investor_people(investor: Investor) -> list[User]:
-    user = investor.user
-    return [user] if user is not None and user.is_active else []
+    """The firm's members who can be told (its owner and teammates)."""
+    return [user for user in investor.members if user.is_active and user.status == "active"]
 
 
 def people_of(meeting: Meeting, party: str) -> list[User]:

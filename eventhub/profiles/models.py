@@ -27,8 +27,16 @@ class Startup(db.Model):
     website: Mapped[str] = mapped_column(String(200), default="")
     pitch: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The member who may invite and remove teammates and hand the ownership on.
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", use_alter=True)
+    )
 
-    members: Mapped[list[User]] = relationship(back_populates="startup", order_by="User.name")
+    members: Mapped[list[User]] = relationship(
+        back_populates="startup", order_by="User.name", foreign_keys="User.startup_id"
+    )
+    # post_update: the owner's startup_id and this row point at each other.
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], post_update=True)
 
     def __repr__(self) -> str:
         return f"<Startup {self.name}>"
@@ -44,6 +52,7 @@ class Investor(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The owner of the firm's account; its teammates are `members` (users.investor_id).
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     fund: Mapped[str] = mapped_column(String(120))
     ticket_min_eur: Mapped[int | None]
@@ -51,9 +60,16 @@ class Investor(db.Model):
     sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     stages: Mapped[list[str]] = mapped_column(JSON, default=list)
     bio: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped[User] = relationship(back_populates="investor")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    members: Mapped[list[User]] = relationship(
+        back_populates="investor",
+        order_by="User.name",
+        foreign_keys="User.investor_id",
+        post_update=True,
+    )
 
     @property
     def name(self) -> str:

@@ -21,12 +21,14 @@ class ProfileError(DomainError):
 def create_profile_for(user: object) -> None:
     """A new startup user gets its startup, a new investor user its investor profile."""
     if user.role == "startup" and user.startup is None:
-        user.startup = Startup(name=_unique_startup_name(user.name), sector="ai", stage="idea")
+        user.startup = Startup(
+            name=unique_startup_name(user.name), sector="ai", stage="idea", owner=user
+        )
     elif user.role == "investor" and user.investor is None:
-        user.investor = Investor(fund=user.name)
+        user.investor = Investor(fund=user.name, user=user)
 
 
-def _unique_startup_name(wanted: str) -> str:
+def unique_startup_name(wanted: str) -> str:
     name, suffix = wanted[:MAX_STARTUP_NAME_LENGTH], 2
     while db.session.scalar(select(Startup.id).where(func.lower(Startup.name) == name.lower())):
         tail = f" ({suffix})"

@@ -59,7 +59,7 @@ PAGES: dict[str, dict[str, Any]] = {
 REDIRECTING_PAGES = {"auth.login"}
 # Pages of the links sent by e-mail, for anyone holding one: tested in
 # test_password_reset.py and test_account.py.
-LINK_PAGES = {"auth.reset_password", "auth.confirm_email"}
+LINK_PAGES = {"auth.reset_password", "auth.confirm_email", "auth.accept_invitation"}
 COVERED_BLUEPRINTS = ("events", "auth", "profiles", "admin")
 
 
