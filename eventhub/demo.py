@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from eventhub.auth.demo import seed_onboarding
 from eventhub.auth.models import User
 from eventhub.auth.passwords import hash_password
 from eventhub.booths.demo import seed_booths
@@ -200,7 +201,7 @@ def database_is_empty() -> bool:
 
 
 # The steps seed_demo reports to its `progress` (for the CLI's progress bar).
-SEED_STEPS = 9
+SEED_STEPS = 10
 
 
 def seed_demo(
@@ -238,7 +239,7 @@ def seed_step_count() -> int:
 
 def _capability_seeders() -> list:
     """Each capability adds its own demo data (registrations, booths, slots…), in this order."""
-    return [seed_registrations, seed_checkins, seed_booths, seed_meetings]
+    return [seed_registrations, seed_checkins, seed_booths, seed_meetings, seed_onboarding]
 
 
 def _user(report: SeedReport, email: str, role: str, name: str, password_hash: str) -> User:

@@ -200,7 +200,10 @@ def _seed_applications(report: Any, expo: Event, rng: random.Random) -> None:
     demo_user = db.session.scalar(select(User).where(User.email == DEMO_STARTUP_EMAIL))
     demo_startup_id = demo_user.startup_id if demo_user is not None else None
     codes = sorted(codes_in_use(expo))
-    startups = db.session.scalars(select(Startup).order_by(Startup.name)).all()
+    # Startups whose account is in use (not one invited or waiting for approval).
+    startups = db.session.scalars(
+        select(Startup).where(Startup.members.any(User.status == "active")).order_by(Startup.name)
+    ).all()
     for startup in startups:
         # Drawn for every startup, in a fixed order, so each one's data never depends on
         # which others already applied.
