@@ -16,6 +16,7 @@ from eventhub.auth.accounts import (
     record_audit,
     set_password,
 )
+from eventhub.auth.invitations import invitation_of, resend
 from eventhub.auth.links import EMAIL_CHANGE, PASSWORD_RESET, issue_link, redeem_link
 from eventhub.auth.mail import tell_email_change, tell_email_changed, tell_password_reset
 from eventhub.auth.models import User
@@ -30,9 +31,22 @@ def request_password_reset(email: str) -> None:
     """Send a reset link if an active account has this address; nothing otherwise, and
     nothing tells the caller which it was."""
     user = find_user_by_email(email)
-    if user is None or not user.is_active or user.status not in ("active", "pending"):
+    if user is None or not user.is_active:
+        return
+    if user.status == "invited":
+        _send_invitation_again(user)
+        return
+    if user.status not in ("active", "pending"):
         return
     tell_password_reset(user, issue_link(user, PASSWORD_RESET, RESET_LINK_TTL))
+
+
+def _send_invitation_again(user: User) -> None:
+    """An invited person who lost the invitation and asks for a password gets a new
+    invitation link, unless the organiser revoked it."""
+    invitation = invitation_of(user)
+    if invitation is not None and invitation.revoked_at is None:
+        resend(invitation, by=None)
 
 
 def reset_password(secret: str, password: str, now: datetime) -> User | None:

@@ -117,3 +117,13 @@ def test_an_address_with_an_account_is_not_invited_again(make_user):
     existing = make_user("startup")
     with pytest.raises(Exception, match="already uses"):
         invite(Invitee(email=existing.email.upper(), name="Someone", role="startup"), None)
+
+
+def test_an_invited_person_asking_for_a_password_gets_a_new_invitation_link(client, outbox):
+    user = invite_startup()
+    first = link_path(outbox()[0])
+    assert client.post("/password/forgot", data={"email": user.email}).status_code == 200
+    second = link_path(outbox()[-1])
+    assert second != first
+    assert client.get(first).status_code == 410
+    assert choose(client, second).status_code == 302
