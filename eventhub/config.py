@@ -74,13 +74,24 @@ class Config:
     # The organiser's live attendance page fetches fresh figures this often.
     ATTENDANCE_REFRESH_SECONDS = 10
 
+    # The most members a startup's or an investor firm's team may have, counting the
+    # invited ones; from the environment: EVENTHUB_TEAM_MAX_MEMBERS=5.
+    TEAM_MAX_MEMBERS = 10
+
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI: str | None = None  # derived from REDIS_URL
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Between the right password and the two-factor code of an account that has it: how
+    # long the code may be given (then the password is asked again). LOGIN_RATE_LIMIT
+    # applies to the codes too, per client IP and per account.
+    TWO_FACTOR_PENDING_SECONDS = 300
     # Per client IP, on the forgotten-password form and on the pages its links (and the
     # e-mail-change links) open.
     PASSWORD_RESET_RATE_LIMIT = "5 per minute;20 per hour"  # noqa: S105 (not a password)
+    # Per client IP, on the public sign-up form, the "resend the link" form and the page of
+    # the e-mail verification link.
+    SIGNUP_RATE_LIMIT = "5 per minute;20 per hour"
     # Per client IP, on the public registration form and API together.
     REGISTRATION_RATE_LIMIT = "20 per minute;200 per hour"
     REDIS_URL: str | None = None
@@ -119,6 +130,10 @@ class Config:
     JOBS_EAGER = False
     # How long the file a job made (a bulk badge PDF, an export) can be downloaded.
     JOB_FILES_KEPT_HOURS = 24
+
+    # How long an invitation's link can be used (from its last sending); from the
+    # environment: EVENTHUB_INVITATION_TTL_DAYS=7.
+    INVITATION_TTL_DAYS = 14
 
     # Argon2id cost, OWASP's recommendation: m=19 MiB, t=2, p=1 (or stronger).
     ARGON2_MEMORY_KIB = 19 * 1024

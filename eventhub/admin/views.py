@@ -25,4 +25,4 @@ def staff_home():
 
 
 # The pages for accounts are routes of this blueprint, kept in their own module.
-from eventhub.admin import user_views  # noqa: E402, F401
+from eventhub.admin import invitation_views, security_views, signup_views, user_views  # noqa: E402, F401

@@ -79,6 +79,11 @@ def login():
             db.session.rollback()
             flash(refusal, "error")
             return render_template("auth/login.html", form=form), 403
+        if user.two_factor_enabled:  # not signed in yet: the code comes first
+            db.session.rollback()
+            return two_factor_views.ask_for_second_factor(
+                user, remember=form.remember.data, next_url=request.args.get("next")
+            )
         sign_in(user, remember=form.remember.data)
         db.session.commit()
         target = request.args.get("next")
@@ -293,3 +298,8 @@ def revoke_token(token_id: int):
     db.session.commit()
     flash(_("Token %(prefix)s… revoked.", prefix=token.prefix), "success")
     return redirect(url_for("auth.api_tokens"))
+
+
+# The public sign-up, its e-mail verification link and "resend the link"; two-factor
+# sign-in (the code after the password, the account's setup page).
+from eventhub.auth import signup_views, two_factor_views  # noqa: E402, F401

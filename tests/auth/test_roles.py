@@ -46,20 +46,31 @@ PAGES: dict[str, dict[str, Any]] = {
     "/organiser/api-tokens": only("admin"),
     "/organiser/users": only("admin"),
     "/organiser/users/{staff}": only("admin"),
+    "/organiser/invitations": only("admin"),
+    "/organiser/invitations/new": only("admin"),
+    "/organiser/invitations/import": only("admin"),
     "/my/home": only("startup", "investor"),
     "/my/startup": only("startup"),
     "/my/investor": only("investor"),
+    "/my/team": only("startup", "investor"),
     "/startups": signed_in(OK),
     "/startups/{startup}": signed_in(OK),
     "/investors/{investor}": signed_in(OK),
     "/account": signed_in(OK),
+    "/account/two-factor": signed_in(OK),
+    "/organiser/security": only("admin"),
     "/password/forgot": everyone(OK),
+    "/sign-up": everyone(OK),
+    "/sign-up/resend": everyone(OK),
+    "/organiser/sign-ups": only("admin"),
 }
-# Pages that answer with a redirect for everyone, tested in test_login.py.
-REDIRECTING_PAGES = {"auth.login"}
+# Pages that answer with a redirect for everyone, tested in test_login.py (and the
+# two-factor code page, without a password given first, in test_two_factor.py).
+REDIRECTING_PAGES = {"auth.login", "auth.login_code"}
 # Pages of the links sent by e-mail, for anyone holding one: tested in
 # test_password_reset.py and test_account.py.
 LINK_PAGES = {"auth.reset_password", "auth.confirm_email", "auth.accept_invitation"}
+LINK_PAGES |= {"auth.verify_email"}  # the sign-up's e-mail verification: test_signup.py
 COVERED_BLUEPRINTS = ("events", "auth", "profiles", "admin")
 
 
