@@ -12,13 +12,16 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from eventhub.admin import users
+from eventhub.admin.invitations import state_labels as invitation_labels
 from eventhub.admin.views import bp
 from eventhub.auth.access import role_required
 from eventhub.auth.forms import EmptyForm
+from eventhub.auth.invitations import invitation_of, invitation_state
 from eventhub.auth.models import User
 from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error, strip_filter
+from eventhub.models_common import utcnow
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
@@ -86,9 +89,13 @@ def user_list():
 
 def _user_page(user: User, role_form: RoleForm | None = None, status: int | None = None):
     role_form = role_form or RoleForm(formdata=None, data={"role": user.role})
+    invitation = invitation_of(user)
     page = render_template(
         "admin/user.html",
         user=user,
+        invitation=invitation,
+        invitation_state=invitation_state(invitation, utcnow()) if invitation else None,
+        invitation_labels=invitation_labels(),
         role_form=role_form,
         action_form=EmptyForm(),
         role_labels=users.role_labels(),

@@ -25,11 +25,15 @@ from eventhub.profiles.profiles import create_profile_for
 
 ORGANISER = "admin"
 
-# The states an account can be in, for the list's filter. Invitations and sign-up vetting
-# will add "invited" and "pending" here, each with its condition in `_STATE_CONDITIONS`.
-USER_STATES = ("active", "deactivated")
+# The states an account can be in, for the list's filter, each with its condition in
+# `_STATE_CONDITIONS`: a deactivated account is "deactivated" whatever its status.
+USER_STATES = ("active", "invited", "pending", "rejected", "deactivated")
+_PENDING_STATUSES = ("unverified", "pending")
 _STATE_CONDITIONS = {
-    "active": User.is_active.is_(True),
+    "active": User.is_active.is_(True) & (User.status == "active"),
+    "invited": User.is_active.is_(True) & (User.status == "invited"),
+    "pending": User.is_active.is_(True) & User.status.in_(_PENDING_STATUSES),
+    "rejected": User.is_active.is_(True) & (User.status == "rejected"),
     "deactivated": User.is_active.is_(False),
 }
 
@@ -44,11 +48,25 @@ def role_labels() -> dict[str, Any]:
 
 
 def state_labels() -> dict[str, Any]:
-    return {"active": _l("Active"), "deactivated": _l("Deactivated")}
+    return {
+        "active": _l("Active"),
+        "invited": _l("Invited"),
+        "pending": _l("Awaiting approval"),
+        "rejected": _l("Rejected"),
+        "deactivated": _l("Deactivated"),
+    }
+
+
+def _state(is_active: bool, status: str) -> str:
+    if not is_active:
+        return "deactivated"
+    if status in _PENDING_STATUSES:
+        return "pending"
+    return status if status in USER_STATES else "active"
 
 
 def state_of(user: User) -> str:
-    return "active" if user.is_active else "deactivated"
+    return _state(user.is_active, user.status)
 
 
 class UserAdminError(DomainError):
@@ -102,10 +120,10 @@ def organisation_of(user: User) -> str | None:
 
 def count_by_state() -> dict[str, int]:
     counts = dict.fromkeys(USER_STATES, 0)
-    for is_active, count in db.session.execute(
-        select(User.is_active, func.count()).group_by(User.is_active)
+    for is_active, status, count in db.session.execute(
+        select(User.is_active, User.status, func.count()).group_by(User.is_active, User.status)
     ):
-        counts["active" if is_active else "deactivated"] += count
+        counts[_state(is_active, status)] += count
     return counts
 
 
