@@ -22,7 +22,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(deactivate_user_command)
     app.cli.add_command(invite_command)
-    app.cli.add_command(invite_command)
     app.cli.add_command(reset_two_factor_command)
     app.cli.add_command(api_token_group)
     app.cli.add_command(badges_command)
@@ -115,61 +114,6 @@ def reset_two_factor_command(email: str) -> None:
         click.echo(f"Removed the two-factor sign-in of {user.email}; its sessions are ended.")
     else:
         click.echo(f"{user.email} has no two-factor sign-in: nothing to remove.")
-
-
-@click.command("invite")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
-@click.option("--dry-run", is_flag=True, help="Check the file and show what would be done.")
-@click.option("--skip-invalid", is_flag=True, help="Invite the good rows, leave out the others.")
-@click.option("--yes", "-y", is_flag=True, help="Do not ask before inviting.")
-def invite_command(file: str, dry_run: bool, skip_invalid: bool, yes: bool) -> None:
-    """Invite the people of a CSV or XLSX FILE (columns: name, email, role, and optionally
-    organisation, programme, city_site, language), checked like the organiser's import:
-    each gets an account and an e-mail with a link to choose a password."""
-    from pathlib import Path
-
-    from flask_babel import force_locale
-
-    from eventhub.admin.invitations import invite_cohort, preview_cohort
-    from eventhub.auth.accounts import AccountError
-    from eventhub.spreadsheets import SpreadsheetError
-
-    with force_locale("en"):
-        try:
-            cohort = preview_cohort(Path(file).read_bytes())
-        except SpreadsheetError as error:
-            raise click.ClickException(str(error.message)) from error
-        for person in cohort.invalid:
-            problems = "; ".join(str(problem.message) for problem in person.problems)
-            click.echo(f"  line {person.line} {person.email or '-'}: {problems}", err=True)
-    figures = cohort.figures()
-    click.echo(
-        f"{figures['rows']} rows: {figures['valid']} to invite ({figures['startups']} "
-        f"startup founders, {figures['investors']} investors, {figures['others']} others; "
-        f"{figures['new_startups']} new startups, {figures['new_firms']} new funds), "
-        f"{figures['invalid']} with a problem."
-    )
-    if cohort.invalid and not skip_invalid:
-        raise click.ClickException(
-            f"{figures['invalid']} rows have a problem: nothing was saved. Correct them, "
-            "or invite the other rows with --skip-invalid."
-        )
-    if dry_run:
-        click.echo("Dry run: nothing was saved.")
-        return
-    if not cohort.valid:
-        raise click.ClickException("No row to invite.")
-    if not yes:
-        click.confirm(f"Invite {figures['valid']} people?", abort=True, err=True)
-    try:
-        with click.progressbar(length=figures["valid"], label="Invitations", hidden=quiet()) as bar:
-            invited = invite_cohort(cohort, None, progress=bar.update)
-        db.session.commit()
-    except AccountError as error:
-        db.session.rollback()
-        with force_locale("en"):
-            raise click.ClickException(f"Nothing was saved: {error.message}") from error
-    click.echo(f"Invited {len(invited)} people; the e-mails are on their way.")
 
 
 @click.command("invite")

@@ -135,10 +135,6 @@ class Config:
     # environment: EVENTHUB_INVITATION_TTL_DAYS=7.
     INVITATION_TTL_DAYS = 14
 
-    # How long an invitation's link can be used (from its last sending); from the
-    # environment: EVENTHUB_INVITATION_TTL_DAYS=7.
-    INVITATION_TTL_DAYS = 14
-
     # Argon2id cost, OWASP's recommendation: m=19 MiB, t=2, p=1 (or stronger).
     ARGON2_MEMORY_KIB = 19 * 1024
     ARGON2_TIME_COST = 2

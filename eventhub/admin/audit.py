@@ -53,12 +53,6 @@ SENTENCES: dict[str, Any] = {
     "account.invitation_accept": _l("%(actor)s accepted their invitation."),
     "account.invitation_import": _l("%(actor)s invited %(count)s people from a cohort file."),
     "account.invitations_resend_expired": _l("%(actor)s sent %(count)s expired invitations again."),
-    "account.invite": _l("%(actor)s invited %(target)s."),
-    "account.invitation_resend": _l("%(actor)s sent the invitation of %(target)s again."),
-    "account.invitation_revoke": _l("%(actor)s revoked the invitation of %(target)s."),
-    "account.invitation_accept": _l("%(actor)s accepted their invitation."),
-    "account.invitation_import": _l("%(actor)s invited %(count)s people from a cohort file."),
-    "account.invitations_resend_expired": _l("%(actor)s sent %(count)s expired invitations again."),
 }
 
 
