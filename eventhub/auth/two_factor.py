@@ -275,7 +275,7 @@ def _digest(code: str) -> str:
 
 def new_recovery_code() -> str:
     raw = "".join(
-        secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_GROUP * RECOVERY_GROUPS)
+        secrets.choice(RECOVERY_ALPHABET) for _position in range(RECOVERY_GROUP * RECOVERY_GROUPS)
     )
     return "-".join(
         raw[start : start + RECOVERY_GROUP] for start in range(0, len(raw), RECOVERY_GROUP)
@@ -284,7 +284,7 @@ def new_recovery_code() -> str:
 
 def _issue_recovery_codes(user: User, now: datetime) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    codes = [new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [new_recovery_code() for _position in range(RECOVERY_CODE_COUNT)]
     db.session.add_all(
         RecoveryCode(user_id=user.id, code_hash=_digest(code), created_at=now) for code in codes
     )
