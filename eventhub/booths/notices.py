@@ -27,7 +27,8 @@ from eventhub.routing import public_url
 
 
 def _recipients(startup: Startup) -> list[str]:
-    return [member.email for member in startup.members if member.is_active]
+    """The team's members who can sign in (an invited teammate is told once they joined)."""
+    return [m.email for m in startup.members if m.is_active and m.status == "active"]
 
 
 def team_language(startup: Startup) -> str | None:

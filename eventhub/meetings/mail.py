@@ -308,8 +308,8 @@ def agenda_key(event_id: int, day: date, user_id: int) -> str:
 
 def _meetings_around(now: datetime) -> list[Meeting]:
     """Confirmed meetings within a day (and DST's extra hours) of `now`: every meeting on a
-    day that is today somewhere. Their events, startups' teams and investors in the same
-    few queries."""
+    day that is today somewhere. Their events, startups' teams and investor firms' teams in
+    the same few queries."""
     margin = timedelta(hours=27)
     return list(
         db.session.scalars(
@@ -322,7 +322,9 @@ def _meetings_around(now: datetime) -> list[Meeting]:
             .options(
                 joinedload(Meeting.event),
                 selectinload(Meeting.startup).selectinload(Startup.members),
-                joinedload(Meeting.investor).joinedload(Investor.user),
+                joinedload(Meeting.investor).options(
+                    joinedload(Investor.user), selectinload(Investor.members)
+                ),
             )
             .order_by(Meeting.starts_at, Meeting.id)
         ).unique()

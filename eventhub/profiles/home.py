@@ -21,6 +21,7 @@ from eventhub.meetings.models import (
 )
 from eventhub.models_common import utcnow
 from eventhub.profiles.models import Investor, Startup
+from eventhub.profiles.team import count_members
 
 NEXT_MEETINGS = 5
 NEW_BOOKINGS = 10
@@ -48,6 +49,8 @@ class StartupHome:
     booths: list[Booth]
     applications: list[BoothApplication]
     to_do: list[ToDo] = field(default_factory=list)
+    # Shown last in "what is left to do": the startup's account has no teammate yet.
+    invite_teammates: bool = False
 
 
 @dataclass
@@ -179,6 +182,7 @@ def startup_home(startup: Startup, now: datetime | None = None) -> StartupHome:
         booths=booths_of_startup(startup),
         applications=applications_of_startup(startup),
         to_do=startup_to_do(startup, today),
+        invite_teammates=count_members(startup) <= 1,
     )
 
 

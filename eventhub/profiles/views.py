@@ -147,3 +147,7 @@ def startup_page(startup_id: int):
 def investor_page(investor_id: int):
     investor = db.get_or_404(Investor, investor_id)
     return render_template("profiles/investor.html", investor=investor)
+
+
+# The team page and its changes are routes of this blueprint, kept in their own module.
+from eventhub.profiles import team_views  # noqa: E402, F401
