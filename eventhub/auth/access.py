@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, user_logged_in, user_logged_out
 from sqlalchemy import select
@@ -135,8 +145,32 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Only logged-in users with one of `roles`: others are sent to log in, or refused (403)."""
+# Roles whose accounts may come from the public sign-up and wait for an organiser's approval.
+VETTED_ROLES = ("startup", "investor")
+
+
+def is_unapproved(caller: Caller) -> bool:
+    """A startup or investor account not approved (yet): it may see its home, its profile
+    and its account, nothing else of its role (see eventhub/auth/signup.py)."""
+    if caller.role not in VETTED_ROLES:
+        return False
+    user = current_user if caller.token is None else db.session.get(User, caller.user_id)
+    return user is None or not user.is_authenticated or not user.is_approved
+
+
+def _refuse_unapproved():
+    message = _("Your account is waiting for an organiser's approval.")
+    if is_api_request():
+        raise ApiError(403, "account_not_approved", message)
+    return render_template("auth/signup_not_approved.html", message=message), 403
+
+
+def role_required(
+    *roles: str, pending_ok: bool = False
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Only logged-in users with one of `roles`: others are sent to log in, or refused (403).
+    A startup or investor account waiting for approval is refused too, unless `pending_ok`
+    (its home, its profile)."""
 
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
@@ -146,6 +180,8 @@ def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 return login_manager.unauthorized()
             if caller.role not in roles:
                 abort(403)
+            if not pending_ok and is_unapproved(caller):
+                return _refuse_unapproved()
             return view(*args, **kwargs)
 
         return wrapped
@@ -153,8 +189,25 @@ def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorator
 
 
+def approved_required(view: Callable[P, R]) -> Callable[P, R]:
+    """Any logged-in user, but a startup or investor account only once approved: for the
+    pages that show other people's data (the directories)."""
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        caller = current_caller()
+        if caller is None:
+            return login_manager.unauthorized()
+        if is_unapproved(caller):
+            return _refuse_unapproved()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def login_required(view: Callable[P, R]) -> Callable[P, R]:
-    """Any logged-in user."""
+    """Any logged-in user, approved or not: for the pages about one's own account. Pages
+    that show others' data use `approved_required`."""
 
     @wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:

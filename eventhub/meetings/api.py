@@ -13,7 +13,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
-from eventhub.auth.access import login_required, role_required
+from eventhub.auth.access import approved_required, role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.events.lookup import published_event_or_404
 from eventhub.extensions import db
@@ -76,7 +76,7 @@ def meeting_body(meeting: Meeting) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/slots")
-@login_required
+@approved_required
 @blp.arguments(SlotQuerySchema, location="query")
 @blp.response(200, SlotSchema(many=True))
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")

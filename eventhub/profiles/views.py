@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 from sqlalchemy import inspect, select
 
-from eventhub.auth.access import login_required, role_required
+from eventhub.auth.access import approved_required, role_required
 from eventhub.booths.labels import application_status_labels
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
@@ -46,7 +46,7 @@ def previous_sign_in() -> datetime | None:
 
 
 @bp.route("/my/home")
-@role_required("startup", "investor")
+@role_required("startup", "investor", pending_ok=True)
 def home():
     """The first page a startup or an investor sees: what is next, what is left to do."""
     if current_user.role == "startup":
@@ -66,7 +66,7 @@ def home():
 
 
 @bp.route("/my/startup", methods=["GET", "POST"])
-@role_required("startup")
+@role_required("startup", pending_ok=True)
 def my_startup():
     startup = current_user.startup
     if startup is None:
@@ -98,7 +98,7 @@ def my_startup():
 
 
 @bp.route("/my/investor", methods=["GET", "POST"])
-@role_required("investor")
+@role_required("investor", pending_ok=True)
 def my_investor():
     investor = current_user.investor
     if investor is None:
@@ -129,21 +129,21 @@ def my_investor():
 
 
 @bp.route("/startups")
-@login_required
+@approved_required
 def startup_directory():
     startups = db.session.scalars(select(Startup).order_by(Startup.name)).all()
     return render_template("profiles/startups.html", startups=startups)
 
 
 @bp.route("/startups/<id:startup_id>")
-@login_required
+@approved_required
 def startup_page(startup_id: int):
     startup = db.get_or_404(Startup, startup_id)
     return render_template("profiles/startup.html", startup=startup)
 
 
 @bp.route("/investors/<id:investor_id>")
-@login_required
+@approved_required
 def investor_page(investor_id: int):
     investor = db.get_or_404(Investor, investor_id)
     return render_template("profiles/investor.html", investor=investor)

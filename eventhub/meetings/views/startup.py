@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventhub.auth.access import login_required, role_required
+from eventhub.auth.access import approved_required, role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
 from eventhub.events.lookup import event_or_404
@@ -25,7 +25,7 @@ from eventhub.models_common import utcnow
 
 
 @bp.route("/events/<slug>/investors")
-@login_required
+@approved_required
 def directory(slug: str):
     event = event_or_404(slug)
     form = DirectoryFilterForm(request.args)
@@ -39,7 +39,7 @@ def directory(slug: str):
 
 
 @bp.route("/events/<slug>/investors/<id:investor_id>", methods=["GET", "POST"])
-@login_required
+@approved_required
 def investor(slug: str, investor_id: int):
     event = event_or_404(slug)
     investor = find_event_investor(event, investor_id)
