@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlalchemy import text
 
 from eventhub import create_app
@@ -233,6 +234,14 @@ def in_english(client: FlaskClient) -> FlaskClient:
     """The client asks for English pages (the app's default language is French)."""
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture
+def logic_in_english(app: Flask) -> Iterator[None]:
+    """What logic says outside a request (errors, audit sentences, the language of an
+    e-mail to someone who chose none) is in English too."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture

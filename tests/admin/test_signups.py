@@ -23,7 +23,7 @@ from eventhub.models_common import utcnow
 from tests.support.factories import TEST_PASSWORD
 from tests.support.race_windows import statement_holder
 
-pytestmark = pytest.mark.usefixtures("in_english")
+pytestmark = pytest.mark.usefixtures("in_english", "logic_in_english")
 
 
 @pytest.fixture
@@ -47,6 +47,7 @@ def applicants(make_user, make_event) -> dict[str, Any]:
         "investor",
         name="Leila Amrani",
         status="pending",
+        preferred_language="en",
         signup_event_id=event.id,
         created_at=now - timedelta(days=1),
     )
@@ -147,6 +148,7 @@ def test_rejecting_needs_a_reason_which_the_applicant_is_told(
 ):
     medina = applicants["medina"]
     other = app.test_client()
+    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     other.post("/login", data={"email": medina.email, "password": TEST_PASSWORD})
     assert other.get("/my/home").status_code == 200
     login_as("admin")

@@ -15,7 +15,7 @@ from eventhub.auth.models import AccountToken, User
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
 
-pytestmark = pytest.mark.usefixtures("in_english")
+pytestmark = pytest.mark.usefixtures("in_english", "logic_in_english")
 
 PASSWORD = "a-brand-new-secret"
 

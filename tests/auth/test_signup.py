@@ -17,7 +17,7 @@ from eventhub.extensions import db
 from eventhub.models_common import utcnow
 from eventhub.profiles.models import Investor, Startup
 
-pytestmark = pytest.mark.usefixtures("in_english")
+pytestmark = pytest.mark.usefixtures("in_english", "logic_in_english")
 
 PASSWORD = "a-long-enough-secret"
 
@@ -229,7 +229,12 @@ def test_a_startup_name_already_used_is_refused(client, outbox, field_errors, ma
 
 
 def test_a_taken_address_gets_the_same_answer_and_its_owner_a_warning(client, outbox, make_user):
-    owner = make_user("investor", email="leila@atlas-angels.example.ma", name="Leila Amrani")
+    owner = make_user(
+        "investor",
+        email="leila@atlas-angels.example.ma",
+        name="Leila Amrani",
+        preferred_language="en",
+    )
     free = client.post("/sign-up", data=investor_form(email="new@atlas-angels.example.ma"))
     taken = client.post("/sign-up", data=investor_form(email="LEILA@atlas-angels.example.ma"))
     assert free.status_code == taken.status_code == 200

@@ -21,7 +21,7 @@ from eventhub.extensions import db
 from eventhub.models_common import utcnow
 from tests.support.factories import TEST_PASSWORD
 
-pytestmark = pytest.mark.usefixtures("in_english")
+pytestmark = pytest.mark.usefixtures("in_english", "logic_in_english")
 
 STEP = timedelta(seconds=30)
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from eventhub.admin.audit import audit_sentence
@@ -29,7 +30,7 @@ from eventhub.profiles import team as teams
 from eventhub.profiles.models import Investor, Startup
 from tests.support import factories
 
-pytestmark = pytest.mark.usefixtures("in_english")
+pytestmark = pytest.mark.usefixtures("in_english", "logic_in_english")
 
 PASSWORD = "a-brand-new-secret"
 
@@ -370,7 +371,9 @@ def test_a_removed_teammate_is_signed_out_at_once(app, client, auth, owner):
     assert not karim.is_active and karim.startup_id is None
     assert [m.user for m in teams.team_of(owner)] == [owner]
     [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "team.remove"))
-    assert audit_sentence(entry) == (
+    with force_locale("en"):
+        sentence = audit_sentence(entry)
+    assert sentence == (
         "<bdi>Nadia Owner</bdi> removed <bdi>Karim Teammate</bdi> from the team of "
         "<bdi>Argan Solar</bdi>."
     )
