@@ -96,10 +96,11 @@ def pair_meeting(event: Event, startup_id: int, investor_id: int, status: str = 
 
 
 def is_own(investor: Investor, startup: Startup, user: Any = None) -> bool:
-    """A startup meeting its own investor account: the same person or team."""
-    if user is not None and getattr(user, "id", None) == investor.user_id:
+    """A startup meeting its own investor account: the same person, or a member of the
+    firm who is also in the startup's team."""
+    if user is not None and getattr(user, "investor_id", None) == investor.id:
         return True
-    return investor.user is not None and investor.user.startup_id == startup.id
+    return any(member.startup_id == startup.id for member in investor.members)
 
 
 def _check_rules(
