@@ -27,9 +27,9 @@ PENDING_SIGN_UPS = (
      "https://medina-robotics.example.ma", None, None),
 )  # fmt: skip
 INVITED = (
-    ("amine.chraibi@cohort.example.ma", "startup", "Amine Chraibi", "Souss Solar", "Accelerate",
-     "Agadir", "fr"),
-    ("sara.elidrissi@cohort.example.ma", "startup", "Sara El Idrissi", "Rif Health",
+    ("amine.chraibi@cohort.example.ma", "startup", "Amine Chraibi", "Tiznit Water Labs",
+     "Accelerate", "Agadir", "fr"),
+    ("sara.elidrissi@cohort.example.ma", "startup", "Sara El Idrissi", "Ifrane Care",
      "Boost up Lab", "Tétouan", "ar"),
     ("j.moreau@cohort.example.com", "investor", "Julien Moreau", "Atlas Seed Partners", "", "",
      "en"),
