@@ -80,6 +80,9 @@ def meeting_body(meeting: Meeting) -> dict[str, Any]:
 @blp.arguments(SlotQuerySchema, location="query")
 @blp.response(200, SlotSchema(many=True))
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
+@blp.alt_response(
+    403, schema=ErrorSchema, description="`account_not_approved` (a sign-up not yet approved)"
+)
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
 @blp.doc(security=TOKEN_OR_SESSION)
 def list_slots(query: dict[str, Any], slug: str) -> list[dict[str, Any]]:
@@ -96,7 +99,11 @@ def list_slots(query: dict[str, Any], slug: str) -> list[dict[str, Any]]:
 @blp.arguments(BookingRequestSchema)
 @blp.response(201, MeetingSchema, description="The meeting is booked")
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(403, schema=ErrorSchema, description="Not a startup, or `own_slot`")
+@blp.alt_response(
+    403,
+    schema=ErrorSchema,
+    description="Not a startup, `account_not_approved` (a sign-up not yet approved) or `own_slot`",
+)
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found` or `slot_not_found`")
 @blp.alt_response(
     409,
@@ -136,6 +143,9 @@ def book(payload: dict[str, Any], slug: str, slot_id: int):
 @blp.arguments(CancelQuerySchema, location="query")
 @blp.response(200, MeetingSchema, description="The meeting is cancelled; the slot is open")
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
+@blp.alt_response(
+    403, schema=ErrorSchema, description="`account_not_approved` (a sign-up not yet approved)"
+)
 @blp.alt_response(
     404,
     schema=ErrorSchema,

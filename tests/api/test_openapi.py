@@ -220,3 +220,11 @@ def test_happy_paths_keep_to_the_document(app, seeded, method, path, path_parame
 
     check()
     assert [response.status_code for response in responses] == [status]
+
+
+def test_the_meetings_api_documents_the_refusal_of_an_account_not_yet_approved(openapi):
+    slots = "/api/v1/events/{slug}/slots"
+    booking = "/api/v1/events/{slug}/slots/{slot_id}/booking"
+    for path, method in ((slots, "get"), (booking, "post"), (booking, "delete")):
+        refused = openapi["paths"][path][method]["responses"]["403"]
+        assert "account_not_approved" in refused["description"], f"{method} {path}"
