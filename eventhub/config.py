@@ -135,6 +135,10 @@ class Config:
     # environment: EVENTHUB_INVITATION_TTL_DAYS=7.
     INVITATION_TTL_DAYS = 14
 
+    # A sign-up whose address was never confirmed is deleted this many days later (its
+    # link works 48 hours); from the environment: EVENTHUB_UNCONFIRMED_SIGNUP_DAYS=3.
+    UNCONFIRMED_SIGNUP_DAYS = 7
+
     # Argon2id cost, OWASP's recommendation: m=19 MiB, t=2, p=1 (or stronger).
     ARGON2_MEMORY_KIB = 19 * 1024
     ARGON2_TIME_COST = 2

@@ -41,6 +41,7 @@ TASK_MODULES = (
     "eventhub.notifications.summary",
     "eventhub.work.tasks",
     "eventhub.auth.mail",
+    "eventhub.auth.tasks",
 )
 
 # Periodic work, run by `celery -A eventhub.jobs beat` (in `make run`, by the worker).
@@ -58,6 +59,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "delete-expired-job-files": {
         "task": "eventhub.work.tasks.delete_expired_files",
         "schedule": timedelta(hours=1),
+    },
+    "purge-unconfirmed-signups": {
+        "task": "eventhub.auth.tasks.purge_unconfirmed_signups",
+        "schedule": timedelta(hours=24),
     },
     "expire-place-offers": {
         "task": "eventhub.registration.tasks.expire_place_offers",
