@@ -122,10 +122,16 @@ def set_password(user: User, password: str) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """set_password, for someone who proved they know the current one."""
+    """set_password, for someone who proved they know the current one; the account's
+    address is told."""
+    # Imported here: the mail module imports the notifications, which import i18n and the
+    # access checks, which import this module.
+    from eventhub.auth.mail import tell_security_change
+
     if not verify_password(user.password_hash, current_password):
         raise AccountError(_l("The current password is not right."), "wrong_password", "current")
     set_password(user, new_password)
+    tell_security_change(user, "password_changed", utcnow())
 
 
 def deactivate_user(user: User) -> None:

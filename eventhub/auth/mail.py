@@ -9,9 +9,13 @@ message holds the link's seed, not its secret (see eventhub/auth/links.py).
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from flask import render_template
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from eventhub.auth.links import IssuedLink, LinkState, link_secret, state_of
 from eventhub.auth.models import AccountToken, Invitation, User
@@ -25,6 +29,7 @@ PASSWORD_RESET_KIND = "account.password_reset"  # noqa: S105 (a mail kind, not a
 EMAIL_CHANGE_KIND = "account.email_change"
 EMAIL_CHANGED_KIND = "account.email_changed"
 INVITATION_KIND = "account.invitation"
+SECURITY_CHANGE_KIND = "account.security_change"
 
 
 def _language(user: User) -> str | None:
@@ -59,6 +64,20 @@ def tell_email_changed(user: User, old_email: str, token_id: int) -> bool:
         to=old_email,
         language=_language(user),
         params={"user_id": user.id, "old_email": old_email, "new_email": user.email},
+    )
+
+
+def tell_security_change(user: User, change: str, now: datetime) -> bool:
+    """Tell the account's address that its password or two-factor sign-in changed, so that
+    a change its owner did not make does not go unnoticed. `change` is one of
+    SECURITY_CHANGES."""
+    assert change in SECURITY_CHANGES
+    return queue_mail(
+        SECURITY_CHANGE_KIND,
+        key=f"{SECURITY_CHANGE_KIND}:{user.id}:{change}:{now.isoformat()}",
+        to=user.email,
+        language=_language(user),
+        params={"user_id": user.id, "change": change, "at": now.isoformat()},
     )
 
 
@@ -149,5 +168,47 @@ def invitation_mail(message: MailMessage) -> Mail | None:
             team=team,
             expires_at=token.expires_at,
             accept_url=public_url("auth.accept_invitation", secret=secret),
+        ),
+    )
+
+
+def _security_changes() -> dict[str, Any]:
+    return {
+        "password_changed": _l("The password of your EventHub account was changed"),
+        "password_reset": _l("The password of your EventHub account was reset"),
+        "two_factor_on": _l("Two-factor sign-in was turned on for your EventHub account"),
+        "two_factor_off": _l("Two-factor sign-in was turned off for your EventHub account"),
+        "two_factor_removed": _l(
+            "An organiser removed the two-factor sign-in of your EventHub account"
+        ),
+        "recovery_codes": _l("New recovery codes were drawn for your EventHub account"),
+    }
+
+
+SECURITY_CHANGES = (
+    "password_changed",
+    "password_reset",
+    "two_factor_on",
+    "two_factor_off",
+    "two_factor_removed",
+    "recovery_codes",
+)
+
+
+@builds(SECURITY_CHANGE_KIND)
+def security_change_mail(message: MailMessage) -> Mail | None:
+    user = db.session.get(User, message.params.get("user_id"))
+    change = message.params.get("change")
+    if user is None or change not in SECURITY_CHANGES:
+        return None
+    what = _security_changes()[change]
+    return Mail(
+        subject=str(what),
+        text=render_template(
+            "auth/mail_security_change.txt",
+            user=user,
+            what=what,
+            at=format_datetime(datetime.fromisoformat(message.params["at"]), "medium"),
+            forgot_url=public_url("auth.forgot_password"),
         ),
     )

@@ -18,7 +18,12 @@ from eventhub.auth.accounts import (
 )
 from eventhub.auth.invitations import invitation_of, resend
 from eventhub.auth.links import EMAIL_CHANGE, PASSWORD_RESET, issue_link, redeem_link
-from eventhub.auth.mail import tell_email_change, tell_email_changed, tell_password_reset
+from eventhub.auth.mail import (
+    tell_email_change,
+    tell_email_changed,
+    tell_password_reset,
+    tell_security_change,
+)
 from eventhub.auth.models import User
 from eventhub.auth.passwords import verify_password
 from eventhub.extensions import db
@@ -59,6 +64,7 @@ def reset_password(secret: str, password: str, now: datetime) -> User | None:
         return None
     set_password(token.user, password)
     record_audit(token.user, "account.password_reset", token.user.email)
+    tell_security_change(token.user, "password_reset", now)
     return token.user
 
 

@@ -27,6 +27,7 @@ from qrcode.image.svg import SvgPathImage
 from sqlalchemy import delete, func, or_, select, update
 
 from eventhub.auth.accounts import end_sessions, record_audit
+from eventhub.auth.mail import tell_security_change
 from eventhub.auth.models import PlatformSetting, RecoveryCode, User
 from eventhub.auth.passwords import verify_password
 from eventhub.errors import DomainError
@@ -176,6 +177,7 @@ def confirm_setup(user: User, code: str, now: datetime) -> list[str]:
     codes = _issue_recovery_codes(user, now)
     end_sessions(user)
     record_audit(user, "account.two_factor_enable", user.email)
+    tell_security_change(user, "two_factor_on", now)
     db.session.flush()
     return codes
 
@@ -196,6 +198,7 @@ def disable(user: User, password: str, code: str, now: datetime) -> None:
         raise TwoFactorError(_wrong_code_message(), "wrong_code", field="code")
     _remove(user)
     record_audit(user, "account.two_factor_disable", user.email)
+    tell_security_change(user, "two_factor_off", now)
     db.session.flush()
 
 
@@ -206,6 +209,7 @@ def reset(user: User) -> bool:
         return False
     _remove(user)
     record_audit(None, "account.two_factor_reset", user.email)
+    tell_security_change(user, "two_factor_removed", utcnow())
     db.session.flush()
     return True
 
@@ -329,6 +333,7 @@ def regenerate_recovery_codes(user: User, code: str, now: datetime) -> list[str]
     codes = _issue_recovery_codes(user, now)
     end_sessions(user)
     record_audit(user, "account.recovery_codes_regenerate", user.email)
+    tell_security_change(user, "recovery_codes", now)
     db.session.flush()
     return codes
 
