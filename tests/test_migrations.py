@@ -198,3 +198,32 @@ def test_sqlite_admissions_become_admitted_scans(tmp_path: Path):
 def test_postgresql_admissions_become_admitted_scans():
     with postgres_database() as uri:
         check_admissions_become_admitted_scans(uri)
+
+
+def check_search_keys_are_backfilled(database_uri: str) -> None:
+    """0009 fills the help desk's search key of the registrations already there."""
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_uri})
+    with app.app_context():
+        try:
+            flask_migrate.upgrade(revision="0008")
+            _a_registration()
+            _execute("UPDATE registrations SET first_name = 'Ămal', organization = 'École Ṭ'")
+            db.session.commit()
+            flask_migrate.upgrade()
+            key = db.session.execute(text("SELECT search_key FROM registrations")).scalar()
+            assert key == "amal idrissi m@example.test ecole t"
+            db.session.commit()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_sqlite_search_keys_are_backfilled(tmp_path: Path):
+    check_search_keys_are_backfilled(f"sqlite:///{tmp_path / 'search.sqlite3'}")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_URL, reason="EVENTHUB_TEST_DATABASE_URL is not set")
+def test_postgresql_search_keys_are_backfilled():
+    with postgres_database() as uri:
+        check_search_keys_are_backfilled(uri)

@@ -47,6 +47,8 @@ SENTENCES: dict[str, Any] = {
     "gate.create": _l("%(actor)s added the gate %(target)s."),
     "gate.delete": _l("%(actor)s removed the gate %(target)s."),
     "registration.import": _l("%(actor)s imported guests into %(target)s."),
+    "registration.walk_in": _l("%(actor)s registered the walk-in %(target)s at the help desk."),
+    "checkin.manual": _l("%(actor)s checked in %(target)s by hand at the help desk."),
     "account.invite": _l("%(actor)s invited %(target)s."),
     "account.invitation_resend": _l("%(actor)s sent the invitation of %(target)s again."),
     "account.invitation_revoke": _l("%(actor)s revoked the invitation of %(target)s."),

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.extensions import db
@@ -19,6 +28,7 @@ if TYPE_CHECKING:
 GATE_NAME_LENGTH = 60
 SCAN_CODE_LENGTH = 80
 DEVICE_LENGTH = 120
+SCAN_NOTE_LENGTH = 200
 
 SCAN_RESULTS = (
     "admitted",
@@ -84,5 +94,8 @@ class Scan(db.Model):
     device: Mapped[str] = mapped_column(String(DEVICE_LENGTH), default="")
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     day: Mapped[date | None] = mapped_column(Date)  # in the event's time zone
+    # A check-in by hand at the help desk (user_id: who), with its reason.
+    manual: Mapped[bool] = mapped_column(default=False, server_default=false())
+    note: Mapped[str] = mapped_column(String(SCAN_NOTE_LENGTH), default="", server_default="")
 
     registration: Mapped[Registration | None] = relationship()

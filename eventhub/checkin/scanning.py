@@ -324,7 +324,20 @@ def _look_up(event: DoorEvent, code: str, zone_id: int | None, day: date) -> _Lo
         if error.code == "malformed":
             return _Lookup("malformed", reason="not_a_badge")
         return _Lookup("unknown", reason="bad_signature")
-    parameters = {"code": ref.code, "entry_day": day, "zone_id": zone_id}
+    return _look_up_holder(event, ref.code, zone_id, day, badge_version=ref.version)
+
+
+def _look_up_holder(
+    event: DoorEvent,
+    badge_code: int,
+    zone_id: int | None,
+    day: date,
+    *,
+    badge_version: int | None = None,
+) -> _Lookup:
+    """The rules of the door for the holder of `badge_code`, in one statement; the badge's
+    version is checked when given (a scanned badge: a reissued one is revoked)."""
+    parameters = {"code": badge_code, "entry_day": day, "zone_id": zone_id}
     row = _connection().execute(_HOLDER_BY_CODE, parameters).first()
     if row is None:
         return _Lookup("unknown", reason="no_such_badge")
@@ -332,7 +345,7 @@ def _look_up(event: DoorEvent, code: str, zone_id: int | None, day: date) -> _Lo
     holder = BadgeHolder(*holder_columns)
     if holder.event_id != event.id:
         return _Lookup("unknown", reason="other_event")
-    if ref.version != holder.badge_version:
+    if badge_version is not None and badge_version != holder.badge_version:
         return _Lookup("revoked", holder, "badge_reissued")
     if holder.status != "confirmed":
         return _Lookup("revoked", holder, holder.status)
@@ -437,3 +450,65 @@ def perform_scan(
         first_entry=first_entry,
         reason=found.reason,
     )
+
+
+@dataclass(frozen=True)
+class HandCheckIn:
+    """A check-in by hand (the help desk): whom, where, by whom and why."""
+
+    badge_code: int
+    gate: str
+    user_id: int
+    note: str
+
+
+def admit_by_hand(
+    event: DoorEvent, check_in: HandCheckIn, *, now: datetime | None = None
+) -> ScanOutcome:
+    """Admit the holder of a badge without scanning it, under the door's rules; the caller
+    commits. The result is `admitted` (a `manual` scan with its note), or the door's
+    refusal (`revoked`, `not_today`, `zone_not_allowed`, `already_inside`, `unknown`)
+    with nothing recorded. The gate is one of the event's (its zone's rule applies) or,
+    if the event has none of that name, a place of its own with no zone.
+
+    As for a scan, the partial unique index decides between two desks (or a desk and a
+    door) admitting the same person at once: the second insert is ignored and answered
+    `already_inside`.
+    """
+    now = now or utcnow()
+    gate, zone_id = event.gates.get(check_in.gate.strip().casefold(), (check_in.gate, None))
+    day = event_day(event, now)
+    found = _look_up_holder(event, check_in.badge_code, zone_id, day)
+    outcome = ScanOutcome(
+        result=found.result or "already_inside",
+        scan_id=0,
+        scanned_at=now,
+        gate=gate,
+        registration=found.holder,
+        first_entry=found.first_entry,
+        reason=found.reason,
+    )
+    if found.result or found.first_entry is not None or found.holder is None:
+        return outcome
+    scan_id = _insert_scan(
+        {
+            "event_id": event.id,
+            "registration_id": found.holder.id,
+            "gate": gate,
+            "result": "admitted",
+            "code": "",
+            "nonce": None,
+            "user_id": check_in.user_id,
+            "api_token_id": None,
+            "device": "",
+            "scanned_at": now,
+            "day": day,
+            "manual": True,
+            "note": check_in.note,
+        }
+    )
+    if scan_id is None:  # an admission landed since the lookup: the index refused this one
+        outcome.first_entry = _first_entry(found.holder.id, day)
+        return outcome
+    outcome.result, outcome.scan_id = "admitted", scan_id
+    return outcome

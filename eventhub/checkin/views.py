@@ -82,3 +82,7 @@ def delete_gate(slug: str, gate_id: int):
     db.session.commit()
     flash(_("Gate deleted."), "success")
     return redirect(url_for("checkin.gates", slug=slug))
+
+
+# The help desk's pages are routes of this blueprint, kept in their own module.
+from eventhub.checkin import desk_views  # noqa: E402, F401
