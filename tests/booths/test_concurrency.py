@@ -170,10 +170,15 @@ def test_one_startup_gets_a_booth_chosen_at_the_same_instant(tmp_path: Path):
         assert list(booths.values()).count(None) == 3
 
         # Control: the same requests on the app without the condition. Several startups
-        # are told that B02 is theirs: the requests did overlap, and the condition is what
-        # made exactly one of them win above.
+        # are told that one booth is theirs: the requests did overlap, and the condition is
+        # what made exactly one of them win above. On a loaded machine one round may not
+        # overlap (a worker slow to answer its first request), so up to three free booths
+        # are tried; one round with several winners is the proof.
         control_app = "tests.booths.race_app:create_unguarded_app()"
         with gunicorn(env, workers=4, app=control_app) as base_url:
             sessions = [Session(base_url, email) for email in emails]
-            control = all_pick_at_once(sessions, "B02")
+            for code in ("B02", "B03", "B04"):
+                control = all_pick_at_once(sessions, code)
+                if Counter(status for status, _body in control)[201] > 1:
+                    break
         assert Counter(status for status, _body in control)[201] > 1, control
