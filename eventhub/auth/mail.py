@@ -92,7 +92,7 @@ def tell_invitation(invitation: Invitation, issued: IssuedLink) -> bool:
     )
 
 
-def _valid_link(message: MailMessage) -> tuple[AccountToken, str] | None:
+def valid_link(message: MailMessage) -> tuple[AccountToken, str] | None:
     """The link's token and secret, while it can still be used and its user is active."""
     token = db.session.get(AccountToken, message.params.get("token_id"))
     if state_of(token, utcnow()) is not LinkState.VALID or not token.user.is_active:
@@ -102,7 +102,7 @@ def _valid_link(message: MailMessage) -> tuple[AccountToken, str] | None:
 
 @builds(PASSWORD_RESET_KIND)
 def password_reset_mail(message: MailMessage) -> Mail | None:
-    link = _valid_link(message)
+    link = valid_link(message)
     if link is None:
         return None
     token, secret = link
@@ -118,7 +118,7 @@ def password_reset_mail(message: MailMessage) -> Mail | None:
 
 @builds(EMAIL_CHANGE_KIND)
 def email_change_mail(message: MailMessage) -> Mail | None:
-    link = _valid_link(message)
+    link = valid_link(message)
     if link is None:
         return None
     token, secret = link
@@ -152,7 +152,7 @@ def email_changed_mail(message: MailMessage) -> Mail | None:
 
 @builds(INVITATION_KIND)
 def invitation_mail(message: MailMessage) -> Mail | None:
-    link = _valid_link(message)
+    link = valid_link(message)
     invitation = db.session.get(Invitation, message.params.get("invitation_id"))
     if link is None or invitation is None or invitation.revoked_at is not None:
         return None

@@ -35,12 +35,10 @@ from eventhub.auth.accounts import (
 from eventhub.auth.links import (
     EMAIL_VERIFICATION,
     IssuedLink,
-    LinkState,
     issue_link,
-    link_secret,
     redeem_link,
-    state_of,
 )
+from eventhub.auth.mail import valid_link
 from eventhub.auth.models import AccountToken, User
 from eventhub.auth.passwords import hash_password
 from eventhub.events.models import Event
@@ -290,12 +288,10 @@ def tell_decision(user: User) -> bool:
 
 
 def _valid_verification(message: MailMessage) -> tuple[AccountToken, str] | None:
-    token = db.session.get(AccountToken, message.params.get("token_id"))
-    if state_of(token, utcnow()) is not LinkState.VALID:
-        return None  # used, replaced or expired before this was sent: nothing to tell
-    if not token.user.is_active or token.user.status != "unverified":
+    link = valid_link(message)
+    if link is None or link[0].user.status != "unverified":
         return None
-    return token, link_secret(message.params["seed"])
+    return link
 
 
 @builds(VERIFICATION_KIND)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
@@ -130,20 +133,37 @@ def reset_password_page(secret: str):
     if state is not LinkState.VALID:
         return _link_refused(state)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = reset_password(secret, form.password.data, utcnow())
-        except AccountError as error:
-            show_error(form, error)
-        else:
-            if user is None:  # used meanwhile, by another click
-                db.session.rollback()
-                return _link_refused(LinkState.USED)
-            sign_in(user, remember=False)
-            db.session.commit()
-            flash(_("Your password is changed. You are signed in."), "success")
-            return redirect(home_for(user))
+    chosen = _choose_password(
+        form, reset_password, secret, _("Your password is changed. You are signed in.")
+    )
+    if chosen is not None:
+        return chosen
     return render_template("auth/reset_password.html", form=form), form_status(form)
+
+
+def _choose_password(
+    form: ResetPasswordForm,
+    use_link: Callable[[str, str, datetime], User | None],
+    secret: str,
+    done: str,
+):
+    """The POST of a page whose link lets its holder choose a password (a reset, an
+    invitation): signed in on their home page, the link's refusal if another click used it
+    meanwhile, or None to show the form again (not posted, or a refused password)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        user = use_link(secret, form.password.data, utcnow())
+    except AccountError as error:
+        show_error(form, error)
+        return None
+    if user is None:  # used meanwhile, by another click
+        db.session.rollback()
+        return _link_refused(LinkState.USED)
+    sign_in(user, remember=False)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(home_for(user))
 
 
 @bp.route("/invitation/<secret>", methods=["GET", "POST"], endpoint="accept_invitation")
@@ -162,19 +182,14 @@ def accept_invitation_page(secret: str):
     mark_opened(invitation, now)
     db.session.commit()
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = accept_invitation(secret, form.password.data, utcnow())
-        except AccountError as error:
-            show_error(form, error)
-        else:
-            if user is None:  # used meanwhile, by another click
-                db.session.rollback()
-                return _link_refused(LinkState.USED)
-            sign_in(user, remember=False)
-            db.session.commit()
-            flash(_("Welcome! Your password is set and you are signed in."), "success")
-            return redirect(home_for(user))
+    chosen = _choose_password(
+        form,
+        accept_invitation,
+        secret,
+        _("Welcome! Your password is set and you are signed in."),
+    )
+    if chosen is not None:
+        return chosen
     return render_template("auth/accept_invitation.html", form=form, user=token.user), form_status(
         form
     )

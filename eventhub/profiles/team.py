@@ -30,6 +30,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from eventhub.admin.users import state_of
 from eventhub.auth.accounts import deactivate_user, record_audit
 from eventhub.auth.invitations import (
     Invitee,
@@ -59,7 +60,7 @@ class TeamError(DomainError):
 @dataclass(frozen=True)
 class Member:
     """A member of a team as its page shows them. `state` is active, invited or
-    deactivated (see member_state); `invitation` the state of an invited member's
+    deactivated (see eventhub.admin.users.state_of); `invitation` the state of an invited member's
     invitation (sent, opened, expired, revoked)."""
 
     user: User
@@ -137,14 +138,6 @@ def is_owner(user: User) -> bool:
     return owner is not None and owner.id == user.id
 
 
-def member_state(user: User) -> str:
-    """deactivated, else the account's status (active, invited; pending or rejected for a
-    sign-up, unverified counted as pending)."""
-    if not user.is_active:
-        return "deactivated"
-    return "pending" if user.status == "unverified" else user.status
-
-
 def team_of(user: User, now: datetime | None = None) -> list[Member]:
     """The members of `user`'s team with their state, oldest first ([] without a team)."""
     team = team_for(user)
@@ -154,7 +147,7 @@ def team_of(user: User, now: datetime | None = None) -> list[Member]:
     owner = owner_of(team)
     members = []
     for member in members_of(team):
-        state = member_state(member)
+        state = state_of(member)
         invitation = invitation_of(member) if state == "invited" else None
         members.append(
             Member(

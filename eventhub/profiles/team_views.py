@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
+from eventhub.admin.users import state_labels
 from eventhub.auth.access import role_required
 from eventhub.auth.forms import EmptyForm
 from eventhub.auth.models import User
@@ -25,16 +26,6 @@ from eventhub.profiles.views import bp
 
 # A refusal that is about who asks or what they point at, not about the team's state.
 _STATUS_OF_REFUSAL = {"no_team": 403, "not_owner": 403, "not_member": 404}
-
-
-def state_labels() -> dict[str, Any]:
-    return {
-        "active": _l("Active"),
-        "invited": _l("Invited"),
-        "pending": _l("Awaiting approval"),
-        "rejected": _l("Rejected"),
-        "deactivated": _l("Deactivated"),
-    }
 
 
 def invitation_labels() -> dict[str, Any]:
