@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from eventhub.auth.access import Caller, current_caller, role_required
@@ -15,6 +16,7 @@ from eventhub.checkin.scanning import (
     DoorEvent,
     ScanInput,
     ScanOutcome,
+    ScanRefused,
     door_event,
     event_day,
     perform_scan,
@@ -41,6 +43,9 @@ blp = Blueprint(
 
 # Who may scan badges at the doors.
 SCANNER_ROLES = ("staff", "admin")
+# How far a device's corrected clock may run ahead, and how old a queued scan may be.
+OFFLINE_CLOCK_SLACK = timedelta(minutes=2)
+OFFLINE_MAX_AGE = timedelta(days=3)
 
 
 def scan_at_door(event: DoorEvent, payload: dict[str, Any], caller: Caller) -> ScanOutcome:
@@ -48,6 +53,8 @@ def scan_at_door(event: DoorEvent, payload: dict[str, Any], caller: Caller) -> S
     commits. Raises ScanRefused, having recorded nothing, for a gate the event does not
     have or a reused nonce."""
     token = caller.token
+    now = utcnow()
+    offline = bool(payload.get("offline"))
     scan_input = ScanInput(
         code=payload["code"],
         gate=payload["gate"],
@@ -55,10 +62,26 @@ def scan_at_door(event: DoorEvent, payload: dict[str, Any], caller: Caller) -> S
         user_id=caller.user_id,
         api_token_id=token.token_id if token is not None else None,
         device=payload.get("device") or (token.label if token is not None else "browser"),
+        override=bool(payload.get("override")),
+        offline_result=payload["offline_result"] if offline else None,
+        scanned_at=offline_scan_time(payload, now) if offline else None,
     )
     if token is not None:
-        record_token_use(token, utcnow())
-    return perform_scan(event, scan_input)
+        record_token_use(token, now)
+    return perform_scan(event, scan_input, now=now)
+
+
+def offline_scan_time(payload: dict[str, Any], now: datetime) -> datetime:
+    """When an offline scan happened, by the server's clock: the device counts from its
+    last sync, so a device whose own clock is wrong still gives the right time."""
+    scanned_at = payload["synced_at"] + timedelta(milliseconds=payload["offset_ms"])
+    if scanned_at > now + OFFLINE_CLOCK_SLACK or scanned_at < now - OFFLINE_MAX_AGE:
+        raise ScanRefused(
+            _l("This offline scan's time is not possible: sync the scanner again."),
+            "bad_scan_time",
+            "synced_at",
+        )
+    return scanned_at
 
 
 def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
@@ -74,6 +97,7 @@ def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
         "reason": outcome.reason,
         "attendee": None,
         "first_entry": None,
+        "zone": None,
     }
     if registration is not None:
         body["attendee"] = {
@@ -88,6 +112,8 @@ def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
             "at": outcome.first_entry.admitted_at.isoformat(),
             "gate": outcome.first_entry.gate,
         }
+    if outcome.zone is not None:
+        body["zone"] = vars(outcome.zone)
     if outcome.status >= 400:
         body["error"] = {"code": outcome.result, "message": body["message"]}
     return body
@@ -96,11 +122,12 @@ def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
 @blp.route("/<slug>/checkins", methods=["POST"])
 @role_required(*SCANNER_ROLES)
 @blp.arguments(ScanRequestSchema)
-@blp.response(201, ScanResultSchema, description="admitted")
-@blp.alt_response(200, schema=ScanResultSchema, description="already_inside")
+@blp.response(201, ScanResultSchema, description="admitted or reentered")
+@blp.alt_response(200, schema=ScanResultSchema, description="already_inside or exited")
 @blp.alt_response(400, schema=ScanRefusalSchema, description="malformed, or nonce_reused")
 @blp.alt_response(403, schema=ScanRefusalSchema, description="not_today or zone_not_allowed")
 @blp.alt_response(404, schema=ScanRefusalSchema, description="unknown")
+@blp.alt_response(409, schema=ScanRefusalSchema, description="zone_full")
 @blp.alt_response(410, schema=ScanRefusalSchema, description="revoked")
 @blp.alt_response(401, description="Not logged in and no valid API token")
 def check_in(payload: dict[str, Any], slug: str):
@@ -125,7 +152,12 @@ def list_gates(slug: str) -> list[dict[str, Any]]:
     """The event's gates, for the scanner's gate picker."""
     event = published_event_or_404(slug)
     return [
-        {"name": gate.name, "zone": gate.zone.name if gate.zone else None}
+        {
+            "name": gate.name,
+            "zone": gate.zone.name if gate.zone else None,
+            "zone_id": gate.zone_id,
+            "direction": gate.direction,
+        }
         for gate in gates_of(event)
     ]
 

@@ -8,6 +8,9 @@ from flask_babel import lazy_gettext as _l
 # Lazy: each is translated when used, in the language of the request.
 MESSAGES = {
     "admitted": _l("Welcome: let them in."),
+    "reentered": _l("Welcome back: let them in again."),
+    "exited": _l("Exit recorded: goodbye."),
+    "zone_full": _l("This area is full: ask them to wait, or let them in if a supervisor agrees."),
     "already_inside": _l(
         "Already admitted today: check the person, do not let the badge in twice."
     ),
@@ -19,6 +22,9 @@ MESSAGES = {
 }
 TITLES = {
     "admitted": _l("Admitted"),
+    "reentered": _l("Back in"),
+    "exited": _l("Left"),
+    "zone_full": _l("Area full"),
     "already_inside": _l("Already inside"),
     "not_today": _l("Not valid today"),
     "zone_not_allowed": _l("Wrong entrance"),

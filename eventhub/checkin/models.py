@@ -32,7 +32,10 @@ SCAN_NOTE_LENGTH = 200
 
 SCAN_RESULTS = (
     "admitted",
+    "reentered",
+    "exited",
     "already_inside",
+    "zone_full",
     "not_today",
     "zone_not_allowed",
     "revoked",
@@ -41,26 +44,42 @@ SCAN_RESULTS = (
 )
 
 
+GATE_DIRECTIONS = ("entry", "exit")
+# scans.zone_key of a gate with no zone: the venue in general.
+VENUE = 0
+
+
 class Gate(db.Model):
-    """A door where badges are scanned; it leads into a zone (None: the venue in general)."""
+    """A door where badges are scanned; it leads into a zone (None: the venue in general),
+    or out of it when its direction is `exit`."""
 
     __tablename__ = "gates"
-    __table_args__ = (UniqueConstraint("event_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "name"),
+        CheckConstraint(f"direction IN {GATE_DIRECTIONS!r}", name="direction_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(GATE_NAME_LENGTH))
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id", ondelete="SET NULL"))
+    direction: Mapped[str] = mapped_column(String(5), default="entry", server_default="entry")
 
     zone: Mapped[Zone | None] = relationship()
 
+    @property
+    def is_exit(self) -> bool:
+        return self.direction == "exit"
+
 
 class Scan(db.Model):
-    """Every scan at a gate, whatever its result; an `admitted` scan is the badge's entry
-    for its day.
+    """Every scan at a gate, whatever its result; an `admitted` scan is the badge's first
+    entry into its zone for its day.
 
-    Two unique indexes are the guards: at most one `admitted` scan per badge per day (a
-    partial index), and one scan per client nonce, so that a retry is recorded once.
+    Unique indexes are the guards: at most one `admitted` scan per badge per zone per day
+    (a partial index), one scan per client nonce, so that a retry is recorded once, and
+    one scan following each movement (`follows_scan_id`): an exit closes one entry, a
+    re-entry follows one exit, so two gates cannot both let the same person out or back in.
     """
 
     __tablename__ = "scans"
@@ -70,12 +89,15 @@ class Scan(db.Model):
             "uq_scans_one_admission_per_day",
             "registration_id",
             "day",
+            "zone_key",
             unique=True,
             sqlite_where=text("result = 'admitted'"),
             postgresql_where=text("result = 'admitted'"),
         ),
         CheckConstraint(f"result IN {SCAN_RESULTS!r}", name="result_known"),
         Index("ix_scans_event_time", "event_id", "scanned_at"),
+        Index("ix_scans_event_recorded", "event_id", "recorded_at"),
+        Index("ix_scans_zone_day", "event_id", "day", "zone_key", "result"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,5 +119,21 @@ class Scan(db.Model):
     # A check-in by hand at the help desk (user_id: who), with its reason.
     manual: Mapped[bool] = mapped_column(default=False, server_default=false())
     note: Mapped[str] = mapped_column(String(SCAN_NOTE_LENGTH), default="", server_default="")
+    # The zone the gate leads into or out of, VENUE for none. A plain number, not a foreign
+    # key: the admission index needs a value that is never NULL, and a deleted zone's
+    # history keeps its number.
+    zone_key: Mapped[int] = mapped_column(default=VENUE, server_default=text("0"))
+    # The entry an exit closes, or the exit a re-entry follows (unique: see above).
+    follows_scan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scans.id", ondelete="SET NULL"), unique=True
+    )
+    # When the server wrote the row; scanned_at is when the badge was scanned, earlier for
+    # a scan queued offline. Door lists sync on this.
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A scan decided offline by a scanner from its door list, and what it showed then.
+    offline: Mapped[bool] = mapped_column(default=False, server_default=false())
+    offline_result: Mapped[str | None] = mapped_column(String(20))
+    # A full zone's entry let through by the staff member (recorded as admitted).
+    override: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     registration: Mapped[Registration | None] = relationship()

@@ -11,6 +11,8 @@ from eventhub.checkin.models import DEVICE_LENGTH, GATE_NAME_LENGTH, SCAN_RESULT
 # Longer than a badge token: a scanner may read another QR code, recorded as `malformed`.
 MAX_SCAN_CODE = 200
 SCAN_NONCE = r"[A-Za-z0-9_.:-]{8,64}"
+# An offline scan older than this is refused (bad_scan_time), as is one in the future.
+MAX_OFFLINE_AGE_MS = 3 * 24 * 3600 * 1000
 
 
 class ScanRequestSchema(ma.Schema):
@@ -35,6 +37,39 @@ class ScanRequestSchema(ma.Schema):
         validate=ma.validate.Length(max=DEVICE_LENGTH),
         metadata={"description": "Device"},
     )
+    override = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Let the person into a full zone (after a zone_full answer)"},
+    )
+    offline = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Decided by the device from its door list, without the server"},
+    )
+    offline_result = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.OneOf(SCAN_RESULTS),
+        metadata={"description": "With offline: what the device showed"},
+    )
+    synced_at = ma.fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "With offline: server_time of the device's last door-list sync"},
+    )
+    offset_ms = ma.fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Range(min=0, max=MAX_OFFLINE_AGE_MS),
+        metadata={"description": "With offline: milliseconds from that sync to the scan"},
+    )
+
+    @ma.validates_schema
+    def offline_fields_together(self, data: dict, **_kwargs: object) -> None:
+        offline_fields = ("offline_result", "synced_at", "offset_ms")
+        if data.get("offline") and any(data.get(name) is None for name in offline_fields):
+            raise ma.ValidationError(
+                "An offline scan needs offline_result, synced_at and offset_ms.", "offline"
+            )
 
     @ma.post_load
     def drop_nul_characters(self, data: dict, **_kwargs: object) -> dict:
@@ -59,6 +94,12 @@ class FirstEntrySchema(ma.Schema):
     gate = ma.fields.String(required=True)
 
 
+class ZoneLoadSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    inside = ma.fields.Integer(required=True)
+    capacity = ma.fields.Integer(required=True)
+
+
 class ScanResultSchema(ma.Schema):
     result = ma.fields.String(required=True, metadata={"enum": list(SCAN_RESULTS)})
     message = ma.fields.String(required=True)
@@ -69,6 +110,7 @@ class ScanResultSchema(ma.Schema):
     attendee = ma.fields.Nested(AttendeeSchema, allow_none=True, required=True)
     first_entry = ma.fields.Nested(FirstEntrySchema, allow_none=True, required=True)
     reason = ma.fields.String(allow_none=True)
+    zone = ma.fields.Nested(ZoneLoadSchema, allow_none=True)
 
 
 class ScanRefusalSchema(ma.Schema):
@@ -86,11 +128,14 @@ class ScanRefusalSchema(ma.Schema):
     attendee = ma.fields.Nested(AttendeeSchema, allow_none=True)
     first_entry = ma.fields.Nested(FirstEntrySchema, allow_none=True)
     reason = ma.fields.String(allow_none=True)
+    zone = ma.fields.Nested(ZoneLoadSchema, allow_none=True)
 
 
 class GateSchema(ma.Schema):
     name = ma.fields.String(required=True)
     zone = ma.fields.String(required=True, allow_none=True)
+    zone_id = ma.fields.Integer(required=True, allow_none=True)
+    direction = ma.fields.String(required=True, metadata={"enum": ["entry", "exit"]})
 
 
 class HourSchema(ma.Schema):

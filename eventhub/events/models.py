@@ -123,12 +123,17 @@ class Zone(db.Model):
     """An area of the venue with its own access rule: a hall, the VIP lounge, the demo stage."""
 
     __tablename__ = "zones"
-    __table_args__ = (UniqueConstraint("event_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "name"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(String(240), default="")
+    # How many people may be inside at once (its safety capacity); None: no limit.
+    capacity: Mapped[int | None] = mapped_column()
 
     event: Mapped[Event] = relationship(back_populates="zones")
 

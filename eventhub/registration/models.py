@@ -41,6 +41,7 @@ class Registration(db.Model):
         # cannot seek on a pattern with a leading %, but it holds every key of the event
         # side by side, so the search reads the index alone (see migration 0009).
         Index("ix_registrations_event_search", "event_id", "search_key"),
+        Index("ix_registrations_event_updated", "event_id", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +67,8 @@ class Registration(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Any change of the row (ORM or Core UPDATE): scanners' door lists sync on it.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Name, e-mail and organisation folded for the help desk's search (registration/search.py),
     # set by the ORM events below: never written by hand.
     search_key: Mapped[str] = mapped_column(
