@@ -80,3 +80,33 @@ def test_the_desk_fits_a_phone_in_arabic(browser, live_server, app, make_user, m
         assert width <= 390
     finally:
         context.close()
+
+
+PRINT_SPY = """
+window.print = function () { window.top.__printed = (window.top.__printed || 0) + 1; };
+window.open = function (url) { window.top.__opened = String(url); return null; };
+"""
+
+
+def test_the_kiosk_page_prints_the_badge(page, live_server, make_user, make_event):
+    staff = make_user("staff")
+    event = running_event(make_event)
+    registration = register(
+        event,
+        event.categories[0],
+        Attendee("Yassine", "Amrani", "yassine@example.test"),
+        enforce_window=False,
+    )
+    db.session.commit()
+    page.add_init_script(PRINT_SPY)  # every frame: the page's and, if HTML, the badge's
+
+    sign_in(page, live_server, staff)
+    page.goto(live_server(f"/events/{event.slug}/desk/{registration.id}/print"))
+    pdf_url = page.get_attribute("#print-badge", "data-pdf")
+    badge = page.request.get(live_server(pdf_url))
+    assert badge.status == 200 and badge.body().startswith(b"%PDF")
+    page.click("#print-badge")
+    page.wait_for_function("window.__printed > 0 || window.__opened !== undefined")
+    # The frame's PDF is printed where the browser allows it; otherwise the PDF opens.
+    printed, opened = page.evaluate("[window.__printed || 0, window.__opened || '']")
+    assert printed > 0 or opened.endswith(pdf_url)
