@@ -174,6 +174,21 @@ def attendance_body(attendance: Attendance) -> dict[str, Any]:
         ],
         "per_gate": [{"gate": gate, "arrivals": count} for gate, count in attendance.per_gate],
         "per_category": [vars(category) for category in attendance.per_category],
+        "per_zone": [
+            {
+                "zone_id": zone.zone_id,
+                "name": zone.name,
+                "inside": zone.inside,
+                "capacity": zone.capacity,
+                "level": zone.level,
+                "exits_scanned": zone.exits_scanned,
+                "arrivals_per_hour": [
+                    {"hour": hour, "arrivals": count} for hour, count in zone.arrivals_per_hour
+                ],
+            }
+            for zone in attendance.per_zone
+        ],
+        "offline_conflicts": attendance.offline_conflicts,
         "updated_at": attendance.updated_at,
     }
 

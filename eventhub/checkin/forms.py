@@ -29,8 +29,20 @@ class GateForm(FlaskForm):
         filters=[strip_filter],
         description=_l("For example: North entrance, Hall 2 door B"),
     )
+    direction = SelectField(
+        _l("Direction"),
+        choices=[("entry", _l("Entry")), ("exit", _l("Exit"))],
+        default="entry",
+        description=_l(
+            "An exit gate records people leaving, so that the zone counts who is inside."
+        ),
+    )
     zone_id = SelectField(
-        _l("Leads into"), coerce=int, description=_l("The zone whose access rule applies here.")
+        _l("Zone"),
+        coerce=int,
+        description=_l(
+            "The zone it leads into (an entry: the zone's access rule applies) or out of (an exit)."
+        ),
     )
 
 

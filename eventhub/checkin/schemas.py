@@ -155,15 +155,40 @@ class CategoryCountSchema(ma.Schema):
     admitted = ma.fields.Integer(required=True)
 
 
+class ZoneAttendanceSchema(ma.Schema):
+    zone_id = ma.fields.Integer(
+        required=True, allow_none=True, metadata={"description": "null: the venue in general"}
+    )
+    name = ma.fields.String(required=True)
+    inside = ma.fields.Integer(required=True, metadata={"description": "Entries minus exits"})
+    capacity = ma.fields.Integer(required=True, allow_none=True)
+    level = ma.fields.String(
+        required=True,
+        metadata={"enum": ["ok", "warning", "full"], "description": "warning from 90 %"},
+    )
+    exits_scanned = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "false: no exit gate, inside is everyone who came in that day"},
+    )
+    arrivals_per_hour = ma.fields.List(ma.fields.Nested(HourSchema), required=True)
+
+
 class AttendanceSchema(ma.Schema):
     day = ma.fields.Date(required=True)
-    inside_now = ma.fields.Integer(required=True)
+    inside_now = ma.fields.Integer(
+        required=True, metadata={"description": "People in the venue now (entries minus exits)"}
+    )
     registered = ma.fields.Integer(required=True)
     scans_today = ma.fields.Integer(required=True)
     refused_today = ma.fields.Integer(required=True)
     arrivals_per_hour = ma.fields.List(ma.fields.Nested(HourSchema), required=True)
     per_gate = ma.fields.List(ma.fields.Nested(GateCountSchema), required=True)
     per_category = ma.fields.List(ma.fields.Nested(CategoryCountSchema), required=True)
+    per_zone = ma.fields.List(ma.fields.Nested(ZoneAttendanceSchema), required=True)
+    offline_conflicts = ma.fields.Integer(
+        required=True,
+        metadata={"description": "Offline admissions the server recorded otherwise that day"},
+    )
     updated_at = ma.fields.AwareDateTime(required=True)
 
 

@@ -121,10 +121,28 @@ def details_of(event: Event) -> dict[str, Any]:
     }
 
 
-def add_zone(event: Event, name: str, description: str = "") -> Zone:
+# A zone's capacity, when it has one: at least one person, and an integer the database keeps.
+MAX_ZONE_CAPACITY = 1_000_000
+
+
+def _check_zone_capacity(capacity: int | None) -> None:
+    if capacity is not None and not 1 <= capacity <= MAX_ZONE_CAPACITY:
+        raise EventError(
+            _l(
+                "The capacity must be a whole number from 1 to %(max)d, or empty.",
+                max=MAX_ZONE_CAPACITY,
+            ),
+            "capacity_invalid",
+            "capacity",
+        )
+
+
+def add_zone(event: Event, name: str, description: str = "", capacity: int | None = None) -> Zone:
+    """A new zone of `event`; `capacity`: how many may be inside at once (None: no limit)."""
     if any(zone.name.casefold() == name.casefold() for zone in event.zones):
         raise EventError(_l("This event already has a zone with that name."), "zone_exists", "name")
-    zone = Zone(name=name, description=description)
+    _check_zone_capacity(capacity)
+    zone = Zone(name=name, description=description, capacity=capacity)
     event.zones.append(zone)
     db.session.flush()
     return zone
@@ -138,6 +156,16 @@ def rename_zone(zone: Zone, name: str, description: str) -> Zone:
         raise EventError(_l("This event already has a zone with that name."), "zone_exists", "name")
     zone.name = name
     zone.description = description
+    db.session.flush()
+    return zone
+
+
+def update_zone(zone: Zone, name: str, description: str, capacity: int | None) -> Zone:
+    """Rename a zone and set its capacity (None: no limit). A capacity below the number of
+    people inside now is allowed: its entry gates answer that it is full until enough leave."""
+    _check_zone_capacity(capacity)
+    rename_zone(zone, name, description)
+    zone.capacity = capacity
     db.session.flush()
     return zone
 

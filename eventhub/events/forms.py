@@ -23,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from eventhub.events.editing import CategoryDetails, EventDetails
+from eventhub.events.editing import MAX_ZONE_CAPACITY, CategoryDetails, EventDetails
 from eventhub.events.models import DEFAULT_TIMEZONE, AttendeeCategory, Event
 from eventhub.forms_common import (
     MultiCheckboxField,
@@ -156,6 +156,14 @@ class ZoneForm(FlaskForm):
     )
     description = StringField(
         _l("Description"), validators=[Optional(), Length(max=240)], filters=[strip_filter]
+    )
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_ZONE_CAPACITY)],
+        description=_l(
+            "How many people may be inside at once: its entry gates answer that it is full "
+            "beyond. Leave empty for no limit."
+        ),
     )
 
 

@@ -15,9 +15,9 @@ from eventhub.events.editing import (
     create_event,
     details_of,
     remove_zone,
-    rename_zone,
     save_category,
     update_event,
+    update_zone,
 )
 from eventhub.events.forms import CategoryForm, EventForm, ZoneForm
 from eventhub.events.lookup import category_or_404, event_or_404, zone_or_404
@@ -98,7 +98,7 @@ def zones(slug: str):
     form = ZoneForm()
     if form.validate_on_submit():
         try:
-            add_zone(event, form.name.data, form.description.data or "")
+            add_zone(event, form.name.data, form.description.data or "", form.capacity.data)
         except EventError as error:
             db.session.rollback()
             show_error(form, error)
@@ -119,7 +119,7 @@ def edit_zone(slug: str, zone_id: int):
     form = ZoneForm(obj=zone)
     if form.validate_on_submit():
         try:
-            rename_zone(zone, form.name.data, form.description.data or "")
+            update_zone(zone, form.name.data, form.description.data or "", form.capacity.data)
         except EventError as error:
             db.session.rollback()
             show_error(form, error)

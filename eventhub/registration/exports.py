@@ -13,7 +13,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
-from eventhub.checkin.models import Scan
+from eventhub.checkin.models import VENUE, Scan
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
 from eventhub.registration.forms import status_labels
@@ -102,7 +102,15 @@ def checkin_export(event: Event) -> Table:
         _("E-mail"),
         _("Category"),
         _("Device"),
+        _("Zone"),
+        _("By hand"),
+        _("Note"),
+        _("Offline"),
+        _("Shown by the scanner"),
+        _("Full zone let through"),
     ]
+    zone_names = {VENUE: _("The venue"), **{zone.id: zone.name for zone in event.zones}}
+    yes = _("Yes")
     statement = (
         select(Scan, Registration, AttendeeCategory.name)
         .outerjoin(Registration, Registration.id == Scan.registration_id)
@@ -126,6 +134,12 @@ def checkin_export(event: Event) -> Table:
                 registration.email if registration else "",
                 category_name or "",
                 scan.device,
+                zone_names.get(scan.zone_key, _("Deleted zone")),
+                yes if scan.manual else "",
+                scan.note,
+                yes if scan.offline else "",
+                scan.offline_result or "",
+                yes if scan.override else "",
             ]
 
     return Table(header, rows(), f"checkins-{event.slug}", _("Check-ins"))

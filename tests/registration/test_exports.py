@@ -94,7 +94,16 @@ def test_checkin_rows_with_and_without_a_badge_holder(app, make_event, make_regi
         hamza.number,
     ]
     assert first[5] == "Hamza" and first[8] == "Visitor" and first[9] == "=cmd"
-    assert second[2:] == ["Gate B", "unknown", "", "", "", "", "", ""]
+    assert second[2:10] == ["Gate B", "unknown", "", "", "", "", "", ""]
+    assert table.header[10:] == [
+        "Zone",
+        "By hand",
+        "Note",
+        "Offline",
+        "Shown by the scanner",
+        "Full zone let through",
+    ]
+    assert first[10:] == ["The venue", "", "", "", "", ""]
 
 
 def test_files_neutralise_formulas(app, make_event, make_registration):
