@@ -106,6 +106,12 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
 
+    # Flask-Compress: only the views decorated with `@compress.compressed()` (the door list),
+    # and only answers larger than one TCP segment: a smaller one (most door-list deltas)
+    # travels in one segment anyway, compression would only cost CPU.
+    COMPRESS_REGISTER = False
+    COMPRESS_MIN_SIZE = 1400
+
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_USE_TLS = False

@@ -18,6 +18,8 @@ from typing import Any
 API_STATUS: dict[str, int] = {
     # events
     "event_not_found": 404,
+    # check-in: a door-list cursor this server did not write
+    "bad_cursor": 400,
     # registration (bad input, such as `unknown_category` or `category_not_public`, is 422)
     "no_public_category": 409,
     "already_registered": 409,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -51,3 +52,5 @@ limiter.request_filter(_unthrottled)
 babel = Babel()
 mail = Mail()
 api = Api()
+# Only the views decorated with `@compress.compressed()` (COMPRESS_REGISTER is off).
+compress = Compress()
