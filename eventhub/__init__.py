@@ -12,7 +12,17 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from eventhub.config import load_config
-from eventhub.extensions import api, babel, csrf, db, limiter, login_manager, mail, migrate
+from eventhub.extensions import (
+    api,
+    babel,
+    compress,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    mail,
+    migrate,
+)
 from eventhub.jobs import init_jobs
 from eventhub.routing import init_routing
 
@@ -79,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     api.init_app(app)
     mail.init_app(app)
+    compress.init_app(app)
     init_jobs(app)
 
 
@@ -104,6 +115,8 @@ def _register_blueprints(app: Flask) -> None:
     from eventhub.booths.api import blp as booths_api
     from eventhub.booths.views import bp as booths_bp
     from eventhub.checkin.api import blp as checkin_api
+    from eventhub.checkin.door_list_api import blp as door_list_api
+    from eventhub.checkin.pwa_views import bp as pwa_bp
     from eventhub.checkin.views import bp as checkin_bp
     from eventhub.events.api import blp as events_api
     from eventhub.events.views import bp as events_bp
@@ -122,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         profiles_bp,
         admin_bp,
         checkin_bp,
+        pwa_bp,
         registration_bp,
         badges_bp,
         booths_bp,
@@ -136,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
         events_api,
         auth_api,
         checkin_api,
+        door_list_api,
         registration_api,
         booths_api,
         meetings_api,

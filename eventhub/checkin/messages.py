@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from babel import Locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -59,4 +63,54 @@ def scanner_labels() -> dict[str, object]:
         "signedOut": _("Your session has ended: sign in again."),
         "forbidden": _("Your account may not scan for this event."),
         "tapToContinue": _("Tap or scan to continue"),
+        # Offline-first (issue 17). %(count)s, %(ago)s… are filled in by the page; the
+        # plural forms are by CLDR category, chosen with Intl.PluralRules.
+        "online": _("Online"),
+        "offlineNow": _("Offline"),
+        "offlineMark": _("Offline: decided by this device from its list"),
+        "offlineShort": _("offline"),
+        "listOf": _plural_forms(
+            lambda n: ngettext(
+                "List of %(count)s badge", "List of %(count)s badges", n, count="%(count)s"
+            )
+        ),
+        "updated": _("updated %(ago)s"),
+        "neverSynced": _("Never synced: the list downloads when the network is there."),
+        "syncing": _("Downloading the list…"),
+        "listDropped": _("List dropped: sign in again."),
+        "needsHttps": _("Offline mode needs HTTPS: this device checks badges online only."),
+        "noStorage": _("This browser cannot keep the list: offline mode is off."),
+        "noList": _("No list on this device: the badge cannot be checked without the server."),
+        "queueWaiting": _plural_forms(
+            lambda n: ngettext(
+                "%(count)s scan waiting to be sent",
+                "%(count)s scans waiting to be sent",
+                n,
+                count="%(count)s",
+            )
+        ),
+        "sending": _("Sending…"),
+        "allSent": _("All sent"),
+        "zoneLoad": _("%(zone)s: %(inside)s inside of %(capacity)s"),
+        "reasons": {
+            "badge_reissued": _("An older badge: a new one was printed."),
+            "cancelled": _("The registration is cancelled."),
+            "waitlisted": _("The person is on the waiting list."),
+            "offered": _("A place is offered but not yet confirmed."),
+        },
     }
+
+
+# Numbers tried to find one of each plural category of a language.
+PLURAL_SAMPLES = 200
+
+
+def _plural_forms(text_for: Callable[[int], str]) -> dict[str, str]:
+    """{CLDR plural category: text} for a count the page fills in: the text for one number
+    of each category of the current language (Arabic has six). 1 and 2 come first: the
+    numbers the category is named for (French "one" is 0 and 1)."""
+    locale = get_locale() or Locale.parse("en")
+    forms: dict[str, str] = {}
+    for number in (1, 2, *range(PLURAL_SAMPLES)):
+        forms.setdefault(locale.plural_form(number), text_for(number))
+    return forms

@@ -403,6 +403,7 @@ def _insert_already_inside(values: dict[str, Any]) -> tuple[int, EntryRecord | N
         **values,
         "result": "already_inside",
         "follows_scan_id": None,
+        "override": False,
         "entry_registration_id": values["registration_id"],
         "entry_day": values["day"],
         "entry_zone": values["zone_key"],

@@ -12,6 +12,7 @@ from eventhub.checkin.forms import GateForm
 from eventhub.checkin.gates import GateSetupError, add_gate, gates_of
 from eventhub.checkin.messages import scanner_labels
 from eventhub.checkin.models import Gate
+from eventhub.checkin.pwa_views import scanner_shell
 from eventhub.checkin.scanning import event_day
 from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Zone
@@ -27,7 +28,11 @@ bp = Blueprint("checkin", __name__)
 def scanner(slug: str):
     event = event_or_404(slug)
     return render_template(
-        "checkin/scanner.html", event=event, gates=gates_of(event), labels=scanner_labels()
+        "checkin/scanner.html",
+        event=event,
+        gates=gates_of(event),
+        labels=scanner_labels(),
+        shell=scanner_shell(),
     )
 
 
@@ -54,7 +59,7 @@ def gates(slug: str):
     if form.validate_on_submit():
         zone = db.session.get(Zone, form.zone_id.data) if form.zone_id.data else None
         try:
-            add_gate(event, form.name.data, zone)
+            add_gate(event, form.name.data, zone, form.direction.data)
         except GateSetupError as error:
             db.session.rollback()
             show_error(form, error)
@@ -84,5 +89,6 @@ def delete_gate(slug: str, gate_id: int):
     return redirect(url_for("checkin.gates", slug=slug))
 
 
-# The help desk's pages are routes of this blueprint, kept in their own module.
-from eventhub.checkin import desk_views  # noqa: E402, F401
+# The help desk's pages and the door conflicts are routes of this blueprint, kept in their
+# own modules.
+from eventhub.checkin import conflict_views, desk_views  # noqa: E402, F401

@@ -30,6 +30,7 @@ WAITING = "waiting for an organiser&#39;s approval"
 # e-mail (which carry their own secret), its home and its profile. Not requested here.
 PUBLIC = {
     "static",
+    "pwa.service_worker",  # the scanner's service worker: its update checks carry no cookie
     "events.home",
     "events.event_page",
     "events_api.list_events",
