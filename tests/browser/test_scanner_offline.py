@@ -530,3 +530,32 @@ def test_a_refused_csrf_token_is_renewed_and_the_scan_sent_again(
     assert (shown["title"], shown["mode"]) == ("Admitted", "")
     assert answers == [400, 201]  # refused for its token, then sent again with the list's
     assert [(one.result, one.offline) for one in offline_scans(event)] == [("admitted", False)]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_offline_answer_is_in_the_staff_members_language(
+    browser, app, live_server, make_user, make_event, language
+):
+    from flask_babel import force_locale, gettext
+
+    staff = make_user("staff")
+    event = door_event(make_event)
+    token = badge_token(registered(event, event.categories[0], "Nadia", 1))
+    with app.test_request_context(), force_locale(language):
+        expected = (gettext("Admitted"), gettext("Offline: decided by this device from its list"))
+    assert expected[1] != "Offline: decided by this device from its list"
+    context = browser.new_context(
+        base_url=live_server.url, locale=language, viewport={"width": 390, "height": 844}
+    )
+    context.add_cookies([{"name": "eventhub_lang", "value": language, "url": live_server.url}])
+    try:
+        phone = context.new_page()
+        sign_in(phone, live_server, staff)
+        open_scanner(phone, live_server, event, badges=1)
+        go_offline(context)
+        shown = scan(phone, token)
+        assert (shown["title"], shown["mode"]) == expected
+        assert phone.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
