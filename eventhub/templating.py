@@ -42,8 +42,11 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     from eventhub.admin.audit import audit_sentence
+    from eventhub.listing import list_url, sort_link
 
     app.jinja_env.globals["audit_sentence"] = audit_sentence
+    app.jinja_env.globals["list_url"] = list_url
+    app.jinja_env.globals["sort_link"] = sort_link
     app.jinja_env.globals["sector_label"] = sector_label
     app.jinja_env.globals["stage_label"] = stage_label
     app.jinja_env.filters["event_datetime"] = event_datetime
