@@ -57,7 +57,9 @@ def _reason_texts() -> dict[str, Any]:
             "moved from %(booth)s: the only way to place every application that can be "
             "placed (%(booth)s goes to another startup)"
         ),
-        "moved_current_unfit": _l("moved from %(booth)s: that booth no longer fits its application"),
+        "moved_current_unfit": _l(
+            "moved from %(booth)s: that booth no longer fits its application"
+        ),
         "moved_current_unavailable": _l("moved from %(booth)s: that booth is no longer available"),
         "moved_reoptimised": _l("moved from %(booth)s: the whole plan is re-optimised"),
         "area_fit": _l("%(kind)s booth of %(booth_area)s m² for %(wanted)s m² wanted"),

@@ -66,6 +66,7 @@ from scipy.sparse.csgraph import connected_components
 
 __all__ = [
     "AVAILABLE",
+    "CHANGES",
     "DEFAULT_WEIGHTS",
     "KINDS",
     "STATUSES",
@@ -77,7 +78,6 @@ __all__ = [
     "Pavilion",
     "Reason",
     "Unplaced",
-    "CHANGES",
     "allocate",
     "change_counts",
     "check_hard_rules",

@@ -99,7 +99,9 @@ def test_the_diff_shows_moves_and_losses(show, make_user):
     assert holder(event, "P01") is None
 
 
-def test_moved_when_a_better_booth_frees_up(row_of_booths, make_startup, make_application):
+def test_kept_when_a_better_booth_frees_up_moved_only_when_reoptimising(
+    row_of_booths, make_startup, make_application
+):
     event = row_of_booths.event
     _user, startup = make_startup(name="Noria AI")
     application = make_application(event, startup, booths=["A06"])
@@ -112,13 +114,22 @@ def test_moved_when_a_better_booth_frees_up(row_of_booths, make_startup, make_ap
     assert first == "Noria AI"
     booth_by_code(event, "A06").status = "available"
     db.session.commit()
+    # A run keeps the booth it has: a better one is no reason to move a placed startup.
     plan = plan_allocation(event)
+    assert plan.changed == [] and plan.counts["kept"] == 1
+    # Re-optimising moves it to its first choice, and says so before the commit.
+    plan = plan_allocation(event, reoptimise=True)
     (change,) = plan.changed
     assert (change.kind, change.after) == ("moved", "A06")
+    assert change.reasons[0] == f"moved from {change.before}: the whole plan is re-optimised"
     assert application.id == change.application_id
-    commit_allocation(event, None, expected_fingerprint=plan.fingerprint)
+    commit_allocation(event, None, expected_fingerprint=plan.fingerprint, reoptimise=True)
     db.session.commit()
     assert holder(event, "A06") == "Noria AI"
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "booth.allocation").order_by(AuditEntry.id)
+    ).all()[-1]
+    assert entry.details["mode"] == "reoptimise" and entry.details["moved"] == 1
 
 
 def test_commit_refuses_a_plan_that_changed_since_the_dry_run(show, make_startup, make_application):
