@@ -164,3 +164,27 @@ def test_startups_are_notified_of_their_booth(show, outbox):
     assert "A04" in argan["Subject"]
     body = argan.get_body(("plain",)).get_content()
     assert "A04" in body and "/events/booth-expo/floor-plan?booth=A04" in body
+
+
+def test_only_startups_whose_booth_changed_are_notified(
+    show, outbox, make_startup, make_application
+):
+    event, _apps = show
+    commit_allocation(event, None)
+    db.session.commit()
+    before = {b.code: b.application_id for b in db.session.scalars(select(Booth))}
+    _user, late = make_startup(name="Late AI", sector="ai")
+    make_application(event, late)
+    plan = commit_allocation(event, None)
+    assert plan.counts == {
+        "new": 1, "moved": 0, "kept": 4, "removed": 0, "unplaced": 0, "placed": 5
+    }  # fmt: skip
+    sent = notify_changes(event, newly_placed(plan))
+    db.session.commit()
+    assert sent == 1
+    (message,) = outbox()
+    assert late.members[0].email in message["To"]
+    db.session.expire_all()
+    after = {b.application_id: b.code for b in db.session.scalars(select(Booth))}
+    held_before = {app: code for code, app in before.items() if app is not None}
+    assert all(after[app] == code for app, code in held_before.items())
