@@ -16,7 +16,8 @@ from eventhub.booths.models import BoothApplication
 from eventhub.extensions import db
 from eventhub.listing import list_args, page_of
 from eventhub.notifications.models import MailMessage
-from tests.booths.pages import SLUG, flashes, page_of as text_of
+from tests.booths.pages import SLUG, flashes
+from tests.booths.pages import page_of as text_of
 
 pytestmark = pytest.mark.usefixtures("in_english")
 LIST = f"/organiser/events/{SLUG}/booth-applications"
@@ -135,7 +136,7 @@ def snapshot() -> tuple:
 
 @pytest.mark.parametrize("role", [None, "staff", "startup", "investor"])
 def test_only_organisers_see_or_decide(role, client, many, login_as):
-    event, apps = many
+    _event, apps = many
     if role:
         login_as(role)
     expected = 302 if role is None else 403
