@@ -6,6 +6,7 @@ Here rather than in tests/booths so that it shares this folder's one browser ses
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from eventhub.booths.floorplan import BoothSpec
 from eventhub.booths.layout import HallDetails, add_booths, booth_by_code, create_hall
@@ -60,10 +61,10 @@ def test_apply_approve_allocate_and_see_the_booth(
     # The organiser approves it and commits the allocation.
     sign_in(page, live_server, organiser)
     page.goto(live_server(f"/organiser/events/{event.slug}/booth-applications?status=pending"))
-    row = page.locator("tr", has_text="Nour Health")
-    row.locator("select[name=decision]").select_option("approve")
-    row.locator("button:has-text('Decide')").click()
-    assert "Nour Health: Approved." in page.inner_text(".flashes")
+    page.locator("tr", has_text="Nour Health").locator("input[name=application]").check()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('Approve ticked')")
+    assert "1 application approved." in page.inner_text(".flashes")
     page.goto(live_server(f"/organiser/events/{event.slug}/allocation"))
     assert page.locator("table.changes tr[data-kind=new]", has_text="Nour Health").count() == 1
     page.click("#dry-run form button[type=submit]")
@@ -95,3 +96,43 @@ def test_apply_approve_allocate_and_see_the_booth(
     )
     assert page.locator("svg.floorplan g.booth-highlight").count() == 1
     assert f"booth={code}" in page.url
+
+
+def test_tick_every_application_of_the_page_then_reject_them_with_a_reason(
+    page, live_server, make_event, make_user, tmp_path
+):
+    event = make_event(slug="tick-expo", name="Tick Expo")
+    for number in range(3):
+        startup = startup_account(make_user, f"Tick {number}", "ai").startup
+        db.session.add(BoothApplication(event_id=event.id, startup_id=startup.id, area_wanted=9,
+                                        status="pending"))  # fmt: skip
+    db.session.commit()
+    sign_in(page, live_server, make_user("admin"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server(f"/organiser/events/{event.slug}/booth-applications?sort=startup"))
+    count = page.locator("[data-selected-count]")
+    select_all = page.locator("[data-select-all]")
+    assert select_all.is_visible() and count.inner_text() == "0"
+    select_all.check()
+    assert count.inner_text() == "3"
+    page.locator("tr", has_text="Tick 1").locator("input[name=application]").uncheck()
+    assert count.inner_text() == "2"
+    assert select_all.evaluate("box => box.indeterminate")
+    select_all.check()
+    page.screenshot(path=str(tmp_path / "ticked-390.png"), full_page=True)
+    # Without a reason the page says so and keeps the ticks.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('Reject ticked')")
+    assert "Give the startups a reason" in page.inner_text("#reason-errors")
+    assert page.locator("input[name=application]:checked").count() == 3
+    assert count.inner_text() == "3"
+    page.fill("#reason", "The hall is full.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('Reject ticked')")
+    assert "3 applications rejected." in page.inner_text(".flashes")
+    assert "sort=startup" in page.url
+    db.session.expire_all()
+    statuses = db.session.scalars(
+        select(BoothApplication.status).where(BoothApplication.event_id == event.id)
+    ).all()
+    assert statuses == ["rejected"] * 3
