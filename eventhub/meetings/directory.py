@@ -93,3 +93,11 @@ def find_event_investor(event: Event, investor_id: int) -> Investor | None:
 def all_investors() -> list[Investor]:
     """Every investor, by fund: those the organiser may open slots for."""
     return list(db.session.scalars(select(Investor).order_by(Investor.fund, Investor.id)))
+
+
+def event_investors(event: Event) -> list[Investor]:
+    """The investors who offer slots at the event, by fund."""
+    offering = exists().where(
+        MeetingSlot.event_id == event.id, MeetingSlot.investor_id == Investor.id
+    )
+    return list(db.session.scalars(select(Investor).where(offering).order_by(Investor.fund)))

@@ -31,9 +31,7 @@ def facts(slot_id: int, investor_id: int, hour: int, **values) -> SlotFacts:
 
 
 def booked(slot: SlotFacts, startup_id: int, status: str = "confirmed") -> BookedFacts:
-    return BookedFacts(
-        slot.id, startup_id, slot.investor_id, status, slot.starts_at, slot.ends_at
-    )
+    return BookedFacts(slot.id, startup_id, slot.investor_id, status, slot.starts_at, slot.ends_at)
 
 
 EARLY = NOON - timedelta(days=3)
