@@ -30,7 +30,7 @@ def page_of(client, event, query=""):
 
 
 def test_the_list_shows_who_booked_and_filters(board, client, login_as, in_english):
-    event, atlas, sahara = board
+    event, _atlas, sahara = board
     login_as("admin")
     status, page = page_of(client, event)
     assert status == 200
