@@ -13,13 +13,19 @@ from eventhub.auth.forms import EmptyForm
 from eventhub.events.lookup import event_or_404
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
+from eventhub.listing import list_args
 from eventhub.meetings.booking import (
     REASON_LABELS,
     book_slot,
     meeting_in_slot,
     slot_availability,
 )
-from eventhub.meetings.directory import find_event_investor, investor_directory
+from eventhub.meetings.directory import (
+    INVESTORS_PER_PAGE,
+    find_event_investor,
+    investor_page,
+    investor_query,
+)
 from eventhub.meetings.forms import BookingForm, DirectoryFilterForm, RequestForm
 from eventhub.meetings.mail import notify_booked, notify_new_request
 from eventhub.meetings.requests import request_for, request_of_party, send_request, withdraw_request
@@ -34,11 +40,14 @@ from eventhub.models_common import utcnow
 def directory(slug: str):
     event = event_or_404(slug)
     form = DirectoryFilterForm(request.args)
+    query, sorts = investor_query(event, form.filters())
+    args = list_args(request.args, sorts=sorts, default_sort="fund", per_page=INVESTORS_PER_PAGE)
     return render_template(
         "meetings/directory.html",
         event=event,
         form=form,
-        entries=investor_directory(event, form.filters()),
+        args=args,
+        page=investor_page(event, query, args),
         settings=settings_of(event),
     )
 
