@@ -16,6 +16,8 @@ the same way. Functions flush; the caller commits (and rolls back on MeetingErro
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -103,17 +105,212 @@ def is_own(investor: Investor, startup: Startup, user: Any = None) -> bool:
     return any(member.startup_id == startup.id for member in investor.members)
 
 
-def _check_rules(
-    event: Event,
-    settings: MeetingSettings,
-    slot_id: int,
+@dataclass(frozen=True)
+class BookedFacts:
+    """A meeting as the booking rules see it (a row of `meetings`)."""
+
+    slot_id: int | None
+    startup_id: int
+    investor_id: int
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class SlotFacts:
+    """A slot as the booking rules see it."""
+
+    id: int
+    investor_id: int
+    starts_at: datetime
+    ends_at: datetime
+    open: bool = True  # offered (not marked unavailable)
+    own: bool = False  # the startup's own investor account offers it
+
+
+def time_refusal(starts_at: datetime, now: datetime, cutoff_hours: int) -> MeetingError | None:
+    """`slot_in_past` or `cutoff_passed`, or None when a slot starting then can be booked."""
+    if starts_at <= now:
+        return MeetingError(_l("This slot is in the past."), "slot_in_past")
+    if now >= starts_at - timedelta(hours=cutoff_hours):
+        return MeetingError(
+            _l("Bookings for this slot have closed (the cut-off has passed)."), "cutoff_passed"
+        )
+    return None
+
+
+def rule_refusal(
+    rows: Iterable[BookedFacts],
+    slot: SlotFacts,
     startup_id: int,
-    investor_id: int,
-    starts_at: datetime,
-    ends_at: datetime,
-) -> None:
-    """Every rule between this booking and the meetings already there, from one read of the
-    slot's and the startup's meetings. Call under the startup's lock and the slot's."""
+    limit: int | None,
+) -> MeetingError | None:
+    """The first rule between a booking of `slot` by the startup and the meetings already
+    there (`rows`: the confirmed and declined meetings of the slot and of the startup), or
+    None. The same function decides for the booking and for the slots shown as available."""
+    rows = list(rows)
+    confirmed = [row for row in rows if row.status == "confirmed"]
+    if any(row.slot_id == slot.id for row in confirmed):
+        return MeetingError(_l("Another startup booked this slot first."), "slot_taken")
+    mine = [row for row in confirmed if row.startup_id == startup_id]
+    if any(row.starts_at < slot.ends_at and slot.starts_at < row.ends_at for row in mine):
+        return MeetingError(_l("You already have a meeting at that time."), "startup_busy")
+    if any(row.investor_id == slot.investor_id for row in mine):
+        return MeetingError(
+            _l("You already have a meeting with this investor at this event."), "pair_exists"
+        )
+    if any(
+        row.investor_id == slot.investor_id
+        and row.startup_id == startup_id
+        and row.status == "declined"
+        for row in rows
+    ):
+        return MeetingError(
+            _l("This investor declined a meeting with you at this event."), "pair_declined"
+        )
+    if limit is not None and len(mine) >= limit:
+        return MeetingError(
+            _l("You have reached the limit of %(limit)s meetings for this event.", limit=limit),
+            "limit_reached",
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class BookingRules:
+    """The event's settings that the booking rules read."""
+
+    booking_open: bool = True
+    cutoff_hours: int = 24
+    limit: int | None = None  # meetings per startup
+
+    @classmethod
+    def of(cls, settings: MeetingSettings) -> BookingRules:
+        return cls(settings.booking_open, settings.cutoff_hours, settings.max_meetings_per_startup)
+
+
+def opening_refusal(rules: BookingRules, own: bool) -> MeetingError | None:
+    """`booking_closed` or `own_slot`: refusals before any slot is locked."""
+    if not rules.booking_open:
+        return MeetingError(_l("Booking is not open for this event."), "booking_closed")
+    if own:
+        return MeetingError(_l("You cannot book a meeting with yourself."), "own_slot")
+    return None
+
+
+def closed_refusal() -> MeetingError:
+    return MeetingError(_l("This slot is no longer offered."), "slot_closed")
+
+
+def slot_refusal(
+    slot: SlotFacts,
+    rows: Iterable[BookedFacts],
+    startup_id: int,
+    rules: BookingRules,
+    now: datetime,
+) -> MeetingError | None:
+    """Why the startup cannot book `slot` now, by every rule of `book_slot` in its order, or
+    None when it can. Pure: `rows` are the confirmed and declined meetings of the slot and
+    of the startup."""
+    refusal = opening_refusal(rules, slot.own)
+    if refusal is None and not slot.open:
+        refusal = closed_refusal()
+    refusal = refusal or time_refusal(slot.starts_at, now, rules.cutoff_hours)
+    return refusal or rule_refusal(rows, slot, startup_id, rules.limit)
+
+
+# What a refusal means to a startup looking at a list of slots.
+REASON_OF_CODE = {
+    "slot_taken": "taken",
+    "startup_busy": "busy",
+    "pair_exists": "same_investor",
+    "pair_declined": "same_investor",
+    "limit_reached": "limit",
+    "slot_in_past": "past",
+    "cutoff_passed": "past",
+    "slot_closed": "closed",
+    "booking_closed": "closed",
+    "own_slot": "own",
+}
+
+
+# Short labels of those kinds, for a slot's status.
+REASON_LABELS = {
+    "taken": _l("Booked"),
+    "busy": _l("You are busy then"),
+    "same_investor": _l("Already with this investor"),
+    "limit": _l("Limit reached"),
+    "past": _l("Booking closed"),
+    "closed": _l("Not offered"),
+    "own": _l("Your own slot"),
+}
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether the startup can book a slot, and if not, why (`code` of the refusal,
+    `reason` its kind, `message` for people)."""
+
+    code: str | None = None
+    message: Any = ""  # a lazy string: shown in the reader's language
+
+    @property
+    def bookable(self) -> bool:
+        return self.code is None
+
+    @property
+    def reason(self) -> str | None:
+        return REASON_OF_CODE.get(self.code, self.code) if self.code else None
+
+
+def availability_of(
+    slots: Iterable[SlotFacts],
+    rows: Iterable[BookedFacts],
+    startup_id: int,
+    rules: BookingRules,
+    now: datetime,
+) -> dict[int, Availability]:
+    """Each slot's availability to the startup, by slot id (pure; see `slot_refusal`)."""
+    rows = list(rows)
+    result = {}
+    for slot in slots:
+        refusal = slot_refusal(slot, rows, startup_id, rules, now)
+        result[slot.id] = (
+            Availability() if refusal is None else Availability(refusal.code, refusal.message)
+        )
+    return result
+
+
+def slot_availability(
+    event: Event,
+    startup: Startup,
+    slots: Iterable[MeetingSlot],
+    *,
+    by_user: Any = None,
+    now: datetime | None = None,
+) -> dict[int, Availability]:
+    """Each of `slots`' availability to `startup` as things are now, by slot id: one read
+    of the meetings, then the booking's own rules."""
+    slots = list(slots)
+    facts = [
+        SlotFacts(
+            slot.id,
+            slot.investor_id,
+            slot.starts_at,
+            slot.ends_at,
+            open=slot.status == "open",
+            own=is_own(slot.investor, startup, by_user),
+        )
+        for slot in slots
+    ]
+    rows = _booked_facts(event, [slot.id for slot in slots], startup.id)
+    rules = BookingRules.of(settings_of(event))
+    return availability_of(facts, rows, startup.id, rules, now or utcnow())
+
+
+def _booked_facts(event: Event, slot_ids: Iterable[int], startup_id: int) -> list[BookedFacts]:
+    """The confirmed and declined meetings of these slots and of the startup at the event."""
     rows = db.session.execute(
         select(
             Meeting.slot_id,
@@ -125,32 +322,23 @@ def _check_rules(
         ).where(
             Meeting.event_id == event.id,
             Meeting.status.in_(("confirmed", "declined")),
-            or_(Meeting.slot_id == slot_id, Meeting.startup_id == startup_id),
+            or_(Meeting.slot_id.in_(list(slot_ids)), Meeting.startup_id == startup_id),
         )
     ).all()
-    confirmed = [row for row in rows if row.status == "confirmed"]
-    if any(row.slot_id == slot_id for row in confirmed):
-        raise MeetingError(_l("Another startup booked this slot first."), "slot_taken")
-    mine = [row for row in confirmed if row.startup_id == startup_id]
-    if any(row.starts_at < ends_at and starts_at < row.ends_at for row in mine):
-        raise MeetingError(_l("You already have a meeting at that time."), "startup_busy")
-    if any(row.investor_id == investor_id for row in mine):
-        raise MeetingError(
-            _l("You already have a meeting with this investor at this event."), "pair_exists"
-        )
-    if any(
-        row.investor_id == investor_id and row.startup_id == startup_id and row.status == "declined"
-        for row in rows
-    ):
-        raise MeetingError(
-            _l("This investor declined a meeting with you at this event."), "pair_declined"
-        )
-    limit = settings.max_meetings_per_startup
-    if limit is not None and len(mine) >= limit:
-        raise MeetingError(
-            _l("You have reached the limit of %(limit)s meetings for this event.", limit=limit),
-            "limit_reached",
-        )
+    return [BookedFacts(*row) for row in rows]
+
+
+def _check_rules(event: Event, settings: MeetingSettings, slot: SlotFacts, startup_id: int) -> None:
+    """Every rule between this booking and the meetings already there, from one read of the
+    slot's and the startup's meetings. Call under the startup's lock and the slot's."""
+    refusal = rule_refusal(
+        _booked_facts(event, [slot.id], startup_id),
+        slot,
+        startup_id,
+        settings.max_meetings_per_startup,
+    )
+    if refusal is not None:
+        raise refusal
 
 
 def book_slot(
@@ -176,28 +364,21 @@ def book_slot(
             "note",
         )
     settings = settings_of(event)
-    if not settings.booking_open:
-        raise MeetingError(_l("Booking is not open for this event."), "booking_closed")
-    if is_own(slot.investor, startup, by_user):
-        raise MeetingError(_l("You cannot book a meeting with yourself."), "own_slot")
+    refusal = opening_refusal(BookingRules.of(settings), is_own(slot.investor, startup, by_user))
+    if refusal is not None:
+        raise refusal
     lock_startup(event, startup)
     locked = lock_slot(slot, only_open=True)  # the slot as it is now that we hold its lock
     if locked is None:
-        raise MeetingError(_l("This slot is no longer offered."), "slot_closed")
-    if locked.starts_at <= now:
-        raise MeetingError(_l("This slot is in the past."), "slot_in_past")
-    if now >= locked.starts_at - timedelta(hours=settings.cutoff_hours):
-        raise MeetingError(
-            _l("Bookings for this slot have closed (the cut-off has passed)."), "cutoff_passed"
-        )
+        raise closed_refusal()
+    refusal = time_refusal(locked.starts_at, now, settings.cutoff_hours)
+    if refusal is not None:
+        raise refusal
     _check_rules(
         event,
         settings,
-        slot.id,
+        SlotFacts(slot.id, slot.investor_id, locked.starts_at, locked.ends_at),
         startup.id,
-        slot.investor_id,
-        locked.starts_at,
-        locked.ends_at,
     )
     table = db.session.get(MeetingTable, locked.table_id) if locked.table_id else None
     meeting = Meeting(

@@ -60,3 +60,32 @@ class InvestorForm(FlaskForm):
     bio = TextAreaField(
         _l("About the fund"), validators=[Optional(), Length(max=1200)], filters=[strip_filter]
     )
+
+
+class StartupFilterForm(FlaskForm):
+    """The startup directory's search (GET: it changes nothing, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Name, sector, pitch or city"),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=100)],
+    )
+    sector = SelectField(
+        _l("Sector"), choices=lambda: [("", _l("All sectors")), *SECTORS.items()], default=""
+    )
+    stage = SelectField(
+        _l("Stage"), choices=lambda: [("", _l("All stages")), *STAGES.items()], default=""
+    )
+    programme = SelectField(
+        _l("Programme"),
+        choices=[("", _l("All programmes")), *[(p, p) for p in PROGRAMMES]],
+        default="",
+    )
+    city_site = SelectField(
+        _l("City site"),
+        choices=[("", _l("All city sites")), *[(c, c) for c in CITY_SITES]],
+        default="",
+    )

@@ -3,16 +3,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Flask, flash, redirect, render_template, session, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 
 from eventhub.auth.access import approved_required, role_required
 from eventhub.booths.labels import application_status_labels
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
-from eventhub.profiles.forms import InvestorForm, StartupForm
+from eventhub.listing import list_args, page_of
+from eventhub.profiles.directory import (
+    STARTUP_SORTS,
+    STARTUPS_PER_PAGE,
+    StartupFilters,
+    select_startups,
+)
+from eventhub.profiles.forms import InvestorForm, StartupFilterForm, StartupForm
 from eventhub.profiles.home import investor_home, startup_home
 from eventhub.profiles.models import Investor, Startup
 from eventhub.profiles.profiles import (
@@ -131,8 +138,21 @@ def my_investor():
 @bp.route("/startups")
 @approved_required
 def startup_directory():
-    startups = db.session.scalars(select(Startup).order_by(Startup.name)).all()
-    return render_template("profiles/startups.html", startups=startups)
+    form = StartupFilterForm(formdata=request.args)
+    form.validate()
+    filters = StartupFilters.read(
+        form.q.data, form.sector.data, form.stage.data, form.programme.data, form.city_site.data
+    )
+    args = list_args(
+        request.args, sorts=STARTUP_SORTS, default_sort="name", per_page=STARTUPS_PER_PAGE
+    )
+    return render_template(
+        "profiles/startups.html",
+        page=page_of(select_startups(filters), args, Startup.id),
+        args=args,
+        filters=filters,
+        filter_form=form,
+    )
 
 
 @bp.route("/startups/<id:startup_id>")

@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 
 from eventhub.booths.directory import (
+    EXHIBITOR_SORTS,
+    EXHIBITORS_PER_PAGE,
     DirectorySearch,
     booth_on_plan,
-    exhibitor_directory,
+    exhibitor_page,
+    halls_at,
     plan_exhibitors,
     wanted_code,
 )
@@ -17,6 +20,7 @@ from eventhub.booths.lookup import expo_or_404
 from eventhub.booths.models import Booth
 from eventhub.booths.plan_drawings import colour_mode, hall_drawings
 from eventhub.booths.views.blueprint import bp
+from eventhub.listing import list_args
 from eventhub.profiles.vocabulary import PROGRAMMES, SECTORS
 
 
@@ -30,7 +34,9 @@ def floor_plan(slug: str):
     def exhibitor_link(booth: Booth) -> str | None:
         if booth.exhibitor is None:
             return None
-        return url_for("booths.exhibitors", slug=slug, _anchor=f"exhibitor-{booth.exhibitor.id}")
+        return url_for(
+            "booths.exhibitors", slug=slug, q=booth.code, _anchor=f"exhibitor-{booth.exhibitor.id}"
+        )
 
     return render_template(
         "booths/floor_plan.html",
@@ -49,17 +55,27 @@ def floor_plan(slug: str):
 @bp.route("/events/<slug>/exhibitors")
 def exhibitors(slug: str):
     event = expo_or_404(slug)
+    halls = halls_at(event)
     search = DirectorySearch.of(
-        request.args.get("q"), request.args.get("sector"), request.args.get("programme")
+        request.args.get("q"),
+        request.args.get("sector"),
+        request.args.get("programme"),
+        request.args.get("hall"),
+        hall_ids=[hall.id for hall in halls],
+    )
+    args = list_args(
+        request.args,
+        sorts=EXHIBITOR_SORTS,
+        default_sort="name",
+        per_page=EXHIBITORS_PER_PAGE,
     )
     return render_template(
         "booths/exhibitors.html",
         event=event,
-        rows=exhibitor_directory(event, search),
-        q=search.text,
-        sector=search.sector,
-        programme=search.programme,
+        page=exhibitor_page(event, search, args),
+        args=args,
+        search=search,
+        halls=halls,
         sectors=SECTORS,
         programmes=PROGRAMMES,
-        filtered=search.filtered,
     )

@@ -59,3 +59,7 @@ def day_choices(event: Event) -> list[tuple[str, str]]:
 
 def table_choices(event: Event) -> list[tuple[int, str]]:
     return [(0, _("No table")), *[(table.id, table.name) for table in tables_of(event)]]
+
+
+def slot_state_labels() -> dict[str, str]:
+    return {"free": _("Free"), "booked": _("Booked"), "unavailable": _("Unavailable")}

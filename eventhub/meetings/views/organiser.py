@@ -3,6 +3,8 @@ investor, the scheduler's dry run and saving it, the report."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,11 +16,14 @@ from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
-from eventhub.meetings.directory import all_investors, investor_directory
+from eventhub.listing import list_args
+from eventhub.meetings.directory import all_investors, event_investors, investor_directory
 from eventhub.meetings.forms import OrganiserSlotForm, ScheduleForm, SettingsForm, TableForm
 from eventhub.meetings.mail import notify_scheduled
 from eventhub.meetings.report import meeting_counts, meeting_report
 from eventhub.meetings.schedule_plan import commit_schedule, plan_schedule, reason_labels
+from eventhub.meetings.slot_board import GRID_BY, SlotFilters, slot_grid, slot_page
+from eventhub.meetings.slot_board import SORTS as SLOT_SORTS
 from eventhub.meetings.slots import (
     MeetingError,
     add_table,
@@ -27,11 +32,10 @@ from eventhub.meetings.slots import (
     open_slots,
     save_settings,
     settings_of,
-    slots_of_event,
     tables_of,
 )
 from eventhub.meetings.views.blueprint import bp
-from eventhub.meetings.views.common import day_choices, table_choices
+from eventhub.meetings.views.common import day_choices, slot_state_labels, table_choices
 
 
 def _organiser_page(event: Event, form: SettingsForm, table_form: TableForm) -> str:
@@ -129,9 +133,38 @@ def organiser_slots(slug: str):
         "meetings/organiser_slots.html",
         event=event,
         form=form,
-        slots=slots_of_event(event),
         delete_form=EmptyForm(),
+        **_slot_board(event),
     ), status or form_status(form)
+
+
+def _slot_board(event: Event) -> dict:
+    """The slot list or grid as the address asks (filters, sort, page, `view`, `by`)."""
+    at_event = event_investors(event)
+    tables = tables_of(event)
+    filters = SlotFilters.of(
+        request.args, event.days, {i.id for i in at_event}, {t.id for t in tables}
+    )
+    view = "grid" if request.args.get("view") == "grid" else "list"
+    by = request.args.get("by") if request.args.get("by") in GRID_BY else GRID_BY[0]
+    board: dict = {
+        "filters": filters,
+        "view": view,
+        "by": by,
+        "filter_investors": at_event,
+        "filter_tables": tables,
+        "states": slot_state_labels(),
+    }
+    if view == "grid":
+        if filters.day is None and event.days:
+            filters = replace(filters, day=event.days[0])
+            board["filters"] = filters
+        board["grid"] = slot_grid(event, filters, by)
+    else:
+        args = list_args(request.args, sorts=SLOT_SORTS, default_sort="time")
+        board["args"] = args
+        board["page"] = slot_page(event, filters, args)
+    return board
 
 
 @bp.route("/organiser/events/<slug>/meetings/schedule", methods=["GET", "POST"])

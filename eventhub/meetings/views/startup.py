@@ -13,8 +13,19 @@ from eventhub.auth.forms import EmptyForm
 from eventhub.events.lookup import event_or_404
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
-from eventhub.meetings.booking import book_slot, meeting_in_slot
-from eventhub.meetings.directory import find_event_investor, investor_directory
+from eventhub.listing import list_args
+from eventhub.meetings.booking import (
+    REASON_LABELS,
+    book_slot,
+    meeting_in_slot,
+    slot_availability,
+)
+from eventhub.meetings.directory import (
+    INVESTORS_PER_PAGE,
+    find_event_investor,
+    investor_page,
+    investor_query,
+)
 from eventhub.meetings.forms import BookingForm, DirectoryFilterForm, RequestForm
 from eventhub.meetings.mail import notify_booked, notify_new_request
 from eventhub.meetings.requests import request_for, request_of_party, send_request, withdraw_request
@@ -29,11 +40,14 @@ from eventhub.models_common import utcnow
 def directory(slug: str):
     event = event_or_404(slug)
     form = DirectoryFilterForm(request.args)
+    query, sorts = investor_query(event, form.filters())
+    args = list_args(request.args, sorts=sorts, default_sort="fund", per_page=INVESTORS_PER_PAGE)
     return render_template(
         "meetings/directory.html",
         event=event,
         form=form,
-        entries=investor_directory(event, form.filters()),
+        args=args,
+        page=investor_page(event, query, args),
         settings=settings_of(event),
     )
 
@@ -63,11 +77,18 @@ def investor(slug: str, investor_id: int):
                 db.session.commit()
                 flash(_("Request sent to %(fund)s.", fund=investor.fund), "success")
                 return redirect(url_for("meetings.investor", slug=slug, investor_id=investor.id))
+    slots = offered_slots(event, investor)
     return render_template(
         "meetings/investor.html",
         event=event,
         investor=investor,
-        slots=offered_slots(event, investor),
+        slots=slots,
+        availability=(
+            slot_availability(event, startup, [slot for slot, _ in slots], by_user=current_user)
+            if startup is not None
+            else {}
+        ),
+        reason_labels=REASON_LABELS,
         settings=settings_of(event),
         form=form,
         startup=startup,
@@ -105,6 +126,7 @@ def book(slug: str, slot_id: int):
         slot=slot,
         form=form,
         taken=meeting_in_slot(slot) is not None,
+        availability=slot_availability(event, startup, [slot], by_user=current_user)[slot.id],
     ), status or form_status(form)
 
 
