@@ -60,7 +60,9 @@ def test_the_organiser_writes_the_notice(client, in_english, login_as, make_even
     path = "/organiser/events/privacy-expo/privacy"
     page = client.get(path).get_data(as_text=True)
     assert "Notice in Arabic" in page and 'aria-current="page"' in page
-    response = client.post(path, data={"text_fr": "Avis", "text_en": "<b>Notice</b>", "text_ar": ""})
+    response = client.post(
+        path, data={"text_fr": "Avis", "text_en": "<b>Notice</b>", "text_ar": ""}
+    )
     assert response.status_code == 302 and response.headers["Location"] == path
     db.session.refresh(event)
     assert privacy_texts(event) == {"fr": "Avis", "en": "<b>Notice</b>", "ar": ""}
