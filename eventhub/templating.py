@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
+from babel.dates import get_datetime_format
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 
@@ -12,11 +15,27 @@ from eventhub.i18n import LANGUAGE_NAMES, supported_languages, text_direction
 from eventhub.profiles.vocabulary import sector_label, stage_label
 
 
+def datetime_to_minute(local: datetime) -> str:
+    """A local moment as a date in words and a time to the minute ("6 Dec 2026, 14:05"):
+    Babel's medium date and short time, joined as the current language joins them. Pages
+    never show seconds."""
+    locale = get_locale()
+    return (
+        get_datetime_format("medium", locale=locale)
+        .replace("'", "")
+        .replace("{0}", babel_format_time(local, "short", locale=locale))
+        .replace("{1}", babel_format_date(local, "medium", locale=locale))
+    )
+
+
 def event_datetime(moment: datetime | None, event: Any, fmt: str = "medium") -> str:
-    """A stored UTC moment shown in the event's time zone, in the current language."""
+    """A stored UTC moment shown in the event's time zone, in the current language;
+    "medium" (the default) is a medium date and the time to the minute, without seconds."""
     if moment is None:
         return ""
     local = moment.astimezone(event.tz).replace(tzinfo=None)
+    if fmt == "medium":
+        return datetime_to_minute(local)
     return format_datetime(local, fmt, rebase=False)
 
 

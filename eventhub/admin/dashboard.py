@@ -1,5 +1,6 @@
 """What the organiser dashboard and the door duty page show: events with their figures
-(registrations over time, today's arrivals, booths, meetings, mail failures), the accounts
+(registrations against capacity and over time, the waiting list, today's arrivals, booths
+and booth applications, meetings booked, mail failures), the accounts
 per role, the startups and investors followed, the latest sensitive actions.
 
 Each figure is one aggregate query over every event (GROUP BY event), so the dashboard
@@ -19,7 +20,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from eventhub.auth.accounts import count_users_by_role
 from eventhub.auth.models import AuditEntry
-from eventhub.booths.models import Booth
+from eventhub.booths.models import Booth, BoothApplication
 from eventhub.checkin.models import Scan
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -30,7 +31,7 @@ from eventhub.profiles.models import Investor, Startup
 from eventhub.registration.models import Registration
 
 RECENT_AUDIT_ENTRIES = 15
-CHART_DAYS = 14  # the registrations chart shows this many days
+CHART_DAYS = 30  # the registrations chart shows at most this many days
 
 
 class utc_hour(FunctionElement[Any]):
@@ -56,9 +57,11 @@ class EventFigures:
     """One event's figures on the dashboard; every count 0 when there is nothing."""
 
     registrations: Counter[str] = field(default_factory=Counter)  # per status
+    capacity: int | None = None  # the event's; None: no limit
     per_day: list[tuple[date, int]] = field(default_factory=list)  # the chart's days
     arrivals_today: int = 0
     booths: Counter[str] = field(default_factory=Counter)  # per status
+    booth_applications: Counter[str] = field(default_factory=Counter)  # per status
     meetings_scheduled: int = 0
     meetings_held: int = 0
     mail_failures: int = 0
@@ -70,6 +73,21 @@ class EventFigures:
     @property
     def waitlisted(self) -> int:
         return self.registrations["waitlisted"] + self.registrations["offered"]
+
+    @property
+    def capacity_used(self) -> int | None:
+        """Percent of the capacity taken by confirmed registrations; None without a limit."""
+        if not self.capacity:
+            return None
+        return round(100 * self.registered / self.capacity)
+
+    @property
+    def applications_pending(self) -> int:
+        return self.booth_applications["pending"]
+
+    @property
+    def meetings_booked(self) -> int:
+        return self.meetings_scheduled
 
     @property
     def booths_allocated(self) -> int:
@@ -128,8 +146,8 @@ def local_today(event: Event, now: datetime) -> date:
 
 
 def event_figures(events: list[Event], now: datetime) -> dict[int, EventFigures]:
-    """Every event's figures at the UTC moment `now`, in six statements."""
-    figures = {event.id: EventFigures() for event in events}
+    """Every event's figures at the UTC moment `now`, in seven statements."""
+    figures = {event.id: EventFigures(capacity=event.capacity) for event in events}
     if not events:
         return figures
     for event_id, status, count in db.session.execute(
@@ -144,6 +162,12 @@ def event_figures(events: list[Event], now: datetime) -> dict[int, EventFigures]
         select(Booth.event_id, Booth.status, func.count()).group_by(Booth.event_id, Booth.status)
     ):
         figures[event_id].booths[status] = count
+    for event_id, status, count in db.session.execute(
+        select(BoothApplication.event_id, BoothApplication.status, func.count()).group_by(
+            BoothApplication.event_id, BoothApplication.status
+        )
+    ):
+        figures[event_id].booth_applications[status] = count
     _meetings(figures)
     for event_id, count in db.session.execute(
         select(MailMessage.event_id, func.count())
@@ -158,7 +182,8 @@ def _registrations_per_day(
     events: list[Event], figures: dict[int, EventFigures], now: datetime
 ) -> None:
     """Registrations (cancelled ones too: they were made) per day in the event's time zone,
-    for the CHART_DAYS days up to today, or up to the event's last day once it is over."""
+    over the event's registration window: from the day registration opened (at most
+    CHART_DAYS days back) up to today, or up to the event's last day once it is over."""
     hour = utc_hour(Registration.created_at)
     per_hour = db.session.execute(
         select(Registration.event_id, hour, func.count()).group_by(Registration.event_id, hour)
@@ -170,7 +195,10 @@ def _registrations_per_day(
         days[event_id][moment.astimezone(timezones[event_id]).date()] += count
     for event in events:
         last = min(local_today(event, now), event.last_day)
-        window = [last - timedelta(days=back) for back in range(CHART_DAYS - 1, -1, -1)]
+        first = last - timedelta(days=CHART_DAYS - 1)
+        if event.registration_opens_at is not None:
+            first = min(max(first, event.local(event.registration_opens_at).date()), last)
+        window = [first + timedelta(days=ahead) for ahead in range((last - first).days + 1)]
         figures[event.id].per_day = [(day, days[event.id][day]) for day in window]
 
 

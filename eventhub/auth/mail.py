@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -24,6 +24,7 @@ from eventhub.models_common import utcnow
 from eventhub.notifications.mailing import Mail, builds, queue_mail
 from eventhub.notifications.models import MailMessage
 from eventhub.routing import public_url
+from eventhub.templating import datetime_to_minute
 
 PASSWORD_RESET_KIND = "account.password_reset"  # noqa: S105 (a mail kind, not a secret)
 EMAIL_CHANGE_KIND = "account.email_change"
@@ -208,7 +209,9 @@ def security_change_mail(message: MailMessage) -> Mail | None:
             "auth/mail_security_change.txt",
             user=user,
             what=what,
-            at=format_datetime(datetime.fromisoformat(message.params["at"]), "medium"),
+            at=datetime_to_minute(
+                to_user_timezone(datetime.fromisoformat(message.params["at"])).replace(tzinfo=None)
+            ),
             forgot_url=public_url("auth.forgot_password"),
         ),
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask_babel import lazy_gettext as _l
@@ -25,6 +26,7 @@ from wtforms.validators import (
 
 from eventhub.events.editing import MAX_ZONE_CAPACITY, CategoryDetails, EventDetails
 from eventhub.events.models import DEFAULT_TIMEZONE, AttendeeCategory, Event
+from eventhub.events.privacy import MAX_PRIVACY_TEXT
 from eventhub.forms_common import (
     MultiCheckboxField,
     colour_validator,
@@ -226,3 +228,27 @@ class CategoryForm(FlaskForm):
             days=[date.fromisoformat(day) for day in self.days.data or []],
             zone_ids=list(self.zones.data or []),
         )
+
+
+def _privacy_text_field(label: Any) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[Optional(), Length(max=MAX_PRIVACY_TEXT)],
+        filters=[strip_filter],
+        render_kw={"rows": 10, "maxlength": MAX_PRIVACY_TEXT},
+    )
+
+
+class PrivacyForm(FlaskForm):
+    """The event's privacy notice in each language; any left empty falls back to another."""
+
+    text_fr = _privacy_text_field(_l("Notice in French"))
+    text_en = _privacy_text_field(_l("Notice in English"))
+    text_ar = _privacy_text_field(_l("Notice in Arabic"))
+
+    def texts(self) -> dict[str, str]:
+        return {
+            "fr": self.text_fr.data or "",
+            "en": self.text_en.data or "",
+            "ar": self.text_ar.data or "",
+        }

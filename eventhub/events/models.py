@@ -64,6 +64,11 @@ class Event(db.Model):
     # How long a freed place offered to the waiting list is held before the next is offered.
     offer_hold_hours: Mapped[int] = mapped_column(default=48)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The organiser's privacy notice for registrants, one text per language ("": none;
+    # the page falls back to another language, then to the platform's notice).
+    privacy_text_fr: Mapped[str] = mapped_column(Text, default="", server_default="")
+    privacy_text_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    privacy_text_ar: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     zones: Mapped[list[Zone]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Zone.name"

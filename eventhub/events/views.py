@@ -22,6 +22,7 @@ from eventhub.events.editing import (
 from eventhub.events.forms import CategoryForm, EventForm, ZoneForm
 from eventhub.events.lookup import category_or_404, event_or_404, zone_or_404
 from eventhub.events.models import Event
+from eventhub.events.navigation import organiser_nav_groups
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 from eventhub.models_common import utcnow
@@ -30,6 +31,7 @@ from eventhub.registration.mail import notify_statuses
 from eventhub.registration.register import event_is_full, offer_freed_places
 
 bp = Blueprint("events", __name__)
+bp.add_app_template_global(organiser_nav_groups)
 
 
 @bp.route("/")
@@ -187,3 +189,7 @@ def edit_category(slug: str, category_id: int):
     return render_template(
         "events/category_form.html", event=event, category=category, form=form
     ), form_status(form)
+
+
+# The privacy notice's pages are routes of this blueprint, kept in their own module.
+from eventhub.events import privacy_views  # noqa: E402, F401

@@ -208,7 +208,7 @@
     item.className = "recent-" + colour;
     if (offline) item.dataset.offline = "true";
     const time = document.createElement("time");
-    time.textContent = new Date().toLocaleTimeString(lang);
+    time.textContent = formatTime(Date.now());
     const text = document.createElement("span");
     text.textContent =
       " " + title + (name ? " · " + name : "") + (gate ? " · " + gate : "") + (offline ? " · " + labels.offlineShort : "");

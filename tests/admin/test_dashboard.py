@@ -120,11 +120,11 @@ def busy_event(make_event, make_registration):
     """An expo running today (UTC) with registrations over three days, scans, booths,
     meetings and e-mails."""
     today = date.today()
-    event = make_event(slug="busy", name="Busy Expo", first_day=today, timezone="UTC")
+    event = make_event(slug="busy", name="Busy Expo", first_day=today, timezone="UTC", capacity=40)
     registrations = [make_registration(event) for _ in range(4)]
     for registration, day in zip(
         registrations,
-        (today, today, today - timedelta(days=2), today - timedelta(days=20)),
+        (today, today, today - timedelta(days=2), today - timedelta(days=40)),
         strict=True,
     ):
         registration.created_at = _at(day)
@@ -143,6 +143,8 @@ def busy_event(make_event, make_registration):
     hall = factories.create_hall(event, booths=[(f"A0{n}", 3 * n, 1, 3, 3) for n in range(3)])
     startup_users = [factories.create_startup() for _ in range(3)]
     application = factories.create_application(event, startup_users[0].startup)
+    factories.create_application(event, startup_users[1].startup, status="pending")
+    factories.create_application(event, startup_users[2].startup, status="pending")
     booth = hall.booths[0]
     booth.status, booth.application_id, booth.allocated_at = "allocated", application.id, _at(today)
     hall.booths[1].status = "blocked"
@@ -175,7 +177,9 @@ def test_event_figures(busy_event, make_event):
     assert (figures.registered, figures.registrations["cancelled"]) == (3, 1)
     assert len(figures.per_day) == CHART_DAYS and figures.per_day[-1] == (today, 2)
     assert dict(figures.per_day)[today - timedelta(days=2)] == 1
-    assert figures.chart_total == 3  # the one of 20 days ago is before the chart
+    assert figures.chart_total == 3  # the one of 40 days ago is before the chart
+    assert (figures.capacity, figures.capacity_used, figures.waitlisted) == (40, 8, 0)
+    assert figures.applications_pending == 2 and figures.meetings_booked == 2
     assert figures.arrivals_today == 2
     assert (figures.booths_allocated, figures.booths_free, figures.booth_count) == (1, 1, 3)
     assert (figures.meetings_scheduled, figures.meetings_held) == (2, 1)
@@ -183,6 +187,7 @@ def test_event_figures(busy_event, make_event):
     empty = dashboard.figures[quiet.id]
     assert (empty.registered, empty.arrivals_today, empty.booth_count) == (0, 0, 0)
     assert (empty.meetings_scheduled, empty.mail_failures, empty.chart_total) == (0, 0, 0)
+    assert (empty.capacity_used, empty.applications_pending) == (None, 0)
     assert empty.per_day[-1][0] == today  # not started: the chart ends today
 
 
@@ -233,3 +238,46 @@ def test_dashboard_page_shows_each_event_s_figures(client, in_english, login_as,
     assert "Registrations per day" in page and "<table" in page
     assert "/organiser/events/busy/mail?status=failed" in page
     assert "/organiser/events/busy/attendance" in page
+
+
+def test_the_chart_starts_when_registration_opened(make_event):
+    today = date.today()
+    event = make_event(first_day=today + timedelta(days=5), timezone="UTC")
+    event.registration_opens_at = _at(today - timedelta(days=6), 9)
+    db.session.commit()
+    per_day = event_figures([event], _at(today))[event.id].per_day
+    assert per_day[0][0] == today - timedelta(days=6)
+    assert len(per_day) == 7
+    event.registration_opens_at = _at(today + timedelta(days=2))  # not open yet
+    assert [day for day, _ in event_figures([event], _at(today))[event.id].per_day] == [today]
+
+
+def test_the_dashboard_page_shows_the_new_figures(client, in_english, login_as, busy_event):
+    login_as("admin")
+    page = client.get("/organiser/").get_data(as_text=True)
+    assert "confirmed / capacity" in page and "3 / 40" in page
+    assert (
+        "booth applications pending" in page and "/organiser/events/busy/booth-applications" in page
+    )
+    assert "meetings booked" in page and "waiting list" in page and "checked in today" in page
+    # The chart's text is not scaled with its width: no viewBox, labels in CSS pixels.
+    chart = page[page.index('<figure class="reg-chart">') :]
+    chart = chart[: chart.index("</svg>")]
+    assert 'role="img"' in chart and "viewBox" not in chart
+    assert "<title" in chart and "<desc" in chart
+    assert "Registrations per day, as a table" in page
+
+
+def test_the_dashboard_page_runs_as_many_statements_for_seven_events_as_for_one(
+    client, login_as, busy_event, make_event, make_registration
+):
+    login_as("admin")
+    client.get("/organiser/")  # the session's first request loads what it caches
+    one = _statements(lambda: client.get("/organiser/"))
+    for number in range(6):
+        other = make_event(slug=f"page-{number}", kind="demo_day" if number % 2 else "expo")
+        make_registration(other)
+    db.session.commit()
+    seven = _statements(lambda: client.get("/organiser/"))
+    print(f"dashboard page: {one} statements with 1 event, {seven} with 7")
+    assert seven == one <= 20

@@ -101,7 +101,7 @@ def test_times_are_shown_in_the_event_time_zone(client, make_event):
     )
     page = page_of(client.get(f"/events/{event.slug}")).replace("\u202f", " ")
     # 08:00 UTC is 09:00 in Casablanca (UTC+1 outside Ramadan).
-    assert "Registration opens on Jun 1, 2031, 9:00:00 AM" in page
+    assert "Registration opens on Jun 1, 2031, 9:00 AM" in page  # to the minute
 
 
 @pytest.mark.parametrize("status", ["draft", "archived"])
