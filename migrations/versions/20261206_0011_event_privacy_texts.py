@@ -3,7 +3,7 @@
 - events.privacy_text_fr, events.privacy_text_en, events.privacy_text_ar: Text, not null,
   "" by default (no text: the public privacy page shows the platform's notice).
 
-Revision ID: 0011_event_privacy_texts
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-06 15:00:00
 
@@ -12,7 +12,7 @@ Create Date: 2026-12-06 15:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_event_privacy_texts"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
