@@ -104,6 +104,7 @@ def described(role: str | None, language: str, path: str, violation: dict) -> st
     )
 
 
+@pytest.mark.slow  # about 140 s: 34 pages × 3 languages, axe's colour contrast check the most
 def test_main_pages_of_every_role_have_no_serious_axe_violation(browser, live_server, demo):
     problems: list[str] = []
     for role, paths in main_pages(demo).items():
@@ -267,7 +268,10 @@ def tab_to(page, element_id: str, limit: int = 80) -> None:
                 "() => { const s = getComputedStyle(document.activeElement);"
                 " return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }"
             )
-            assert style[0] != "none" and style[1] != "0px" or style[2] != "none", (element_id, style)
+            assert (style[0] != "none" and style[1] != "0px") or style[2] != "none", (
+                element_id,
+                style,
+            )
             return
     raise AssertionError(f"#{element_id} never took the focus with Tab (last: {focused(page)})")
 
