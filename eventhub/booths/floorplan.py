@@ -19,6 +19,9 @@ MAX_HALL_SIDE = 1000.0  # metres
 MAX_BOOTH_SIDE = 100.0
 MAX_GRID_BOOTHS = 2000
 SCALE = 10.0  # SVG units per metre
+# The largest booth code, in SVG units: big enough to read at 11 px on a wide screen, where a
+# hall of 60 m shows at about 1.3 px per unit (smaller labels are hidden until zoomed in).
+MAX_CODE_SIZE = 8.5
 MIN_AISLE = 1.5  # an empty band at least this wide (m) is drawn as an aisle
 
 # Zone (sector) colours: a light fill and a darker edge, legible in print and in grey.
@@ -477,7 +480,7 @@ def draw_hall(
             used_zones[booth.zone] = (fill, stroke)
         used_statuses.add(booth.status)
         w, h = booth.width * SCALE, booth.depth * SCALE
-        code_size = round(min(6.5, w / (len(booth.code) * 0.62 + 0.5), h / 2.6), 2)
+        code_size = round(min(MAX_CODE_SIZE, w / (len(booth.code) * 0.62 + 0.5), h / 2.6), 2)
         name_size = round(min(5.2, code_size * 0.85), 2)
         lines = (
             label_lines(booth.exhibitor_name, w - 2, h - code_size - 3, name_size)
