@@ -63,10 +63,12 @@ def test_apply_approve_allocate_and_see_the_booth(
     row = page.locator("tr", has_text="Nour Health")
     row.locator("select[name=decision]").select_option("approve")
     row.locator("button:has-text('Decide')").click()
+    page.get_by_role("dialog").get_by_role("button", name="Decide").click()  # it asks first
     assert "Nour Health: Approved." in page.inner_text(".flashes")
     page.goto(live_server(f"/organiser/events/{event.slug}/allocation"))
     assert page.locator("table.changes tr[data-kind=new]", has_text="Nour Health").count() == 1
     page.click("#dry-run form button[type=submit]")
+    page.get_by_role("dialog").get_by_role("button", name="Commit this plan").click()
     assert "Allocation saved" in page.inner_text(".flashes")
     sign_out(page)
 
