@@ -30,8 +30,6 @@ MUST_CONFIRM = [
     ("checkin/gates.html", "checkin.delete_gate"),
     ("events/zones.html", "events.delete_zone"),
     ("auth/api_tokens.html", "auth.revoke_token"),
-    ("auth/two_factor.html", "auth.two_factor_regenerate"),
-    ("auth/two_factor.html", "auth.two_factor_disable"),
     ("admin/invitations.html", "admin.revoke_invitation"),
     ("admin/invitations.html", "admin.resend_invitation"),
     ("admin/invitations.html", "admin.resend_expired_invitations"),
