@@ -3,7 +3,9 @@
 Builds a synthetic show deterministically (seeded RNG): 1,600 booths in 20 halls, zones by
 sector, four kinds, some held, blocked and pinned booths; 1,500 approved applications with
 sectors, six programmes (about 60 members each) and preferences. Runs `allocate` and
-`greedy_first_fit` and prints their figures side by side.
+`greedy_first_fit` and prints their figures side by side. Then the stability check: the
+show holds the booths `allocate` gave, 30 more applications are approved, and a run that
+keeps current placements is set against 'Re-optimise everything' (new, moved, kept).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from eventhub.booths.allocator import (
     BoothRequest,
     BoothSlot,
     allocate,
+    change_counts,
     check_hard_rules,
     greedy_first_fit,
     programme_pavilions,
@@ -37,6 +40,7 @@ APPLICATIONS = 1500
 HALL_WIDTH = 100.0
 ROW_PITCH = 10.0  # deepest booth (6 m) plus a 4 m aisle
 RUNS = 3
+LATE_APPLICATIONS = 30
 SECTORS = (
     "fintech",
     "healthtech",
@@ -251,6 +255,34 @@ def print_table(columns: dict[str, dict[str, str]]) -> None:
         print(f"{row:<{label_width}} | {cells}")
 
 
+def stability(
+    booths: list[BoothSlot], requests: list[BoothRequest], result: AllocationResult
+) -> int:
+    """Commit `result`, approve LATE_APPLICATIONS more, and compare keeping with
+    re-optimising; returns the number of hard rules broken."""
+    given = result.booth_by_application()
+    rng = random.Random(SEED + 1)
+    late = [build_request(rng, len(requests) + i + 1, booths) for i in range(LATE_APPLICATIONS)]
+    holding = [replace(r, current_booth_id=given.get(r.id)) for r in requests] + late
+    broken = 0
+    print(
+        f"stability: {len(given)} placements held, {LATE_APPLICATIONS} more applications approved"
+    )
+    for name, reoptimise in (("keep (default)", False), ("re-optimise", True)):
+        run = allocate(booths, holding, reoptimise=reoptimise)
+        _, wall, cpu = timed(
+            lambda b, r, o=reoptimise: allocate(b, r, reoptimise=o), booths, holding
+        )
+        counts = change_counts(run)
+        broken += len(check_hard_rules(booths, holding, run))
+        print(
+            f"  {name:<15} {len(run.assignments)} placed: {counts['new']} new, "
+            f"{counts['moved']} moved, {counts['kept']} kept, {counts['removed']} removed; "
+            f"{wall:.3f} s ({cpu:.3f} s CPU)"
+        )
+    return broken
+
+
 def main() -> int:
     booths, requests = build_show()
     weights = AllocationWeights()
@@ -275,6 +307,7 @@ def main() -> int:
         print(f"  unplaced {unplaced.application_id}: {unplaced.reason}")
     example = next(a for a in optimal.assignments if not a.pinned)
     print(f"  application {example.application_id}: " + "; ".join(map(str, example.reasons)))
+    broken += stability(booths, requests, optimal)
     return 1 if broken else 0
 
 

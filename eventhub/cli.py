@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
@@ -10,6 +11,9 @@ from sqlalchemy import select
 
 from eventhub.extensions import db
 from eventhub.models_common import MAX_ROW_ID
+
+if TYPE_CHECKING:
+    from eventhub.booths.allocation_runs import AllocationPlan, Change
 
 
 def quiet() -> bool:
@@ -280,15 +284,24 @@ def badges_command(slug: str, output: str, category: str | None) -> None:
 @click.command("allocate-booths")
 @click.argument("slug")
 @click.option("--dry-run", is_flag=True, help="Show what would change; save nothing.")
+@click.option(
+    "--reoptimise",
+    is_flag=True,
+    help="Re-plan every booth not pinned by hand, moving startups that have one; shows how "
+    "many it moves and asks before saving.",
+)
+@click.option("--yes", "-y", is_flag=True, help="With --reoptimise: save without asking.")
 @click.option("--no-notify", is_flag=True, help="Do not e-mail the startups whose booth changed.")
 @click.option("--verbose", "-v", is_flag=True, help="List every change and unplaced startup.")
-def allocate_booths_command(slug: str, dry_run: bool, no_notify: bool, verbose: bool) -> None:
-    """Allocate the booths of expo SLUG to its approved applications, in one transaction."""
-    from collections import Counter
+def allocate_booths_command(
+    slug: str, dry_run: bool, reoptimise: bool, yes: bool, no_notify: bool, verbose: bool
+) -> None:
+    """Allocate the booths of expo SLUG to its approved applications, in one transaction.
 
-    from eventhub.booths.allocation_runs import commit_allocation, newly_placed, plan_allocation
+    A run keeps every current placement and places new or changed applications; it moves a
+    startup only when that is the only way to place another, and says why."""
+    from eventhub.booths.allocation_runs import commit_allocation, plan_allocation
     from eventhub.booths.errors import BoothError
-    from eventhub.booths.notices import notify_changes
     from eventhub.events.lookup import find_event
 
     event = find_event(slug)
@@ -297,42 +310,77 @@ def allocate_booths_command(slug: str, dry_run: bool, no_notify: bool, verbose: 
     if event.kind != "expo":
         raise click.ClickException(f"{slug} is a {event.kind}, not an expo: it has no booths.")
     try:
-        if dry_run:
-            plan = plan_allocation(event)
-        else:
-            plan = commit_allocation(event, None, via="cli")
+        plan = plan_allocation(event, reoptimise=reoptimise)
+        if not dry_run:
+            moved = plan.count("moved")
+            if reoptimise and moved and not yes:
+                _echo_allocation(plan, "Re-optimised plan", verbose=verbose)
+                click.confirm(f"Move {moved} startups that already have a booth?", abort=True)
+            plan = commit_allocation(
+                event,
+                None,
+                expected_fingerprint=plan.fingerprint,
+                via="cli",
+                reoptimise=reoptimise,
+            )
             db.session.commit()
     except BoothError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from error
+    _echo_allocation(plan, "Dry run" if dry_run else "Allocated", verbose=verbose)
+    if not dry_run and not no_notify:
+        _notify_allocation(plan)
+
+
+def _echo_allocation(plan: AllocationPlan, title: str, *, verbose: bool) -> None:
+    """The counts of an allocation plan, every move with its reason (all of them with
+    --verbose when re-optimising) and why applications were not placed."""
+    from collections import Counter
+
     stats = plan.result.stats
+    mode = " (re-optimised)" if plan.reoptimise else ""
     click.echo(
-        f"{'Dry run' if dry_run else 'Allocated'} {event.name}: {plan.summary()} "
+        f"{title} {plan.event.name}{mode}: {plan.summary()} "
         f"({stats['requests']} approved applications, {stats['booths']} booths, "
         f"{stats['candidate_booths']} free for the run)."
     )
     reasons = Counter(item.reason.code for item in plan.result.unplaced)
     if reasons:
         click.echo("Not placed: " + ", ".join(f"{n} {code}" for code, n in reasons.most_common()))
+    for change in _listed_changes(plan, verbose=verbose):
+        why = f" ({change.reasons[0]})" if change.kind == "moved" and change.reasons else ""
+        click.echo(
+            f"  {change.kind:<8} {change.startup_name}: "
+            f"{change.before or '-'} -> {change.after or '-'}{why}"
+        )
     if verbose:
-        for change in plan.changed:
-            click.echo(
-                f"  {change.kind:<8} {change.startup_name}: "
-                f"{change.before or '-'} -> {change.after or '-'}"
-            )
         for item in plan.unplaced:
             click.echo(f"  unplaced {item.startup_name}: {item.reason}")
     for warning in plan.warnings:
         click.echo(f"  warning: {warning}")
-    if not dry_run and not no_notify:
-        changes = newly_placed(plan)
-        with click.progressbar(length=len(changes), label="Notices", hidden=quiet()) as bar:
-            sent = 0
-            for change in changes:
-                sent += notify_changes(event, [change])
-                bar.update(1)
-        db.session.commit()
-        click.echo(f"{sent} startups notified.")
+
+
+def _listed_changes(plan: AllocationPlan, *, verbose: bool) -> list[Change]:
+    """Every change with --verbose; else the moves of a run that keeps placements (rare, and
+    each needs its reason seen), and none of a re-optimisation (its count is shown)."""
+    if verbose:
+        return plan.changed
+    return [] if plan.reoptimise else plan.moved
+
+
+def _notify_allocation(plan: AllocationPlan) -> None:
+    """E-mail the startups whose booth changed (new, moved or taken away); none other."""
+    from eventhub.booths.allocation_runs import newly_placed
+    from eventhub.booths.notices import notify_changes
+
+    changes = newly_placed(plan)
+    with click.progressbar(length=len(changes), label="Notices", hidden=quiet()) as bar:
+        sent = 0
+        for change in changes:
+            sent += notify_changes(plan.event, [change])
+            bar.update(1)
+    db.session.commit()
+    click.echo(f"{sent} startups notified.")
 
 
 @click.command("schedule-meetings")

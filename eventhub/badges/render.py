@@ -51,6 +51,9 @@ DEFAULT_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+LEFT_TO_RIGHT_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
+
+
 class BadgeRenderError(DomainError):
     """Badge data that cannot be drawn: nothing was written."""
 
@@ -191,9 +194,9 @@ def _draw_event(canvas: Canvas, data: BadgeData) -> None:
         _centred(canvas, line, REGULAR, size, 12.5 * mm, GREY)
     labels = data.labels or DEFAULT_LABELS.get(data.language, DEFAULT_LABELS["en"])
     label = clean_text(labels.get("registration_number", ""))
-    size, line = fit_line(
-        f"{label} {clean_text(data.registration_number)}", REGULAR, TEXT_WIDTH, 7, 5
-    )
+    # Isolated left to right, so that in Arabic the number keeps its order (002-000482).
+    number = f"{LEFT_TO_RIGHT_ISOLATE}{clean_text(data.registration_number)}{POP_ISOLATE}"
+    size, line = fit_line(f"{label} {number}", REGULAR, TEXT_WIDTH, 7, 5)
     _centred(canvas, line, REGULAR, size, 5 * mm, GREY)
 
 

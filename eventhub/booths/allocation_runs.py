@@ -7,7 +7,11 @@ why in the reader's language, and writes the plan through the guarded writes of
 
 What a run covers: the booths of halls *not* open for self-service, and the approved
 applications that do not already hold a booth in a self-service hall. A booth pinned by
-hand stays with its startup; every other allocated booth in the run may move.
+hand stays with its startup. By default a run keeps every current placement too and places
+only new or changed applications: a startup is moved only when that is the only way to
+place another (or its booth no longer fits it), and the move is listed with its reason.
+Re-optimising (`reoptimise=True`, an explicit choice) re-plans every booth that is not
+pinned; the dry run shows how many startups that moves before anything is committed.
 
 Functions flush; the caller commits once (and then sends the notices).
 """
@@ -48,6 +52,16 @@ from eventhub.models_common import utcnow
 def _reason_texts() -> dict[str, Any]:
     return {
         "pinned": _l("kept: booth %(booth)s pinned by hand"),
+        "kept": _l("kept: its current booth %(booth)s"),
+        "moved_to_place": _l(
+            "moved from %(booth)s: the only way to place every application that can be "
+            "placed (%(booth)s goes to another startup)"
+        ),
+        "moved_current_unfit": _l(
+            "moved from %(booth)s: that booth no longer fits its application"
+        ),
+        "moved_current_unavailable": _l("moved from %(booth)s: that booth is no longer available"),
+        "moved_reoptimised": _l("moved from %(booth)s: the whole plan is re-optimised"),
         "area_fit": _l("%(kind)s booth of %(booth_area)s m² for %(wanted)s m² wanted"),
         "sector_zone": _l("in its sector zone"),
         "outside_sector_zone": _l("outside its sector zone"),
@@ -153,6 +167,8 @@ def booth_slot(booth: Booth) -> BoothSlot:
 
 
 def booth_request(application: BoothApplication, booth_ids: dict[str, int]) -> BoothRequest:
+    """An application as the allocator sees it, with the booth it holds now (a run keeps
+    that booth unless re-optimising)."""
     startup = application.startup
     return BoothRequest(
         id=application.id,
@@ -166,6 +182,7 @@ def booth_request(application: BoothApplication, booth_ids: dict[str, int]) -> B
         preferred_booth_ids=tuple(
             booth_ids[code] for code in application.preferred_booths or () if code in booth_ids
         ),
+        current_booth_id=application.booth.id if application.booth is not None else None,
     )
 
 
@@ -205,6 +222,7 @@ class AllocationPlan:
     fingerprint: str
     warnings: list[str] = field(default_factory=list)
     committed: bool = False
+    reoptimise: bool = False
 
     def count(self, kind: str) -> int:
         return sum(1 for change in self.changes if change.kind == kind)
@@ -215,6 +233,10 @@ class AllocationPlan:
         counts["unplaced"] = len(self.unplaced)
         counts["placed"] = len(self.result.assignments)
         return counts
+
+    @property
+    def moved(self) -> list[Change]:
+        return [change for change in self.changes if change.kind == "moved"]
 
     @property
     def changed(self) -> list[Change]:
@@ -239,8 +261,11 @@ def configured_weights() -> AllocationWeights:
     return AllocationWeights(**current_app.config.get("BOOTH_ALLOCATION", {}))
 
 
-def plan_allocation(event: Event, weights: AllocationWeights | None = None) -> AllocationPlan:
-    """What a run would do now, compared with the booths held now. Writes nothing."""
+def plan_allocation(
+    event: Event, weights: AllocationWeights | None = None, *, reoptimise: bool = False
+) -> AllocationPlan:
+    """What a run would do now, compared with the booths held now. Writes nothing. By
+    default current placements are kept; `reoptimise` re-plans them all."""
     weights = weights or configured_weights()
     booths = _run_booths(event)
     applications = _run_applications(event)
@@ -252,6 +277,7 @@ def plan_allocation(event: Event, weights: AllocationWeights | None = None) -> A
         [booth_slot(booth) for booth in booths],
         [booth_request(application, all_codes) for application in applications],
         weights,
+        reoptimise=reoptimise,
     )
     by_id = {application.id: application for application in applications}
     current = {booth.application_id: booth for booth in booths if booth.application_id is not None}
@@ -261,12 +287,6 @@ def plan_allocation(event: Event, weights: AllocationWeights | None = None) -> A
         application = by_id[assignment.application_id]
         before = current.get(assignment.application_id)
         after = booth_by_id[assignment.booth_id]
-        if before is None:
-            kind = "new"
-        elif before.id == after.id:
-            kind = "kept"
-        else:
-            kind = "moved"
         changes.append(
             Change(
                 application_id=application.id,
@@ -274,7 +294,7 @@ def plan_allocation(event: Event, weights: AllocationWeights | None = None) -> A
                 startup_name=application.startup.name,
                 before=before.code if before is not None else None,
                 after=after.code,
-                kind=kind,
+                kind=assignment.change,
                 pinned=assignment.pinned,
                 reasons=tuple(reason_text(reason) for reason in assignment.reasons),
             )
@@ -318,6 +338,7 @@ def plan_allocation(event: Event, weights: AllocationWeights | None = None) -> A
         unplaced=unplaced,
         fingerprint=_fingerprint(result),
         warnings=[reason_text(warning) for warning in result.warnings],
+        reoptimise=reoptimise,
     )
 
 
@@ -331,10 +352,12 @@ def commit_allocation(
     expected_fingerprint: str | None = None,
     weights: AllocationWeights | None = None,
     via: str = "web",
+    reoptimise: bool = False,
 ) -> AllocationPlan:
-    """Run the allocator and write its plan. With `expected_fingerprint` (the dry run the
-    organiser saw), refuses if the plan would now differ. Flushes; the caller commits."""
-    plan = plan_allocation(event, weights)
+    """Run the allocator and write its plan (keeping current placements, or re-optimising
+    everything with `reoptimise`). With `expected_fingerprint` (the dry run the organiser
+    saw), refuses if the plan would now differ. Flushes; the caller commits."""
+    plan = plan_allocation(event, weights, reoptimise=reoptimise)
     if expected_fingerprint is not None and expected_fingerprint != plan.fingerprint:
         raise BoothError(
             _l("The proposed plan changed since you looked at it. Review the new proposal."),
@@ -371,6 +394,7 @@ def commit_allocation(
         "booth.allocation",
         event.slug,
         via=via,
+        mode="reoptimise" if reoptimise else "keep",
         placed=counts["placed"],
         new=counts["new"],
         moved=counts["moved"],
@@ -384,5 +408,6 @@ def commit_allocation(
 
 
 def newly_placed(plan: AllocationPlan) -> Sequence[Change]:
-    """The changes a startup hears about: a new booth, a move, or a booth taken away."""
+    """The changes a startup hears about: a new booth, a move, or a booth taken away; a
+    startup whose booth is kept hears nothing."""
     return [change for change in plan.changes if change.kind in ("new", "moved", "removed")]

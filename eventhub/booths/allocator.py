@@ -13,6 +13,17 @@ Hard rules (a pair that breaks one is never chosen):
   the kind and area rules: the organiser decided). A pin for an application that is not in
   the run leaves the booth untouched and adds a warning.
 
+Stability (the default, ``reoptimise=False``): a run keeps every current placement. An
+application that holds a booth now (``BoothRequest.current_booth_id``) is moved only when
+that is the only way to place someone: keeping a placement earns a bonus larger than all
+soft costs together, and placing one more application is worth more than all the bonuses,
+so the solver first places as many applications as it can, then keeps as many current
+placements as it can, and only then minimises the soft costs. An application whose current
+booth no longer fits it (its kind or area changed, or the booth's) is placed anew. Every
+assignment says whether it is ``new``, ``kept`` or ``moved``, and a move carries its reason
+first. ``reoptimise=True`` drops the bonus: the whole plan is re-optimised on the soft
+goals alone, and current placements move freely.
+
 Soft goals, each normalised to [0, 1] and multiplied by its weight in `AllocationWeights`:
 
 * ``sector_zone``: 0 when the booth's zone is the startup's sector, else 1;
@@ -26,7 +37,8 @@ Soft goals, each normalised to [0, 1] and multiplied by its weight in `Allocatio
 Solving: the cost matrix (applications x candidate booths) is built with numpy. Infeasible
 pairs get a constant large enough that placing one more application always outweighs all
 soft costs together, so `scipy.optimize.linear_sum_assignment` first maximises the number
-placed, then minimises the summed cost; pairs at that constant are dropped afterwards. The
+placed, then (keeping) maximises the placements kept, then minimises the summed cost; pairs
+at that constant are dropped afterwards. The
 feasibility graph is split into its connected components (different kinds never compete)
 and each is solved alone: the same optimum on smaller matrices.
 
@@ -54,6 +66,7 @@ from scipy.sparse.csgraph import connected_components
 
 __all__ = [
     "AVAILABLE",
+    "CHANGES",
     "DEFAULT_WEIGHTS",
     "KINDS",
     "STATUSES",
@@ -66,6 +79,7 @@ __all__ = [
     "Reason",
     "Unplaced",
     "allocate",
+    "change_counts",
     "check_hard_rules",
     "greedy_first_fit",
     "programme_pavilions",
@@ -74,6 +88,8 @@ __all__ = [
 KINDS = ("standard", "corner", "island", "pod")
 STATUSES = ("available", "held", "allocated", "blocked")
 AVAILABLE = "available"
+# What an assignment is against the booth its application holds now.
+CHANGES = ("new", "moved", "kept")
 
 # Areas come from floats (width x depth); a hair of tolerance keeps 3 x 3 == 9.
 _AREA_EPS = 1e-6
@@ -85,6 +101,12 @@ Mask = NDArray[np.bool_]
 _TEMPLATES: dict[str, str] = {
     # assignments
     "pinned": "kept: booth {booth} pinned by hand",
+    "kept": "kept: its current booth {booth}",
+    "moved_to_place": "moved from {booth}: the only way to place every application that "
+    "can be placed; {booth} went to application {application}",
+    "moved_current_unfit": "moved from {booth}: that booth no longer fits its kind or area",
+    "moved_current_unavailable": "moved from {booth}: that booth is no longer available",
+    "moved_reoptimised": "moved from {booth}: the whole plan was re-optimised",
     "area_fit": "{kind} booth of {booth_area} m² for {wanted} m² wanted ({wasted} m² spare)",
     "sector_zone": "in its sector zone {zone}",
     "outside_sector_zone": "outside its sector zone {sector} (booth zone: {zone})",
@@ -172,6 +194,8 @@ class BoothRequest:
     city_site: str | None = None
     preferred_zones: tuple[str, ...] = ()
     preferred_booth_ids: tuple[int, ...] = ()
+    # The booth it holds now, if any: a run keeps it unless re-optimising.
+    current_booth_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,12 +230,15 @@ class Assignment:
     cost: float
     reasons: list[Reason]
     pinned: bool = False
+    change: str = "new"  # one of CHANGES, against its current booth
 
 
 @dataclass(frozen=True, slots=True)
 class Unplaced:
     application_id: int
     reason: Reason
+    # The booth it held before the run, which it loses.
+    previous_booth_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +263,20 @@ class AllocationResult:
 
     def booth_by_application(self) -> dict[int, int]:
         return {a.application_id: a.booth_id for a in self.assignments}
+
+    @property
+    def moves(self) -> list[Assignment]:
+        return [a for a in self.assignments if a.change == "moved"]
+
+
+def change_counts(result: AllocationResult) -> dict[str, int]:
+    """How many placements are new, moved and kept, and how many applications lose the
+    booth they held (``removed``)."""
+    counts = Counter(a.change for a in result.assignments)
+    return {
+        **{change: counts.get(change, 0) for change in CHANGES},
+        "removed": sum(1 for u in result.unplaced if u.previous_booth_id is not None),
+    }
 
 
 # --- preparation ------------------------------------------------------------------------
@@ -469,17 +510,39 @@ def _components(feasible: Mask) -> list[Component]:
     ]
 
 
-def _solve(cost: Matrix, feasible: Mask, components: list[Component]) -> list[tuple[int, int]]:
-    """Min-cost assignment among feasible pairs, the most placed first."""
+def _current_pairs(plan: _Plan, feasible: Mask) -> Mask:
+    """The feasible pairs (free request, candidate booth) where the request holds that
+    booth now: the placements a stable run keeps."""
+    current = np.zeros_like(feasible)
+    col_of_booth = {booth.id: col for col, booth in enumerate(plan.candidates)}
+    for row, request in enumerate(plan.free_requests):
+        col = col_of_booth.get(request.current_booth_id) if request.current_booth_id else None
+        if col is not None:
+            current[row, col] = feasible[row, col]
+    return current
+
+
+def _solve(
+    cost: Matrix, feasible: Mask, components: list[Component], keep: Mask | None = None
+) -> list[tuple[int, int]]:
+    """Min-cost assignment among feasible pairs: the most placed first, then (with `keep`)
+    the most of those pairs kept, then the lowest soft cost."""
     pairs: list[tuple[int, int]] = []
     for rows, cols in components:
         ok = feasible[np.ix_(rows, cols)]
         sub = cost[np.ix_(rows, cols)]
-        # Any extra placed pair saves `big`, more than all soft costs of a full assignment.
-        big = (float(sub[ok].max()) + 1.0) * (min(ok.shape) + 1)
+        size = min(ok.shape) + 1
+        # Keeping one more placement earns `bonus`, more than all soft costs of a full
+        # assignment; any extra placed pair saves `big`, more than all soft costs and
+        # bonuses together. So: placed count, then kept count, then soft cost.
+        soft = float(sub[ok].max()) + 1.0
+        bonus = soft * size if keep is not None else 0.0
+        big = (soft + bonus) * size
+        if keep is not None:
+            sub = sub - bonus * keep[np.ix_(rows, cols)]
         r_idx, c_idx = linear_sum_assignment(np.where(ok, sub, big))
-        keep = ok[r_idx, c_idx]
-        pairs.extend(zip(rows[r_idx[keep]].tolist(), cols[c_idx[keep]].tolist(), strict=True))
+        real = ok[r_idx, c_idx]
+        pairs.extend(zip(rows[r_idx[real]].tolist(), cols[c_idx[real]].tolist(), strict=True))
     return sorted(pairs)
 
 
@@ -631,6 +694,63 @@ def _why_unplaced(request: BoothRequest, fitting: int, plan: _Plan, factor: floa
     return Reason("no_booth_with_area", params)
 
 
+def _change(request: BoothRequest, booth_id: int) -> str:
+    if request.current_booth_id is None:
+        return "new"
+    return "kept" if request.current_booth_id == booth_id else "moved"
+
+
+def _move_reason(request: BoothRequest, ctx: _Context, reoptimise: bool) -> Reason:
+    """Why an application leaves the booth it holds now (listed first among its reasons)."""
+    current_id = request.current_booth_id
+    current = ctx.booth_by_id.get(current_id) if current_id is not None else None
+    code = current.code if current is not None else current_id
+    if current is None or current.status != AVAILABLE:
+        return Reason("moved_current_unavailable", {"booth": code})
+    if current.pinned_application_id not in (None, request.id):
+        return Reason("moved_current_unavailable", {"booth": code})
+    if not _fits(request, current, ctx.weights.max_area_factor):
+        return Reason("moved_current_unfit", {"booth": code})
+    if reoptimise:
+        return Reason("moved_reoptimised", {"booth": code})
+    return Reason("moved_to_place", {"booth": code, "application": ctx.taken_by.get(current.id)})
+
+
+def _placed(
+    request: BoothRequest, booth: BoothSlot, cost: float, ctx: _Context, reoptimise: bool
+) -> Assignment:
+    change = _change(request, booth.id)
+    reasons = _explain(request, booth, ctx)
+    if change == "kept":
+        reasons.insert(0, Reason("kept", {"booth": booth.code}))
+    elif change == "moved":
+        reasons.insert(0, _move_reason(request, ctx, reoptimise))
+    return Assignment(request.id, booth.id, round(cost, _COST_DECIMALS), reasons, change=change)
+
+
+def _pinned(plan: _Plan, ctx: _Context, reoptimise: bool) -> list[Assignment]:
+    """The pinned assignments, with what each is against the booth its application holds."""
+    request_by_id = {r.id: r for r in plan.requests}
+    pinned: list[Assignment] = []
+    for assignment in plan.pinned:
+        request = request_by_id[assignment.application_id]
+        change = _change(request, assignment.booth_id)
+        reasons = list(assignment.reasons)
+        if change == "moved":
+            reasons.append(_move_reason(request, ctx, reoptimise))
+        pinned.append(
+            Assignment(
+                assignment.application_id,
+                assignment.booth_id,
+                assignment.cost,
+                reasons,
+                pinned=True,
+                change=change if request.current_booth_id is not None else "new",
+            )
+        )
+    return pinned
+
+
 def _build_result(
     plan: _Plan,
     feasible: Mask,
@@ -640,23 +760,28 @@ def _build_result(
     weights: AllocationWeights,
     stats: dict[str, Any],
 ) -> AllocationResult:
+    reoptimise = stats.get("mode") == "reoptimise"
     taken_by = {a.booth_id: a.application_id for a in plan.pinned}
     taken_by.update({plan.candidates[c].id: plan.free_requests[r].id for r, c in pairs})
     ctx = _Context({b.id: b for b in plan.booths}, taken_by, pavilions, weights)
-    assignments = list(plan.pinned)
+    assignments = _pinned(plan, ctx, reoptimise)
     for r, c in pairs:
         request, booth = plan.free_requests[r], plan.candidates[c]
-        cost_rc = round(float(cost[r, c]), _COST_DECIMALS)
-        assignments.append(Assignment(request.id, booth.id, cost_rc, _explain(request, booth, ctx)))
+        assignments.append(_placed(request, booth, float(cost[r, c]), ctx, reoptimise))
     assignments.sort(key=lambda a: a.application_id)
     placed_rows = {r for r, _ in pairs}
     fitting = feasible.sum(axis=1)
     unplaced = [
-        Unplaced(request.id, _why_unplaced(request, int(fitting[r]), plan, weights.max_area_factor))
+        Unplaced(
+            request.id,
+            _why_unplaced(request, int(fitting[r]), plan, weights.max_area_factor),
+            request.current_booth_id,
+        )
         for r, request in enumerate(plan.free_requests)
         if r not in placed_rows
     ]
-    stats = {
+    result = AllocationResult(assignments, unplaced, stats, pavilions, list(plan.warnings))
+    result.stats = {
         **stats,
         "requests": len(plan.requests),
         "booths": len(plan.booths),
@@ -664,9 +789,10 @@ def _build_result(
         "placed": len(assignments),
         "pinned": len(plan.pinned),
         "unplaced": len(unplaced),
+        **change_counts(result),
         "total_cost": round(sum(a.cost for a in assignments), _COST_DECIMALS),
     }
-    return AllocationResult(assignments, unplaced, stats, pavilions, list(plan.warnings))
+    return result
 
 
 # --- public entry points ----------------------------------------------------------------
@@ -676,8 +802,14 @@ def allocate(
     booths: Iterable[BoothSlot],
     requests: Iterable[BoothRequest],
     weights: AllocationWeights = DEFAULT_WEIGHTS,
+    *,
+    reoptimise: bool = False,
 ) -> AllocationResult:
     """Assign approved applications to available booths at minimum cost; see the module doc.
+
+    By default every current placement (``current_booth_id``) that still fits is kept
+    unless moving it is the only way to place one more application; ``reoptimise=True``
+    re-plans everything on the soft goals alone.
 
     Programme pavilion centres: a programme with pinned booths has its pavilion in the hall
     holding most of them, at their centroid (one pin is enough for an organiser to anchor it).
@@ -690,18 +822,24 @@ def allocate(
     arrays = _encode(plan.free_requests, plan.candidates)
     feasible = _feasible(arrays, weights.max_area_factor)
     components = _components(feasible)
+    keep = None if reoptimise else _current_pairs(plan, feasible)
     pavilions = _pinned_pavilions(plan)
     passes = 1
     unanchored = {r.programme for r in plan.free_requests if r.programme} - set(pavilions)
     if weights.programme > 0 and unanchored:
         first_cost = _soft_cost(plan.free_requests, arrays, weights, pavilions)
-        first_pairs = _solve(first_cost, feasible, components)
+        first_pairs = _solve(first_cost, feasible, components, keep)
         placed = ((plan.free_requests[r], plan.candidates[c]) for r, c in first_pairs)
         pavilions = {**_pavilions(_points(placed), "first_pass"), **pavilions}
         passes = 2
     cost = _soft_cost(plan.free_requests, arrays, weights, pavilions)
-    pairs = _solve(cost, feasible, components)
-    stats = {"method": "min_cost", "passes": passes, "components": len(components)}
+    pairs = _solve(cost, feasible, components, keep)
+    stats = {
+        "method": "min_cost",
+        "mode": "reoptimise" if reoptimise else "keep",
+        "passes": passes,
+        "components": len(components),
+    }
     return _build_result(plan, feasible, cost, pairs, pavilions, weights, stats)
 
 
@@ -709,16 +847,27 @@ def greedy_first_fit(
     booths: Iterable[BoothSlot],
     requests: Iterable[BoothRequest],
     weights: AllocationWeights = DEFAULT_WEIGHTS,
+    *,
+    reoptimise: bool = False,
 ) -> AllocationResult:
-    """Baseline: applications in id order each take the first free fitting booth, in hall and
-    code order. Same hard rules, pins, reasons and cost figures as `allocate`, no soft goals;
-    its pavilions are those implied by its own placement."""
+    """Baseline: current placements that still fit are kept (unless `reoptimise`), then the
+    other applications in id order each take the first free fitting booth, in hall and code
+    order. Same hard rules, pins, reasons and cost figures as `allocate`, no soft goals; its
+    pavilions are those implied by its own placement."""
     plan = _prepare(booths, requests)
     arrays = _encode(plan.free_requests, plan.candidates)
     feasible = _feasible(arrays, weights.max_area_factor)
     free = np.ones(len(plan.candidates), dtype=bool)
     pairs: list[tuple[int, int]] = []
+    kept_rows: set[int] = set()
+    if not reoptimise:
+        for row, col in zip(*np.nonzero(_current_pairs(plan, feasible)), strict=True):
+            free[col] = False
+            kept_rows.add(int(row))
+            pairs.append((int(row), int(col)))
     for row in range(len(plan.free_requests)):
+        if row in kept_rows:
+            continue
         options = np.flatnonzero(feasible[row] & free)
         if options.size:
             free[options[0]] = False
@@ -729,7 +878,12 @@ def greedy_first_fit(
     pinned = [(request_by_id[a.application_id], booth_by_id[a.booth_id]) for a in plan.pinned]
     pavilions = _pavilions(_points(pinned + placed), "placement")
     cost = _soft_cost(plan.free_requests, arrays, weights, pavilions)
-    stats = {"method": "greedy_first_fit", "passes": 1}
+    pairs.sort()
+    stats = {
+        "method": "greedy_first_fit",
+        "mode": "reoptimise" if reoptimise else "keep",
+        "passes": 1,
+    }
     return _build_result(plan, feasible, cost, pairs, pavilions, weights, stats)
 
 

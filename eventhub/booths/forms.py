@@ -18,7 +18,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from eventhub.booths.applications import ApplicationDetails
 from eventhub.booths.floorplan import GridSpec
@@ -328,8 +335,23 @@ class SwapForm(FlaskForm):
     )
 
 
+ALLOCATION_MODES = ("keep", "reoptimise")
+
+
 class CommitForm(FlaskForm):
+    """Commit the dry run the organiser saw: its fingerprint, and whether it keeps current
+    placements (`keep`, the default) or re-optimises everything."""
+
     fingerprint = HiddenField(validators=[DataRequired(), Length(max=64)])
+    mode = HiddenField(
+        default="keep",
+        filters=[lambda value: value or "keep"],
+        validators=[AnyOf(ALLOCATION_MODES)],
+    )
+
+    @property
+    def reoptimise(self) -> bool:
+        return self.mode.data == "reoptimise"
 
 
 class PickForm(FlaskForm):

@@ -381,3 +381,10 @@ def test_threads_saving_at_once_cut_font_subsets_one_at_a_time(make_badge, monke
         drawn = list(pool.map(render_pdf, runs * 4))
     assert most == 1
     assert [font_programs(pdf) for pdf in drawn] == expected * 4
+
+
+@needs_poppler
+def test_the_registration_number_keeps_its_order_on_an_arabic_badge(make_badge, tmp_path):
+    badge = make_badge(language="ar", registration_number="002-000482", full_name="سلمى")
+    text = pdf_text(render_badge(badge), tmp_path)
+    assert "002-000482" in text and "000482-002" not in text

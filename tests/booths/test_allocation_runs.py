@@ -99,7 +99,9 @@ def test_the_diff_shows_moves_and_losses(show, make_user):
     assert holder(event, "P01") is None
 
 
-def test_moved_when_a_better_booth_frees_up(row_of_booths, make_startup, make_application):
+def test_kept_when_a_better_booth_frees_up_moved_only_when_reoptimising(
+    row_of_booths, make_startup, make_application
+):
     event = row_of_booths.event
     _user, startup = make_startup(name="Noria AI")
     application = make_application(event, startup, booths=["A06"])
@@ -112,13 +114,22 @@ def test_moved_when_a_better_booth_frees_up(row_of_booths, make_startup, make_ap
     assert first == "Noria AI"
     booth_by_code(event, "A06").status = "available"
     db.session.commit()
+    # A run keeps the booth it has: a better one is no reason to move a placed startup.
     plan = plan_allocation(event)
+    assert plan.changed == [] and plan.counts["kept"] == 1
+    # Re-optimising moves it to its first choice, and says so before the commit.
+    plan = plan_allocation(event, reoptimise=True)
     (change,) = plan.changed
     assert (change.kind, change.after) == ("moved", "A06")
+    assert change.reasons[0] == f"moved from {change.before}: the whole plan is re-optimised"
     assert application.id == change.application_id
-    commit_allocation(event, None, expected_fingerprint=plan.fingerprint)
+    commit_allocation(event, None, expected_fingerprint=plan.fingerprint, reoptimise=True)
     db.session.commit()
     assert holder(event, "A06") == "Noria AI"
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "booth.allocation").order_by(AuditEntry.id)
+    ).all()[-1]
+    assert entry.details["mode"] == "reoptimise" and entry.details["moved"] == 1
 
 
 def test_commit_refuses_a_plan_that_changed_since_the_dry_run(show, make_startup, make_application):
@@ -153,3 +164,27 @@ def test_startups_are_notified_of_their_booth(show, outbox):
     assert "A04" in argan["Subject"]
     body = argan.get_body(("plain",)).get_content()
     assert "A04" in body and "/events/booth-expo/floor-plan?booth=A04" in body
+
+
+def test_only_startups_whose_booth_changed_are_notified(
+    show, outbox, make_startup, make_application
+):
+    event, _apps = show
+    commit_allocation(event, None)
+    db.session.commit()
+    before = {b.code: b.application_id for b in db.session.scalars(select(Booth))}
+    _user, late = make_startup(name="Late AI", sector="ai")
+    make_application(event, late)
+    plan = commit_allocation(event, None)
+    assert plan.counts == {
+        "new": 1, "moved": 0, "kept": 4, "removed": 0, "unplaced": 0, "placed": 5
+    }  # fmt: skip
+    sent = notify_changes(event, newly_placed(plan))
+    db.session.commit()
+    assert sent == 1
+    (message,) = outbox()
+    assert late.members[0].email in message["To"]
+    db.session.expire_all()
+    after = {b.application_id: b.code for b in db.session.scalars(select(Booth))}
+    held_before = {app: code for code, app in before.items() if app is not None}
+    assert all(after[app] == code for app, code in held_before.items())

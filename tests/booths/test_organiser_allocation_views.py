@@ -101,3 +101,47 @@ def test_moves_say_what_is_wrong_at_the_field(client, plan, login_as, field_erro
     assert booth_by_code(plan, "A01").exhibitor.name == "Atlas AI"
     assert argan.booth is None
     assert 'value="Z8"' in page_of(response)  # what was typed stays in the form
+
+
+def fingerprint_and_mode(page: str) -> tuple[str, str]:
+    fingerprint = re.search(r'name="fingerprint" type="hidden" value="(\w+)"', page).group(1)
+    mode = re.search(r'name="mode" type="hidden" value="(\w+)"', page).group(1)
+    return fingerprint, mode
+
+
+def test_a_run_keeps_booths_and_reoptimising_shows_its_moves_first(client, plan, login_as, outbox):
+    """Atlas AI holds A01 and would rather have A06: the default run places only Argan AI;
+    'Re-optimise everything' shows the move before its own commit."""
+    login_as("admin")
+    atlas = booth_by_code(plan, "A01").application
+    atlas.preferred_booths = ["A06"]
+    db.session.commit()
+    url = f"/organiser/events/{SLUG}/allocation"
+    page = page_of(client.get(url))
+    assert fingerprint_and_mode(page)[1] == "keep"
+    assert re.search(r'id="count-new"><span class="figure change-new">1<', page)
+    assert re.search(r'id="count-moved"><span class="figure change-moved">0<', page)
+    assert re.search(r'id="count-kept"><span class="figure">1<', page)
+    assert "Re-optimise everything" in page and "Re-optimising moves" not in page
+
+    preview = page_of(client.get(f"{url}?reoptimise=1"))
+    assert "Re-optimised plan (dry run)" in preview
+    assert "Re-optimising moves 1 startup that already has a booth." in preview
+    assert "Re-optimise and move 1 startup" in preview
+    assert "moved from A01: the whole plan is re-optimised" in preview
+    fingerprint, mode = fingerprint_and_mode(preview)
+    assert mode == "reoptimise"
+    db.session.expire_all()
+    assert booth_by_code(plan, "A01").application_id == atlas.id  # nothing saved yet
+
+    bad = client.post(url, data={"fingerprint": fingerprint, "mode": "everything"})
+    assert bad.status_code == 400
+    # The keep-mode commit cannot carry the re-optimised plan: it has changed.
+    stale = client.post(url, data={"fingerprint": fingerprint, "mode": "keep"})
+    assert "changed since you looked" in page_of(client.get(stale.location))
+    done = client.post(url, data={"fingerprint": fingerprint, "mode": "reoptimise"})
+    assert done.status_code == 302
+    assert "1 moved" in page_of(client.get(done.location))
+    db.session.expire_all()
+    assert booth_by_code(plan, "A06").application_id == atlas.id
+    assert len(outbox()) == 2  # Argan AI placed, Atlas AI moved

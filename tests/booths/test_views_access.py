@@ -24,6 +24,7 @@ ORGANISER_PAGES = (
     "/organiser/events/{slug}/booth-applications",
     "/organiser/events/{slug}/booth-applications.csv",
     "/organiser/events/{slug}/allocation",
+    "/organiser/events/{slug}/allocation?reoptimise=1",
 )
 
 

@@ -31,6 +31,8 @@ def sign_out(page) -> None:
 def test_apply_approve_allocate_and_see_the_booth(
     page, live_server, make_event, make_user, tmp_path
 ):
+    from playwright.sync_api import expect
+
     event = make_event(slug="booth-expo", name="Booth Expo")
     hall = create_hall(event, HallDetails(name="Hall 1", width=40, depth=20))
     specs = [BoothSpec(f"A0{n}", 2 + 3 * (n - 1), 2, 3, 3, zone="ai") for n in range(1, 7)]
@@ -64,12 +66,12 @@ def test_apply_approve_allocate_and_see_the_booth(
     row.locator("select[name=decision]").select_option("approve")
     row.locator("button:has-text('Decide')").click()
     page.get_by_role("dialog").get_by_role("button", name="Decide").click()  # it asks first
-    assert "Nour Health: Approved." in page.inner_text(".flashes")
+    expect(page.locator(".flashes")).to_contain_text("Nour Health: Approved.")
     page.goto(live_server(f"/organiser/events/{event.slug}/allocation"))
     assert page.locator("table.changes tr[data-kind=new]", has_text="Nour Health").count() == 1
     page.click("#dry-run form button[type=submit]")
     page.get_by_role("dialog").get_by_role("button", name="Commit this plan").click()
-    assert "Allocation saved" in page.inner_text(".flashes")
+    expect(page.locator(".flashes")).to_contain_text("Allocation saved")
     sign_out(page)
 
     # The startup finds its booth, highlighted on the plan.

@@ -1,9 +1,10 @@
 """The organiser's allocation page: the allocator's dry run and its commit, pins, swaps,
-releases, and the log of them."""
+releases, and the log of them. The dry run keeps current placements; `?reoptimise=1`
+shows the re-optimised plan instead, with how many startups it moves, before its commit."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,15 +33,18 @@ from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 
 
-def allocation_page(event: Event, pin_form: PinForm, swap_form: SwapForm):
-    """The page with the dry run as it is now, and the move forms as sent (with their
-    errors) or empty."""
-    plan = plan_allocation(event)
+def allocation_page(
+    event: Event, pin_form: PinForm, swap_form: SwapForm, *, reoptimise: bool = False
+):
+    """The page with the dry run as it is now (keeping current placements, or re-optimised),
+    and the move forms as sent (with their errors) or empty."""
+    plan = plan_allocation(event, reoptimise=reoptimise)
+    mode = "reoptimise" if reoptimise else "keep"
     return render_template(
         "booths/allocation.html",
         event=event,
         plan=plan,
-        commit_form=CommitForm(fingerprint=plan.fingerprint),
+        commit_form=CommitForm(formdata=None, fingerprint=plan.fingerprint, mode=mode),
         pin_form=pin_form,
         swap_form=swap_form,
         action_form=EmptyForm(),
@@ -57,7 +61,10 @@ def allocation_page(event: Event, pin_form: PinForm, swap_form: SwapForm):
 def allocation(slug: str):
     event = expo_or_404(slug, organiser=True)
     return allocation_page(
-        event, PinForm(approved_applications(event), formdata=None), SwapForm(formdata=None)
+        event,
+        PinForm(approved_applications(event), formdata=None),
+        SwapForm(formdata=None),
+        reoptimise=request.args.get("reoptimise") == "1",
     )
 
 
@@ -69,11 +76,17 @@ def commit(slug: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        plan = commit_allocation(event, current_user, expected_fingerprint=form.fingerprint.data)
+        plan = commit_allocation(
+            event,
+            current_user,
+            expected_fingerprint=form.fingerprint.data,
+            reoptimise=form.reoptimise,
+        )
     except BoothError as error:
         db.session.rollback()
         show_error(None, error)
-        return redirect(url_for("booths.allocation", slug=slug))
+        again = {"reoptimise": "1"} if form.reoptimise else {}
+        return redirect(url_for("booths.allocation", slug=slug, **again))
     sent = notify_changes(event, newly_placed(plan))
     db.session.commit()
     counts = plan.counts
