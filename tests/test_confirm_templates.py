@@ -44,7 +44,8 @@ MUST_CONFIRM = [
     ("booths/hall_form.html", "booths.remove_hall"),
     ("booths/allocation.html", "booths.commit"),
     ("booths/allocation.html", "booths.release"),
-    ("booths/applications.html", "booths.decide_application"),
+    ("booths/applications.html", 'id="bulk-decisions"'),
+    ("booths/application.html", "booths.decide_application"),
 ]
 
 
@@ -91,7 +92,9 @@ def test_destructive_and_outward_facing_forms_ask_first():
         (template, action)
         for template, action in MUST_CONFIRM
         if not any(
-            name == template and action in attributes and "confirm_attrs(" in attributes
+            name == template
+            and action in attributes
+            and ("confirm_attrs(" in attributes or "data-confirm=" in attributes)
             for name, attributes, _body in forms
         )
     ]

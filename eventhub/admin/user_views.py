@@ -21,10 +21,8 @@ from eventhub.auth.models import User
 from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error, strip_filter
+from eventhub.listing import list_args, page_of
 from eventhub.models_common import utcnow
-
-PAGE_SIZE = 50
-MAX_PAGE = 100_000
 
 
 class UserFilterForm(FlaskForm):
@@ -60,23 +58,18 @@ def _user_or_404(user_id: int) -> User:
         abort(404)
 
 
-def _page_number() -> int:
-    page = request.args.get("page", default=1, type=int) or 1
-    return min(max(page, 1), MAX_PAGE)
-
-
 @bp.route("/organiser/users")
 @role_required("admin")
 def user_list():
     form = UserFilterForm(formdata=request.args)
     form.validate()
     filters = users.UserFilters.read(form.q.data, form.role.data, form.state.data)
-    page = db.paginate(
-        users.select_users(filters), page=_page_number(), per_page=PAGE_SIZE, error_out=False
-    )
+    args = list_args(request.args, sorts=users.USER_SORTS, default_sort="name")
+    page = page_of(users.select_users(filters), args, User.id)
     return render_template(
         "admin/users.html",
         page=page,
+        args=args,
         filter_form=form,
         query_args=filters.query_args(),
         counts=users.count_by_state(),

@@ -96,6 +96,17 @@ class UserFilters:
         return {key: value for key, value in args.items() if value}
 
 
+# The sortable columns of the list (eventhub/listing.py); by name by default.
+USER_SORTS: dict[str, Any] = {
+    "name": [func.lower(User.name), User.email],
+    "email": User.email,
+    "role": User.role,
+    # "Never" before any time, on PostgreSQL (NULLs last) and SQLite (NULLs first) alike.
+    "last_sign_in": [User.last_login_at.is_not(None), User.last_login_at],
+    "created": User.created_at,
+}
+
+
 def select_users(filters: UserFilters) -> Select[tuple[User]]:
     """The users that match, by name (then e-mail), with their startup and investor profile."""
     query = select(User).options(joinedload(User.startup), joinedload(User.investor))

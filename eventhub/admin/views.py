@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, render_template
 
+from eventhub.admin.audit import event_names
 from eventhub.admin.dashboard import door_duty_events, organiser_dashboard
 from eventhub.auth.access import role_required
 
@@ -15,7 +16,12 @@ bp = Blueprint("admin", __name__)
 @bp.route("/organiser/")
 @role_required("admin")
 def dashboard():
-    return render_template("admin/dashboard.html", dashboard=organiser_dashboard())
+    dashboard = organiser_dashboard()
+    return render_template(
+        "admin/dashboard.html",
+        dashboard=dashboard,
+        audit_events=event_names(dashboard.recent_audit),
+    )
 
 
 @bp.route("/staff/")
@@ -25,4 +31,10 @@ def staff_home():
 
 
 # The pages for accounts are routes of this blueprint, kept in their own module.
-from eventhub.admin import invitation_views, security_views, signup_views, user_views  # noqa: E402, F401
+from eventhub.admin import (  # noqa: E402, F401
+    audit_views,
+    invitation_views,
+    security_views,
+    signup_views,
+    user_views,
+)

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -26,7 +26,7 @@ from eventhub.booths.layout import booth_by_code, normalise_code, resolve_zone
 from eventhub.booths.models import APPLICATION_STATUSES, BOOTH_KINDS, BoothApplication
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.models_common import contains_text, counts_by_status, search_text, utcnow
+from eventhub.models_common import MAX_ROW_ID, contains_text, counts_by_status, search_text, utcnow
 from eventhub.profiles.models import Startup
 
 MAX_AREA = 400.0  # m²
@@ -35,6 +35,11 @@ MAX_PREFERRED_BOOTHS = 3
 MAX_NOTES = 2000
 MAX_REASON = 1000
 DECISIONS = {"approve": "approved", "reject": "rejected", "waitlist": "waitlisted"}
+# Decisions the organiser takes on many applications at once, and the statuses they may
+# take them on (an application decided already is changed on its own page).
+BULK_DECISIONS = ("approve", "reject")
+UNDECIDED_STATUSES = ("pending", "waitlisted")
+MAX_BULK = 500
 # What a startup may still change itself.
 EDITABLE_STATUSES = ("pending", "waitlisted")
 
@@ -289,9 +294,13 @@ def select_applications(
     status: str | None = None,
     programme: str | None = None,
     sector: str | None = None,
+    kind: str | None = None,
     q: str = "",
 ) -> Select:
-    """The event's applications with filters, oldest first (first come, first reviewed)."""
+    """The event's applications with filters, oldest first (first come, first reviewed).
+
+    The text is looked for in the startup's name, the city site, and the names and
+    e-mail addresses of the startup's team (its contacts)."""
     query = (
         select(BoothApplication)
         .join(Startup, BoothApplication.startup_id == Startup.id)
@@ -308,10 +317,23 @@ def select_applications(
         query = query.where(BoothApplication.programme == programme)
     if sector:
         query = query.where(Startup.sector == sector)
+    if kind in BOOTH_KINDS:
+        query = query.where(BoothApplication.kind == kind)
     text = search_text(q)
     if text:
-        query = query.where(contains_text(text, Startup.name, BoothApplication.city_site))
+        contact = exists().where(
+            User.startup_id == Startup.id, contains_text(text, User.name, User.email)
+        )
+        query = query.where(contains_text(text, Startup.name, BoothApplication.city_site) | contact)
     return query
+
+
+# The sortable columns of the organiser's list (eventhub/listing.py), oldest first by default.
+APPLICATION_SORTS: dict[str, Any] = {
+    "submitted": BoothApplication.created_at,
+    "startup": func.lower(Startup.name),
+    "status": BoothApplication.status,
+}
 
 
 def status_counts(event: Event) -> dict[str, int]:
@@ -319,3 +341,53 @@ def status_counts(event: Event) -> dict[str, int]:
     return counts_by_status(
         BoothApplication.status, APPLICATION_STATUSES, BoothApplication.event_id == event.id
     )
+
+
+def decide_many(
+    event: Event,
+    application_ids: list[int],
+    decision: str,
+    actor: User | None,
+    reason: str = "",
+) -> list[BoothApplication]:
+    """Approve or reject (with one reason for all) the selected undecided applications of
+    `event`, each through `decide`, in the caller's transaction. Anything wrong (nothing
+    selected, an id of another event, one decided already) raises before any change; the
+    caller commits, or rolls back if a later `decide` fails."""
+    if decision not in BULK_DECISIONS:
+        raise BoothError(_l("Choose approve or reject."), "bad_decision")
+    ids = sorted(set(application_ids))
+    if not ids:
+        raise BoothError(_l("Select at least one application."), "nothing_selected")
+    if len(ids) > MAX_BULK:
+        raise BoothError(
+            _l("Decide at most %(count)d applications at once.", count=MAX_BULK), "too_many"
+        )
+    reason = (reason or "").replace("\x00", "").strip()
+    if decision == "reject" and not reason:
+        raise BoothError(
+            _l("Give the startups a reason for the rejection."), "reason_required", "reason"
+        )
+    unknown = _l("Some of the selected applications are not this expo's. Reload the page.")
+    if any(not 0 < number <= MAX_ROW_ID for number in ids):
+        raise BoothError(unknown, "unknown_application")
+    applications = list(
+        db.session.scalars(
+            select(BoothApplication)
+            .where(BoothApplication.event_id == event.id, BoothApplication.id.in_(ids))
+            .options(joinedload(BoothApplication.startup))
+            .order_by(BoothApplication.id)
+        )
+    )
+    if len(applications) != len(ids):
+        raise BoothError(unknown, "unknown_application")
+    decided = [a.startup.name for a in applications if a.status not in UNDECIDED_STATUSES]
+    if decided:
+        raise BoothError(
+            _l(
+                "Already decided: %(names)s. Untick them, or change each on its own page.",
+                names=", ".join(sorted(decided)),
+            ),
+            "already_decided",
+        )
+    return [decide(application, decision, actor, reason) for application in applications]

@@ -15,6 +15,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -285,9 +286,11 @@ class ApplicationFilterForm(FlaskForm):
     status = SelectField(_l("Status"), validate_choice=False)
     programme = SelectField(_l("Programme"), validate_choice=False)
     sector = SelectField(_l("Sector"), validate_choice=False)
+    kind = SelectField(_l("Booth kind"), validate_choice=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.kind.choices = [("", _l("All kinds")), *_choices(kind_labels(), BOOTH_KINDS)]
         labels = application_status_labels()
         self.status.choices = [("", _l("All statuses"))] + [
             (status, labels[status]) for status in APPLICATION_STATUSES
@@ -302,7 +305,30 @@ class ApplicationFilterForm(FlaskForm):
             "status": self.status.data if self.status.data in APPLICATION_STATUSES else None,
             "programme": self.programme.data if self.programme.data in PROGRAMMES else None,
             "sector": self.sector.data if self.sector.data in SECTORS else None,
+            "kind": self.kind.data if self.kind.data in BOOTH_KINDS else None,
         }
+
+
+class BulkDecisionForm(FlaskForm):
+    """One decision on the applications ticked in the list: the button pressed says which
+    (`decision`), one reason serves for every rejection."""
+
+    application = SelectMultipleField(coerce=int, validate_choice=False)
+    decision = SelectField(validate_choice=False)
+    reason = TextAreaField(
+        _l("Reason for a rejection (the startups see it)"),
+        validators=[Length(max=1000)],
+        filters=[strip_filter],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.decision.choices = [("approve", _l("Approve")), ("reject", _l("Reject"))]
+
+    @property
+    def selected_ids(self) -> list[int]:
+        """The ticked applications' ids (none when one of them is not a number)."""
+        return [] if self.application.errors else list(self.application.data or [])
 
 
 class PinForm(FlaskForm):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from eventhub.events.models import AttendeeCategory, Event
@@ -34,6 +34,17 @@ class ListFilters:
             "category": self.category.id if self.category else None,
         }
         return {name: value for name, value in args.items() if value}
+
+
+# The sortable columns of the organiser's list (eventhub/listing.py); newest first by default.
+REGISTRATION_SORTS: dict[str, Any] = {
+    "name": [func.lower(Registration.last_name), func.lower(Registration.first_name)],
+    "registered": Registration.created_at,
+    "category": select(func.lower(AttendeeCategory.name))
+    .where(AttendeeCategory.id == Registration.category_id)
+    .scalar_subquery(),
+    "status": Registration.status,
+}
 
 
 def select_registrations(event: Event, filters: ListFilters | None = None) -> Select:

@@ -50,12 +50,11 @@ def test_three_approved_are_placed_and_nobody_moves(
 
     sign_in(page, live_server, organiser)
     page.goto(live_server(f"/organiser/events/{EXPO_SLUG}/booth-applications?status=pending"))
-    for name in chosen:
-        row = page.locator("tr", has_text=name)
-        row.locator("select[name=decision]").select_option("approve")
-        row.locator("button:has-text('Decide')").click()
-        page.get_by_role("dialog").get_by_role("button", name="Decide").click()  # it asks first
-        expect(page.locator(".flashes")).to_contain_text(f"{name}: Approved.")
+    for name in chosen:  # ticked on the list, approved at once (issue 18's list)
+        page.locator("tr", has_text=name).locator("input[name=application]").check()
+    page.click("button:has-text('Approve ticked')")
+    page.get_by_role("dialog").get_by_role("button", name="Decide").click()  # it asks first
+    expect(page.locator(".flashes")).to_contain_text("3 applications approved.")
 
     # The dry run: 3 new, 0 moved, every current placement kept.
     page.goto(live_server(f"/organiser/events/{EXPO_SLUG}/allocation"))

@@ -6,6 +6,7 @@ Here rather than in tests/booths so that it shares this folder's one browser ses
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from eventhub.booths.floorplan import BoothSpec
 from eventhub.booths.layout import HallDetails, add_booths, booth_by_code, create_hall
@@ -62,11 +63,10 @@ def test_apply_approve_allocate_and_see_the_booth(
     # The organiser approves it and commits the allocation.
     sign_in(page, live_server, organiser)
     page.goto(live_server(f"/organiser/events/{event.slug}/booth-applications?status=pending"))
-    row = page.locator("tr", has_text="Nour Health")
-    row.locator("select[name=decision]").select_option("approve")
-    row.locator("button:has-text('Decide')").click()
+    page.locator("tr", has_text="Nour Health").locator("input[name=application]").check()
+    page.click("button:has-text('Approve ticked')")
     page.get_by_role("dialog").get_by_role("button", name="Decide").click()  # it asks first
-    expect(page.locator(".flashes")).to_contain_text("Nour Health: Approved.")
+    expect(page.locator(".flashes")).to_contain_text("1 application approved.")
     page.goto(live_server(f"/organiser/events/{event.slug}/allocation"))
     assert page.locator("table.changes tr[data-kind=new]", has_text="Nour Health").count() == 1
     page.click("#dry-run form button[type=submit]")
@@ -99,3 +99,45 @@ def test_apply_approve_allocate_and_see_the_booth(
     )
     assert page.locator("svg.floorplan g.booth-highlight").count() == 1
     assert f"booth={code}" in page.url
+
+
+def test_tick_every_application_of_the_page_then_reject_them_with_a_reason(
+    page, live_server, make_event, make_user, tmp_path
+):
+    from playwright.sync_api import expect
+
+    event = make_event(slug="tick-expo", name="Tick Expo")
+    for number in range(3):
+        startup = startup_account(make_user, f"Tick {number}", "ai").startup
+        db.session.add(BoothApplication(event_id=event.id, startup_id=startup.id, area_wanted=9,
+                                        status="pending"))  # fmt: skip
+    db.session.commit()
+    sign_in(page, live_server, make_user("admin"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server(f"/organiser/events/{event.slug}/booth-applications?sort=startup"))
+    count = page.locator("[data-selected-count]")
+    select_all = page.locator("[data-select-all]")
+    assert select_all.is_visible() and count.inner_text() == "0"
+    select_all.check()
+    assert count.inner_text() == "3"
+    page.locator("tr", has_text="Tick 1").locator("input[name=application]").uncheck()
+    assert count.inner_text() == "2"
+    assert select_all.evaluate("box => box.indeterminate")
+    select_all.check()
+    page.screenshot(path=str(tmp_path / "ticked-390.png"), full_page=True)
+    # Without a reason the page says so and keeps the ticks.
+    page.click("button:has-text('Reject ticked')")
+    page.get_by_role("dialog").get_by_role("button", name="Decide").click()
+    expect(page.locator("#reason-errors")).to_contain_text("Give the startups a reason")
+    assert page.locator("input[name=application]:checked").count() == 3
+    assert count.inner_text() == "3"
+    page.fill("#reason", "The hall is full.")
+    page.click("button:has-text('Reject ticked')")
+    page.get_by_role("dialog").get_by_role("button", name="Decide").click()
+    expect(page.locator(".flashes")).to_contain_text("3 applications rejected.")
+    assert "sort=startup" in page.url
+    db.session.expire_all()
+    statuses = db.session.scalars(
+        select(BoothApplication.status).where(BoothApplication.event_id == event.id)
+    ).all()
+    assert statuses == ["rejected"] * 3

@@ -27,6 +27,7 @@ from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
+from eventhub.listing import list_args, page_of
 from eventhub.registration.exports import checkin_export, registration_export
 from eventhub.registration.forms import (
     ChangeCategoryForm,
@@ -39,7 +40,12 @@ from eventhub.registration.imports import import_guests
 from eventhub.registration.lookup import event_registration_or_404
 from eventhub.registration.mail import notify_badge_reissued, notify_statuses
 from eventhub.registration.models import REGISTRATION_STATUSES, Registration
-from eventhub.registration.queries import ListFilters, select_registrations, status_counts
+from eventhub.registration.queries import (
+    REGISTRATION_SORTS,
+    ListFilters,
+    select_registrations,
+    status_counts,
+)
 from eventhub.registration.register import (
     RegistrationError,
     cancel,
@@ -63,8 +69,6 @@ from eventhub.work.starts import (
 )
 from eventhub.work.views import started
 
-PAGE_SIZE = 50
-MAX_PAGE = 100_000
 LIST_ROUTE = "/organiser/events/<slug>/registrations"
 ACTION_ROUTE = LIST_ROUTE + "/<id:registration_id>/"
 
@@ -79,26 +83,20 @@ def _filters(event: Event) -> tuple[OrganiserFilterForm, ListFilters]:
     return form, ListFilters(q=q, status=status, category=category)
 
 
-def _page_number() -> int:
-    page = request.args.get("page", default=1, type=int) or 1
-    return min(max(page, 1), MAX_PAGE)
-
-
 @bp.route(LIST_ROUTE)
 @role_required("admin")
 def organiser_list(slug: str):
     event = event_or_404(slug, include_unpublished=True)
     filter_form, filters = _filters(event)
-    page = db.paginate(
-        select_registrations(event, filters),
-        page=_page_number(),
-        per_page=PAGE_SIZE,
-        error_out=False,
+    args = list_args(
+        request.args, sorts=REGISTRATION_SORTS, default_sort="registered", default_descending=True
     )
+    page = page_of(select_registrations(event, filters), args, Registration.id.desc())
     return render_template(
         "registration/organiser_list.html",
         event=event,
         page=page,
+        args=args,
         filter_form=filter_form,
         query_args=filters.query_args(),
         counts=status_counts(event),
