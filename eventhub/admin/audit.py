@@ -137,6 +137,8 @@ SENTENCES: dict[str, Any] = {
     ),
     "meetings.settings": _l("%(actor)s changed the meeting settings of %(event)s."),
     "slots.open": _l("%(actor)s opened meeting slots at %(event)s (%(count)s)."),
+    "slot.delete": _l("%(actor)s deleted a meeting slot at %(event)s."),
+    "slot.restore": _l("%(actor)s restored a deleted meeting slot at %(event)s."),
 }
 
 # The kinds of action of the list's filter: the first part of their code.
@@ -145,7 +147,7 @@ KIND_PREFIXES: dict[str, tuple[str, ...]] = {
     "events": ("event", "zone", "gate", "checkin"),
     "registrations": ("registration", "badges", "mail", "job"),
     "booths": ("hall", "booth", "booth_application"),
-    "meetings": ("meeting", "meetings", "slots"),
+    "meetings": ("meeting", "meetings", "slots", "slot"),
 }
 
 

@@ -387,10 +387,100 @@ def set_slot_available(slot: MeetingSlot, available: bool) -> MeetingSlot:
     return slot
 
 
-def delete_slot(slot: MeetingSlot) -> None:
+def delete_slot(slot: MeetingSlot) -> SlotCopy:
+    """Delete a slot that holds no meeting; returns what restore_slot() needs to bring it
+    back."""
     _unbooked(slot)
+    copy = SlotCopy.of(slot)
     db.session.delete(slot)
     db.session.flush()
+    return copy
+
+
+@dataclass(frozen=True)
+class SlotCopy:
+    """A deleted slot as it was: enough to open it again with restore_slot()."""
+
+    event_id: int
+    investor_id: int
+    table_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+
+    @classmethod
+    def of(cls, slot: MeetingSlot) -> SlotCopy:
+        return cls(
+            event_id=slot.event_id,
+            investor_id=slot.investor_id,
+            table_id=slot.table_id,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            status=slot.status,
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain JSON-able values (times as ISO 8601 in UTC)."""
+        return {
+            "event_id": self.event_id,
+            "investor_id": self.investor_id,
+            "table_id": self.table_id,
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.ends_at.isoformat(),
+            "status": self.status,
+        }
+
+    @classmethod
+    def from_data(cls, data: Any) -> SlotCopy | None:
+        """The copy `to_data()` made, or None when `data` is not one."""
+        try:
+            table_id = data["table_id"]
+            copy = cls(
+                event_id=int(data["event_id"]),
+                investor_id=int(data["investor_id"]),
+                table_id=None if table_id is None else int(table_id),
+                starts_at=datetime.fromisoformat(data["starts_at"]),
+                ends_at=datetime.fromisoformat(data["ends_at"]),
+                status=str(data["status"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        if copy.starts_at.tzinfo is None or copy.ends_at.tzinfo is None:
+            return None
+        if copy.status not in ("open", "unavailable"):
+            return None
+        return copy
+
+
+def restore_slot(event: Event, copy: SlotCopy, *, now: datetime | None = None) -> MeetingSlot:
+    """Open a deleted slot again with the same times, investor, table and status, but only
+    if nothing now conflicts: the investor and the table must still be free then, the table
+    must still exist, and the slot must not have started."""
+    now = now or utcnow()
+    if copy.event_id != event.id:
+        raise MeetingError(_l("This slot is not one of this event's."), "slot_unknown")
+    investor = db.session.get(Investor, copy.investor_id)
+    if investor is None:
+        raise MeetingError(_l("This investor no longer exists."), "investor_unknown")
+    if copy.table_id is not None and find_table(event, copy.table_id) is None:
+        raise MeetingError(
+            _l("The slot's table has been deleted since: open the slot again by hand."),
+            "table_unknown",
+        )
+    table = table_of(event, copy.table_id)
+    take_lock(event.id, "slots")
+    _check_period(event, investor, table, copy.starts_at, copy.ends_at, now)
+    slot = MeetingSlot(
+        event_id=event.id,
+        investor_id=investor.id,
+        table_id=copy.table_id,
+        starts_at=copy.starts_at,
+        ends_at=copy.ends_at,
+        status=copy.status,
+    )
+    db.session.add(slot)
+    db.session.flush()
+    return slot
 
 
 # Reading ---------------------------------------------------------------------------------

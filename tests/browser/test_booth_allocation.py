@@ -33,6 +33,8 @@ def holders() -> dict[int, int]:
 def test_three_approved_are_placed_and_nobody_moves(
     page, live_server, make_user, monkeypatch, tmp_path
 ):
+    from playwright.sync_api import expect
+
     monkeypatch.setattr("eventhub.demo._capability_seeders", lambda: [seed_booths])
     seed_demo()
     db.session.commit()
@@ -48,11 +50,11 @@ def test_three_approved_are_placed_and_nobody_moves(
 
     sign_in(page, live_server, organiser)
     page.goto(live_server(f"/organiser/events/{EXPO_SLUG}/booth-applications?status=pending"))
-    for name in chosen:
-        row = page.locator("tr", has_text=name)
-        row.locator("select[name=decision]").select_option("approve")
-        row.locator("button:has-text('Decide')").click()
-        assert f"{name}: Approved." in page.inner_text(".flashes")
+    for name in chosen:  # ticked on the list, approved at once (issue 18's list)
+        page.locator("tr", has_text=name).locator("input[name=application]").check()
+    page.click("button:has-text('Approve ticked')")
+    page.get_by_role("dialog").get_by_role("button", name="Decide").click()  # it asks first
+    expect(page.locator(".flashes")).to_contain_text("3 applications approved.")
 
     # The dry run: 3 new, 0 moved, every current placement kept.
     page.goto(live_server(f"/organiser/events/{EXPO_SLUG}/allocation"))
@@ -65,7 +67,8 @@ def test_three_approved_are_placed_and_nobody_moves(
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(tmp_path / "allocation-keep-1280.png"), full_page=False)
     page.click("#dry-run form.commit-form button[type=submit]")
-    assert "(3 new, 0 moved)" in page.inner_text(".flashes")
+    page.get_by_role("dialog").get_by_role("button", name="Commit this plan").click()
+    expect(page.locator(".flashes")).to_contain_text("(3 new, 0 moved)")
     after = holders()
     assert all(after[app_id] == booth_id for app_id, booth_id in placed_before.items())
     assert len(after) == len(placed_before) + 3

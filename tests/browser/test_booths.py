@@ -32,6 +32,8 @@ def sign_out(page) -> None:
 def test_apply_approve_allocate_and_see_the_booth(
     page, live_server, make_event, make_user, tmp_path
 ):
+    from playwright.sync_api import expect
+
     event = make_event(slug="booth-expo", name="Booth Expo")
     hall = create_hall(event, HallDetails(name="Hall 1", width=40, depth=20))
     specs = [BoothSpec(f"A0{n}", 2 + 3 * (n - 1), 2, 3, 3, zone="ai") for n in range(1, 7)]
@@ -62,13 +64,14 @@ def test_apply_approve_allocate_and_see_the_booth(
     sign_in(page, live_server, organiser)
     page.goto(live_server(f"/organiser/events/{event.slug}/booth-applications?status=pending"))
     page.locator("tr", has_text="Nour Health").locator("input[name=application]").check()
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Approve ticked')")
-    assert "1 application approved." in page.inner_text(".flashes")
+    page.get_by_role("dialog").get_by_role("button", name="Decide").click()  # it asks first
+    expect(page.locator(".flashes")).to_contain_text("1 application approved.")
     page.goto(live_server(f"/organiser/events/{event.slug}/allocation"))
     assert page.locator("table.changes tr[data-kind=new]", has_text="Nour Health").count() == 1
     page.click("#dry-run form button[type=submit]")
-    assert "Allocation saved" in page.inner_text(".flashes")
+    page.get_by_role("dialog").get_by_role("button", name="Commit this plan").click()
+    expect(page.locator(".flashes")).to_contain_text("Allocation saved")
     sign_out(page)
 
     # The startup finds its booth, highlighted on the plan.
@@ -101,6 +104,8 @@ def test_apply_approve_allocate_and_see_the_booth(
 def test_tick_every_application_of_the_page_then_reject_them_with_a_reason(
     page, live_server, make_event, make_user, tmp_path
 ):
+    from playwright.sync_api import expect
+
     event = make_event(slug="tick-expo", name="Tick Expo")
     for number in range(3):
         startup = startup_account(make_user, f"Tick {number}", "ai").startup
@@ -121,15 +126,15 @@ def test_tick_every_application_of_the_page_then_reject_them_with_a_reason(
     select_all.check()
     page.screenshot(path=str(tmp_path / "ticked-390.png"), full_page=True)
     # Without a reason the page says so and keeps the ticks.
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Reject ticked')")
-    assert "Give the startups a reason" in page.inner_text("#reason-errors")
+    page.get_by_role("dialog").get_by_role("button", name="Decide").click()
+    expect(page.locator("#reason-errors")).to_contain_text("Give the startups a reason")
     assert page.locator("input[name=application]:checked").count() == 3
     assert count.inner_text() == "3"
     page.fill("#reason", "The hall is full.")
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Reject ticked')")
-    assert "3 applications rejected." in page.inner_text(".flashes")
+    page.get_by_role("dialog").get_by_role("button", name="Decide").click()
+    expect(page.locator(".flashes")).to_contain_text("3 applications rejected.")
     assert "sort=startup" in page.url
     db.session.expire_all()
     statuses = db.session.scalars(

@@ -68,6 +68,7 @@ def test_an_investor_signs_up_waits_and_is_approved(
         expect(request).to_contain_text("20,000 – 150,000")
         expect(request).to_contain_text("Rabat Demo Day")
         request.get_by_role("button", name="Approve").click()
+        organiser_page.get_by_role("dialog").get_by_role("button", name="Approve").click()
         expect(organiser_page.locator(".flashes")).to_contain_text(
             "Leila Amrani's account is approved"
         )

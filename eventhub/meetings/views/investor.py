@@ -3,9 +3,10 @@ deletes them too), declining a meeting, recording how it went, answering request
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from eventhub.auth.access import role_required
@@ -21,9 +22,11 @@ from eventhub.meetings.mail import notify_answered, notify_cancelled
 from eventhub.meetings.requests import answer_request, request_of_party
 from eventhub.meetings.slots import (
     MeetingError,
+    SlotCopy,
     delete_slot,
     editable_slot,
     open_slots,
+    restore_slot,
     slots_of_event,
     update_slot,
 )
@@ -35,6 +38,11 @@ from eventhub.meetings.views.common import (
     own_meeting,
     table_choices,
 )
+from eventhub.undo import flash_with_undo
+
+# "Restore slot" in the message after a deletion carries the deleted slot, signed so that
+# it cannot be altered, for this long.
+RESTORE_MAX_AGE_SECONDS = 24 * 3600
 
 
 @bp.route("/events/<slug>/my-slots", methods=["GET", "POST"])
@@ -116,13 +124,62 @@ def remove_slot(slug: str, slot_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        delete_slot(slot)
+        copy = delete_slot(slot)
     except MeetingError as error:
         db.session.rollback()
         show_error(None, error)  # shown on the page it redirects to
     else:
+        record_audit(current_user, "slot.delete", f"{event.slug}/{slot_id}")
         db.session.commit()
-        flash(_("Slot deleted."), "success")
+        flash_with_undo(
+            _("Slot deleted."),
+            _("Restore slot"),
+            "meetings.restore_deleted_slot",
+            fields={"slot": _restore_signer().dumps(copy.to_data())},
+            slug=event.slug,
+        )
+    return _slots_redirect(event)
+
+
+def _restore_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="meetings.slot-restore")
+
+
+def _signed_copy(event: Event) -> SlotCopy:
+    """The deleted slot the form carries, if signed here, recent and of this event, and one
+    the signed-in user may open (an investor: only its own); else 400 or 404."""
+    try:
+        data = _restore_signer().loads(
+            request.form.get("slot", ""), max_age=RESTORE_MAX_AGE_SECONDS
+        )
+    except BadData:
+        abort(400)
+    copy = SlotCopy.from_data(data)
+    if copy is None:
+        abort(400)
+    if copy.event_id != event.id:
+        abort(404)
+    if current_user.role != "admin" and copy.investor_id != current_investor().id:
+        abort(404)
+    return copy
+
+
+@bp.route("/events/<slug>/slots/restore", methods=["POST"])
+@role_required("investor", "admin")
+def restore_deleted_slot(slug: str):
+    event = event_or_404(slug, include_unpublished=True)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    copy = _signed_copy(event)
+    try:
+        slot = restore_slot(event, copy)
+    except MeetingError as error:
+        db.session.rollback()
+        show_error(None, error)  # shown on the page it redirects to
+    else:
+        record_audit(current_user, "slot.restore", f"{event.slug}/{slot.id}")
+        db.session.commit()
+        flash(_("Slot restored."), "success")
     return _slots_redirect(event)
 
 

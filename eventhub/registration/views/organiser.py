@@ -58,6 +58,7 @@ from eventhub.registration.web import current_language
 from eventhub.responses import table_download
 from eventhub.routing import is_safe_redirect
 from eventhub.spreadsheets import SpreadsheetError
+from eventhub.undo import flash_with_undo
 from eventhub.work.starts import (
     EXPORT_IMMEDIATE_ROWS,
     IMPORT_JOB_ROWS,
@@ -190,7 +191,17 @@ def _organiser_action(
     )
     notify_statuses(to_notify)
     db.session.commit()
-    flash(message, "success")
+    if action == "registration.cancel":  # cheap to reverse: the message offers it
+        flash_with_undo(
+            message,
+            _("Reinstate"),
+            "registration.organiser_reinstate",
+            fields={"next": request.form.get("next", "")},
+            slug=event.slug,
+            registration_id=registration.id,
+        )
+    else:
+        flash(message, "success")
     return _back_to_list(slug)
 
 
