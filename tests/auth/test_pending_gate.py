@@ -33,6 +33,7 @@ PUBLIC = {
     "pwa.service_worker",  # the scanner's service worker: its update checks carry no cookie
     "events.home",
     "events.event_page",
+    "events.privacy",
     "events_api.list_events",
     "events_api.get_event",
     "api-docs.openapi_json",

@@ -35,7 +35,10 @@ def only(*roles: str) -> dict[str, Any]:
 PAGES: dict[str, dict[str, Any]] = {
     "/": everyone(OK),
     "/events/{event}": everyone(OK),
+    "/events/{event}/privacy": everyone(OK),
     "/organiser/": only("admin"),
+    "/organiser/audit": only("admin"),
+    "/organiser/events/{event}/privacy": only("admin"),
     "/staff/": only("admin", "staff"),
     "/organiser/events/new": only("admin"),
     "/organiser/events/{event}/edit": only("admin"),
