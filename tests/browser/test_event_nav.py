@@ -89,7 +89,7 @@ def test_at_1280_px_the_groups_fit_one_row(page, live_server, make_user, make_ev
     assert len(tops) == 1  # one row
     assert page.evaluate(NO_OVERFLOW)
     current_group = page.locator(".event-nav-group.is-current")
-    expect(current_group.locator("summary")).to_contain_text("Door")
+    expect(current_group.locator("summary")).to_contain_text("Entrées")  # the Door group, in French
 
     door = _tab_to(page, ".event-nav-group.is-current > summary")
     page.keyboard.press("Enter")
