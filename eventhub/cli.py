@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from eventhub.extensions import db
@@ -300,6 +301,13 @@ def allocate_booths_command(
 
     A run keeps every current placement and places new or changed applications; it moves a
     startup only when that is the only way to place another, and says why."""
+    with force_locale("en"):  # the command line speaks English, the reasons of moves too
+        _allocate_booths(slug, dry_run, reoptimise, yes, no_notify, verbose)
+
+
+def _allocate_booths(
+    slug: str, dry_run: bool, reoptimise: bool, yes: bool, no_notify: bool, verbose: bool
+) -> None:
     from eventhub.booths.allocation_runs import commit_allocation, plan_allocation
     from eventhub.booths.errors import BoothError
     from eventhub.events.lookup import find_event

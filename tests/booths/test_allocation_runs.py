@@ -100,7 +100,7 @@ def test_the_diff_shows_moves_and_losses(show, make_user):
 
 
 def test_kept_when_a_better_booth_frees_up_moved_only_when_reoptimising(
-    row_of_booths, make_startup, make_application
+    row_of_booths, make_startup, make_application, logic_in_english
 ):
     event = row_of_booths.event
     _user, startup = make_startup(name="Noria AI")
