@@ -21,7 +21,7 @@ MUST_CONFIRM = [
     ("registration/organiser_list.html", "registration.organiser_reissue_badge"),
     ("registration/organiser_list.html", "registration.organiser_reinstate"),
     ("registration/manage.html", "registration.decline_place"),
-    ("meetings/_slot_table.html", "meetings.remove_slot"),
+    ("meetings/_slot_actions.html", "meetings.remove_slot"),  # in both slot tables
     ("meetings/_meeting_row.html", "meetings.cancel"),
     ("meetings/organiser.html", "meetings.delete_meeting_table"),
     ("meetings/my_agenda.html", "meetings.reset_feed"),

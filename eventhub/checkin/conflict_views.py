@@ -10,21 +10,18 @@ from eventhub.checkin.conflicts import conflicts_page
 from eventhub.checkin.messages import result_title
 from eventhub.checkin.views import bp
 from eventhub.events.lookup import event_or_404
+from eventhub.listing import list_args
 from eventhub.registration.forms import status_labels
-
-# Far beyond any real list; keeps the offset a small number whatever the query string says.
-MAX_PAGE = 100_000
 
 
 @bp.route("/organiser/events/<slug>/door-conflicts")
 @role_required("admin")
 def door_conflicts(slug: str):
     event = event_or_404(slug, include_unpublished=True)
-    page = min(max(request.args.get("page", default=1, type=int) or 1, 1), MAX_PAGE)
     return render_template(
         "checkin/conflicts.html",
         event=event,
-        page=conflicts_page(event, page),
+        page=conflicts_page(event, list_args(request.args).page),
         result_title=result_title,
         status_labels=status_labels(),
     )
