@@ -61,6 +61,7 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     from eventhub.admin.audit import audit_sentence
+    from eventhub.content_languages import localized
     from eventhub.listing import list_url, sort_link
 
     app.jinja_env.globals["audit_sentence"] = audit_sentence
@@ -68,6 +69,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["sort_link"] = sort_link
     app.jinja_env.globals["sector_label"] = sector_label
     app.jinja_env.globals["stage_label"] = stage_label
+    app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["event_datetime"] = event_datetime
     app.jinja_env.filters["event_dates"] = event_dates
     app.jinja_env.filters["day_label"] = day_label

@@ -63,6 +63,7 @@ SENTENCES: dict[str, Any] = {
     # Events, doors
     "event.create": _l("%(actor)s created the event %(event)s."),
     "event.update": _l("%(actor)s changed the event %(event)s."),
+    "event.translations": _l("%(actor)s updated the translations of %(event)s."),
     "zone.delete": _l("%(actor)s deleted the zone %(thing)s of %(event)s."),
     "gate.create": _l("%(actor)s added the gate %(thing)s at %(event)s."),
     "gate.delete": _l("%(actor)s removed the gate %(thing)s at %(event)s."),

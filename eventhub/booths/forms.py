@@ -80,7 +80,9 @@ class HallForm(FlaskForm):
 
     def __init__(self, event: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.zone_id.choices = [(0, _l("None"))] + [(zone.id, zone.name) for zone in event.zones]
+        self.zone_id.choices = [(0, _l("None"))] + [
+            (zone.id, zone.localized("name")) for zone in event.zones
+        ]
 
     def details(self) -> HallDetails:
         return HallDetails(
@@ -111,7 +113,7 @@ class BoothForm(FlaskForm):
 
     def __init__(self, halls: list[Any], *args: Any, allocated: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.hall_id.choices = [(hall.id, hall.name) for hall in halls]
+        self.hall_id.choices = [(hall.id, hall.localized("name")) for hall in halls]
         self.zone.choices = zone_choices(_l("No zone"))
         self.kind.choices = _choices(kind_labels(), BOOTH_KINDS)
         self.price_tier.choices = _choices(tier_labels(), PRICE_TIERS)
@@ -168,7 +170,7 @@ class GridForm(FlaskForm):
 
     def __init__(self, halls: list[Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.hall_id.choices = [(hall.id, hall.name) for hall in halls]
+        self.hall_id.choices = [(hall.id, hall.localized("name")) for hall in halls]
         self.kind.choices = _choices(kind_labels(), BOOTH_KINDS)
         self.zone.choices = zone_choices(_l("No zone"))
         self.price_tier.choices = _choices(tier_labels(), PRICE_TIERS)

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.booths.allocator import KINDS, STATUSES
+from eventhub.content_languages import Translatable
 from eventhub.extensions import db
 from eventhub.models_common import UTCDateTime, utcnow
 
@@ -42,7 +43,7 @@ PRICE_TIERS = ("economy", "standard", "premium")
 APPLICATION_STATUSES = ("pending", "approved", "waitlisted", "rejected")
 
 
-class Hall(db.Model):
+class Hall(Translatable, db.Model):
     """An exhibition hall: a rectangle of `width` × `depth` metres, origin at its top left."""
 
     __tablename__ = "halls"
@@ -68,6 +69,8 @@ class Hall(db.Model):
     booths: Mapped[list[Booth]] = relationship(
         back_populates="hall", cascade="all, delete-orphan", order_by="Booth.code"
     )
+
+    TRANSLATED_FIELDS = ("name",)
 
     @property
     def area(self) -> float:
@@ -118,6 +121,8 @@ class Booth(db.Model):
 
     hall: Mapped[Hall] = relationship(back_populates="booths")
     application: Mapped[BoothApplication | None] = relationship(back_populates="booth")
+
+    TRANSLATED_FIELDS = ("name",)
 
     @property
     def area(self) -> float:

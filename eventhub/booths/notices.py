@@ -141,11 +141,13 @@ def booth_placement_mail(message: MailMessage) -> Mail | None:
         "my_booth_url": public_url("booths.my_booths"),
     }
     if booth is None:
-        subject = _("Your booth at %(event)s was released", event=event.name)
+        subject = _("Your booth at %(event)s was released", event=event.localized("name"))
     else:
-        subject = _("Your booth at %(event)s: %(code)s", event=event.name, code=booth.code)
+        subject = _(
+            "Your booth at %(event)s: %(code)s", event=event.localized("name"), code=booth.code
+        )
     text = render_template("booths/mail_booth.txt", **context)
-    return Mail(subject=subject, text=text, sender_name=event.name)
+    return Mail(subject=subject, text=text, sender_name=event.localized("name"))
 
 
 @builds("booth.application_received")
@@ -172,17 +174,18 @@ def application_mail(message: MailMessage) -> Mail | None:
     }
     subjects = {
         "booth.application_received": _(
-            "Your booth application for %(event)s is received", event=event.name
+            "Your booth application for %(event)s is received", event=event.localized("name")
         ),
         "booth.application_approved": _(
-            "Your booth application for %(event)s is approved", event=event.name
+            "Your booth application for %(event)s is approved", event=event.localized("name")
         ),
         "booth.application_rejected": _(
-            "Your booth application for %(event)s is not accepted", event=event.name
+            "Your booth application for %(event)s is not accepted", event=event.localized("name")
         ),
         "booth.application_waitlisted": _(
-            "Your booth application for %(event)s is on the waiting list", event=event.name
+            "Your booth application for %(event)s is on the waiting list",
+            event=event.localized("name"),
         ),
     }
     text = render_template("booths/mail_application.txt", **context)
-    return Mail(subject=subjects[message.kind], text=text, sender_name=event.name)
+    return Mail(subject=subjects[message.kind], text=text, sender_name=event.localized("name"))

@@ -54,7 +54,7 @@ def hall_drawings(
     return [
         draw_hall(
             hall.id,
-            hall.name,
+            hall.localized("name"),
             hall.width,
             hall.depth,
             [plan_booth(booth, href_for(booth), labels) for booth in hall.booths],

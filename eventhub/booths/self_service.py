@@ -75,7 +75,7 @@ def free_booth_summaries(booths: Iterable[Booth]) -> list[dict[str, Any]]:
     return [
         {
             "code": booth.code,
-            "hall": booth.hall.name,
+            "hall": booth.hall.localized("name"),
             "kind": booth.kind,
             "area": booth.area,
             "zone": booth.zone,

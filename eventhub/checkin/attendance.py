@@ -197,7 +197,7 @@ def _per_zone(
         rows.append(row(VENUE, None, _("The venue"), None))
     for zone in event.zones:
         if zone.id in gate_keys or zone.id in inside or zone.id in hours:
-            rows.append(row(zone.id, zone.id, zone.name, zone.capacity))
+            rows.append(row(zone.id, zone.id, zone.localized("name"), zone.capacity))
     return rows
 
 
@@ -287,7 +287,7 @@ def _per_category(event: Event, day: date) -> list[CategoryAttendance]:
     )
     return [
         CategoryAttendance(
-            name=category.name,
+            name=category.localized("name"),
             colour=category.colour,
             registered=registered.get(category.id, 0),
             admitted=admitted.get(category.id, 0),

@@ -113,7 +113,7 @@ class WalkInForm(FlaskForm):
     def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
-        self.category.choices = [(str(c.id), c.name) for c in event.categories]
+        self.category.choices = [(str(c.id), c.localized("name")) for c in event.categories]
         self.language.choices = [(code, LANGUAGE_NAMES[code]) for code in supported_languages()]
         if not self.is_submitted():
             default = next((c for c in event.categories if c.is_default), None)

@@ -17,11 +17,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub.content_languages import Translatable
 from eventhub.extensions import db
 from eventhub.models_common import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
-    from eventhub.events.models import Zone
+    from eventhub.events.models import Event, Zone
     from eventhub.registration.models import Registration
 
 # Column lengths: the API refuses longer input, the scan stores at most these.
@@ -49,7 +50,7 @@ GATE_DIRECTIONS = ("entry", "exit")
 VENUE = 0
 
 
-class Gate(db.Model):
+class Gate(Translatable, db.Model):
     """A door where badges are scanned; it leads into a zone (None: the venue in general),
     or out of it when its direction is `exit`."""
 
@@ -65,7 +66,10 @@ class Gate(db.Model):
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id", ondelete="SET NULL"))
     direction: Mapped[str] = mapped_column(String(5), default="entry", server_default="entry")
 
+    event: Mapped[Event] = relationship()
     zone: Mapped[Zone | None] = relationship()
+
+    TRANSLATED_FIELDS = ("name",)
 
     @property
     def is_exit(self) -> bool:

@@ -118,7 +118,7 @@ def scanner_manifest(event: Event, language: str) -> dict[str, Any]:
     start_url = url_for("checkin.scanner", slug=event.slug)
     return {
         "id": start_url,
-        "name": _("Scanner · %(event)s", event=event.name),
+        "name": _("Scanner · %(event)s", event=event.localized("name")),
         "short_name": _("Scanner"),
         "description": _("Checks badges at the doors, with or without a network."),
         "start_url": start_url,

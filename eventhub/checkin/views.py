@@ -54,7 +54,7 @@ def gates(slug: str):
     event = event_or_404(slug, include_unpublished=True)
     form = GateForm()
     form.zone_id.choices = [(0, _("The venue (no zone rule)"))] + [
-        (zone.id, zone.name) for zone in event.zones
+        (zone.id, zone.localized("name")) for zone in event.zones
     ]
     if form.validate_on_submit():
         zone = db.session.get(Zone, form.zone_id.data) if form.zone_id.data else None

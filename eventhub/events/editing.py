@@ -34,6 +34,9 @@ class EventDetails:
     first_day: date
     last_day: date
     description: str = ""
+    summary: str = ""
+    # The language the texts above are written in; None keeps the current one.
+    main_language: str | None = None
     registration_opens_local: datetime | None = None
     registration_closes_local: datetime | None = None
     capacity: int | None = None
@@ -65,6 +68,9 @@ def _apply(event: Event, details: EventDetails) -> None:
     event.first_day = details.first_day
     event.last_day = details.last_day
     event.description = details.description
+    event.summary = details.summary
+    if details.main_language is not None:
+        event.main_language = details.main_language
     event.capacity = details.capacity
     if details.offer_hold_hours is not None:
         event.offer_hold_hours = details.offer_hold_hours
@@ -114,6 +120,8 @@ def details_of(event: Event) -> dict[str, Any]:
         "first_day": event.first_day,
         "last_day": event.last_day,
         "description": event.description,
+        "summary": event.summary,
+        "main_language": event.main_language,
         "capacity": event.capacity,
         "offer_hold_hours": event.offer_hold_hours,
         "registration_opens": to_local_naive(event.registration_opens_at, event.timezone),

@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 
 from eventhub.events.editing import MAX_ZONE_CAPACITY, CategoryDetails, EventDetails
-from eventhub.events.models import DEFAULT_TIMEZONE, AttendeeCategory, Event
+from eventhub.events.models import DEFAULT_TIMEZONE, SUMMARY_LENGTH, AttendeeCategory, Event
 from eventhub.events.privacy import MAX_PRIVACY_TEXT
 from eventhub.forms_common import (
     MultiCheckboxField,
@@ -33,6 +33,7 @@ from eventhub.forms_common import (
     slug_validator,
     strip_filter,
 )
+from eventhub.i18n import LANGUAGE_NAMES
 
 DEFAULT_OFFER_HOLD_HOURS = 48
 MAX_OFFER_HOLD_HOURS = 24 * 30
@@ -73,6 +74,22 @@ class EventForm(FlaskForm):
     )
     kind = SelectField(_l("Kind"), choices=kind_choices, validators=[DataRequired()])
     status = SelectField(_l("Status"), choices=status_choices, validators=[DataRequired()])
+    main_language = SelectField(
+        _l("Language of these texts"),
+        choices=lambda: list(LANGUAGE_NAMES.items()),
+        default="fr",
+        description=_l(
+            "The name, summary, description and venue above are in this language. Give them "
+            "in the other languages on the Translations page; readers of a language with no "
+            "translation see these."
+        ),
+    )
+    summary = StringField(
+        _l("Summary"),
+        validators=[Optional(), Length(max=SUMMARY_LENGTH)],
+        filters=[strip_filter],
+        description=_l("A line or two shown in the list of events."),
+    )
     description = TextAreaField(
         _l("What is on"), validators=[Optional(), Length(max=5000)], filters=[strip_filter]
     )
@@ -131,6 +148,8 @@ class EventForm(FlaskForm):
             first_day=self.first_day.data,
             last_day=self.last_day.data,
             description=self.description.data or "",
+            summary=self.summary.data or "",
+            main_language=self.main_language.data,
             registration_opens_local=self.registration_opens.data,
             registration_closes_local=self.registration_closes.data,
             capacity=self.capacity.data,
@@ -214,7 +233,7 @@ class CategoryForm(FlaskForm):
             }
         form = cls(data=data)
         form.days.choices = [(day.isoformat(), day.isoformat()) for day in event.days]
-        form.zones.choices = [(zone.id, zone.name) for zone in event.zones]
+        form.zones.choices = [(zone.id, zone.localized("name")) for zone in event.zones]
         return form
 
     def details(self) -> CategoryDetails:
@@ -252,3 +271,39 @@ class PrivacyForm(FlaskForm):
             "en": self.text_en.data or "",
             "ar": self.text_ar.data or "",
         }
+
+
+class TranslationsForm(FlaskForm):
+    """The event's texts in the languages other than its main one; fields added per text."""
+
+    @classmethod
+    def for_texts(cls, sections: list[Any], languages: tuple[str, ...]) -> TranslationsForm:
+        form_class = type("EventTranslationsForm", (cls,), {})
+        for section in sections:
+            for text in section.texts:
+                for language in languages:
+                    field_class = TextAreaField if text.multiline else StringField
+                    setattr(
+                        form_class,
+                        translation_field_name(text.key, language),
+                        field_class(
+                            LANGUAGE_NAMES[language],
+                            validators=[Optional(), Length(max=text.max_length)],
+                            filters=[strip_filter],
+                            default=text.owner.translation(text.field, language),
+                            render_kw={"lang": language, "dir": "auto"},
+                        ),
+                    )
+        return form_class()
+
+    def typed(self, sections: list[Any], languages: tuple[str, ...]) -> dict[tuple[str, str], str]:
+        return {
+            (text.key, language): self[translation_field_name(text.key, language)].data or ""
+            for section in sections
+            for text in section.texts
+            for language in languages
+        }
+
+
+def translation_field_name(key: str, language: str) -> str:
+    return f"{key}__{language}"

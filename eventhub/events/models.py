@@ -18,12 +18,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub.content_languages import CONTENT_LANGUAGES, Translatable
 from eventhub.extensions import db
 from eventhub.models_common import UTCDateTime, utcnow
 
 EVENT_KINDS = ("expo", "demo_day")
 EVENT_STATUSES = ("draft", "published", "archived")
 DEFAULT_TIMEZONE = "Africa/Casablanca"
+SUMMARY_LENGTH = 280
 
 category_zones = Table(
     "category_zones",
@@ -37,9 +39,10 @@ category_zones = Table(
 )
 
 
-class Event(db.Model):
+class Event(Translatable, db.Model):
     __tablename__ = "events"
     __table_args__ = (
+        CheckConstraint(f"main_language IN {CONTENT_LANGUAGES!r}", name="main_language_known"),
         CheckConstraint(f"kind IN {EVENT_KINDS!r}", name="kind_known"),
         CheckConstraint(f"status IN {EVENT_STATUSES!r}", name="status_known"),
         CheckConstraint("last_day >= first_day", name="days_ordered"),
@@ -52,8 +55,12 @@ class Event(db.Model):
     name: Mapped[str] = mapped_column(String(160))
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="draft")
+    # A line or two for the lists of events; `description` is the long text of its page.
+    summary: Mapped[str] = mapped_column(String(SUMMARY_LENGTH), default="", server_default="")
     description: Mapped[str] = mapped_column(Text, default="")
     venue: Mapped[str] = mapped_column(String(160))
+    # The language the organiser writes the texts in; other languages are translations.
+    main_language: Mapped[str] = mapped_column(String(2), default="fr", server_default="fr")
     city: Mapped[str] = mapped_column(String(80))
     timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
     first_day: Mapped[date] = mapped_column(Date)
@@ -78,6 +85,12 @@ class Event(db.Model):
         cascade="all, delete-orphan",
         order_by="(AttendeeCategory.position, AttendeeCategory.id)",
     )
+
+    TRANSLATED_FIELDS = ("name", "summary", "description", "venue")
+
+    @property
+    def source_language(self) -> str:
+        return self.main_language or "fr"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -124,7 +137,7 @@ class Event(db.Model):
         return f"<Event {self.slug}>"
 
 
-class Zone(db.Model):
+class Zone(Translatable, db.Model):
     """An area of the venue with its own access rule: a hall, the VIP lounge, the demo stage."""
 
     __tablename__ = "zones"
@@ -142,8 +155,10 @@ class Zone(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="zones")
 
+    TRANSLATED_FIELDS = ("name", "description")
 
-class AttendeeCategory(db.Model):
+
+class AttendeeCategory(Translatable, db.Model):
     """Visitor, exhibitor, investor, press, speaker, VIP, staff… and where and when they may go.
 
     No days listed means every day of the event; no zones listed means every zone.
@@ -165,6 +180,8 @@ class AttendeeCategory(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     event: Mapped[Event] = relationship(back_populates="categories")
+
+    TRANSLATED_FIELDS = ("name",)
     zones: Mapped[list[Zone]] = relationship(secondary=category_zones, order_by="Zone.name")
     day_rows: Mapped[list[CategoryDay]] = relationship(
         cascade="all, delete-orphan", order_by="CategoryDay.day"

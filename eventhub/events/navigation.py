@@ -50,6 +50,7 @@ def organiser_nav_groups(event: Any) -> list[NavGroup]:
                 _link("zones", _l("Zones"), "events.zones", slug),
                 _link("categories", _l("Categories"), "events.categories", slug),
                 _link("gates", _l("Gates"), "checkin.gates", slug),
+                _link("translations", _l("Translations"), "events.translations", slug),
                 _link("privacy", _l("Privacy notice"), "events.privacy_settings", slug),
             ),
         ),

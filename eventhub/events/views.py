@@ -191,5 +191,6 @@ def edit_category(slug: str, category_id: int):
     ), form_status(form)
 
 
-# The privacy notice's pages are routes of this blueprint, kept in their own module.
-from eventhub.events import privacy_views  # noqa: E402, F401
+# The privacy notice's and the translations' pages are routes of this blueprint, each kept
+# in its own module.
+from eventhub.events import privacy_views, translation_views  # noqa: E402, F401

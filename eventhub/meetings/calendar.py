@@ -53,12 +53,12 @@ def _vevent(
     entry.add("dtstart", meeting.starts_at.astimezone(zone))
     entry.add("dtend", meeting.ends_at.astimezone(zone))
     entry.add("summary", _summary(meeting, party))
-    where = [event.venue, event.city]
+    where = [event.localized("venue"), event.city]
     if meeting.table_name:
         where.insert(0, meeting.table_name)
     entry.add("location", ", ".join(where))
     other = other_party(meeting, party)
-    lines = [event.name, other.name]
+    lines = [event.localized("name"), other.name]
     if other.detail:
         lines.append(other.detail)
     entry.add("description", "\n".join(lines))
@@ -81,7 +81,7 @@ def meeting_ics(meeting: Meeting, party: str) -> bytes:
     gets the investor's copy)."""
     if party == "organiser":
         party = "investor"
-    calendar = _calendar(meeting.event.name)
+    calendar = _calendar(meeting.event.localized("name"))
     calendar.add("x-wr-timezone", meeting.event.timezone)
     calendar.add_component(_vevent(meeting, party, utcnow()))
     calendar.add_missing_timezones()
@@ -95,7 +95,7 @@ def mail_ics(
     times in UTC: published while it is on, METHOD:CANCEL once it is called off (SEQUENCE
     1, so that it replaces the published one). `organiser` is (name, address) of the
     sender."""
-    calendar = _calendar(meeting.event.name)
+    calendar = _calendar(meeting.event.localized("name"))
     calendar["METHOD"] = "CANCEL" if cancel else "PUBLISH"
     entry = _vevent(meeting, party, utcnow(), UTC)
     name, address = organiser

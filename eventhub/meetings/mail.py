@@ -183,7 +183,7 @@ def _user(message: MailMessage) -> User | None:
 
 
 def _organiser_address(event: Event) -> tuple[str, str]:
-    return event.name, parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    return event.localized("name"), parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
 
 
 def _meeting_mail(message: MailMessage, *, cancel: bool) -> Mail | None:
@@ -235,7 +235,7 @@ def _meeting_mail(message: MailMessage, *, cancel: bool) -> Mail | None:
         attachments=[
             Attachment(f"meeting-{meeting.id}.ics", ics, f"text/calendar; method={method}")
         ],
-        sender_name=event.name,
+        sender_name=event.localized("name"),
     )
 
 
@@ -278,7 +278,7 @@ def _request_mail(message: MailMessage, status: str) -> Mail | None:
     return Mail(
         subject=subject,
         text=render_template("meetings/mail_request.txt", **context),
-        sender_name=event.name,
+        sender_name=event.localized("name"),
     )
 
 
@@ -439,9 +439,11 @@ def agenda_mail(message: MailMessage) -> Mail | None:
     }
     return Mail(
         subject=_(
-            "Your meetings today at %(event)s (%(count)s)", event=event.name, count=len(rows)
+            "Your meetings today at %(event)s (%(count)s)",
+            event=event.localized("name"),
+            count=len(rows),
         ),
         text=render_template("meetings/mail_agenda.txt", **context),
-        sender_name=event.name,
+        sender_name=event.localized("name"),
         extra_headers={"List-Unsubscribe": f"<{unsubscribe}>"},
     )

@@ -31,7 +31,7 @@ def calendar_of(registration: Registration) -> bytes:
     description = (
         _(
             "Your badge: %(category)s, number %(number)s.",
-            category=registration.category.name,
+            category=registration.category.localized("name"),
             number=registration.number,
         )
         + f"\n{event_url}"
@@ -43,8 +43,8 @@ def calendar_of(registration: Registration) -> bytes:
         entry.add("dtstamp", utcnow())
         entry.add("dtstart", datetime.combine(day, DAY_OPENS, tzinfo=event.tz))
         entry.add("dtend", datetime.combine(day, DAY_CLOSES, tzinfo=event.tz))
-        entry.add("summary", event.name)
-        entry.add("location", f"{event.venue}, {event.city}")
+        entry.add("summary", event.localized("name"))
+        entry.add("location", f"{event.localized('venue')}, {event.city}")
         entry.add("description", description)
         entry.add("url", event_url)
         calendar.add_component(entry)

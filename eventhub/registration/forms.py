@@ -197,7 +197,7 @@ class RegistrationForm(FlaskForm):
         self.event = event
         self.country.choices = [("", _l("Choose…")), *country_choices()]
         self.category.choices = [
-            (str(category.id), category.name) for category in event.public_categories
+            (str(category.id), category.localized("name")) for category in event.public_categories
         ]
         if not self.is_submitted():
             default = next((c for c in event.public_categories if c.is_default), None) or next(
@@ -246,7 +246,7 @@ class OrganiserFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.status.choices = [("", _l("All statuses")), *status_choices()]
         self.category.choices = [("", _l("All categories"))] + [
-            (str(category.id), category.name) for category in event.categories
+            (str(category.id), category.localized("name")) for category in event.categories
         ]
 
 
@@ -270,7 +270,7 @@ class ChangeCategoryForm(FlaskForm):
     def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
-        self.category.choices = [(str(c.id), c.name) for c in event.categories]
+        self.category.choices = [(str(c.id), c.localized("name")) for c in event.categories]
 
     def validate_category(self, field: Any) -> None:
         category = category_by_choice(self.event, field.data)
@@ -297,7 +297,7 @@ class ImportForm(FlaskForm):
     def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
-        self.category.choices = [(str(c.id), c.name) for c in event.categories]
+        self.category.choices = [(str(c.id), c.localized("name")) for c in event.categories]
         if not self.is_submitted():
             default = next((c for c in event.categories if c.is_default), None)
             self.category.data = str(default.id) if default else None

@@ -143,18 +143,18 @@ def _status_mail(message: MailMessage, status: str) -> Mail | None:
     event = registration.event
     context = _context(registration, status)
     if status == "confirmed":
-        subject = _("Your badge for %(event)s", event=event.name)
+        subject = _("Your badge for %(event)s", event=event.localized("name"))
     elif status == "badge_reissued":
-        subject = _("Your new badge for %(event)s", event=event.name)
+        subject = _("Your new badge for %(event)s", event=event.localized("name"))
     elif status == "waitlisted":
-        subject = _("You are on the waiting list for %(event)s", event=event.name)
+        subject = _("You are on the waiting list for %(event)s", event=event.localized("name"))
     else:
-        subject = _("Your registration for %(event)s is cancelled", event=event.name)
+        subject = _("Your registration for %(event)s is cancelled", event=event.localized("name"))
     built = Mail(
         subject=subject,
         text=render_template("registration/mail_confirmation.txt", **context),
         html=render_template("registration/mail_confirmation.html", **context),
-        sender_name=event.name,
+        sender_name=event.localized("name"),
     )
     if status in ("confirmed", "badge_reissued") and registration.status == "confirmed":
         built.attachments.append(_badge(registration))
@@ -193,14 +193,14 @@ def _offer_mail(message: MailMessage, status: str) -> Mail | None:
     event = registration.event
     context = _context(registration, status)
     if status == "offered":
-        subject = _("A place is free for you at %(event)s", event=event.name)
+        subject = _("A place is free for you at %(event)s", event=event.localized("name"))
     else:
-        subject = _("The place offered at %(event)s has gone", event=event.name)
+        subject = _("The place offered at %(event)s has gone", event=event.localized("name"))
     return Mail(
         subject=subject,
         text=render_template("registration/mail_offer.txt", **context),
         html=render_template("registration/mail_offer.html", **context),
-        sender_name=event.name,
+        sender_name=event.localized("name"),
     )
 
 
@@ -232,9 +232,9 @@ def reminder_mail(message: MailMessage) -> Mail | None:
         "unsubscribe_url": unsubscribe,
     }
     return Mail(
-        subject=_("Tomorrow: %(event)s", event=event.name),
+        subject=_("Tomorrow: %(event)s", event=event.localized("name")),
         text=render_template("registration/mail_reminder.txt", **context),
         html=render_template("registration/mail_reminder.html", **context),
-        sender_name=event.name,
+        sender_name=event.localized("name"),
         extra_headers={"List-Unsubscribe": f"<{unsubscribe}>"},
     )

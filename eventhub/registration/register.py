@@ -331,7 +331,9 @@ def change_category(registration: Registration, category: AttendeeCategory) -> l
     )
     if registration.status in HOLDING_A_PLACE and full:
         raise RegistrationError(
-            _l("The category %(name)s is full.", name=category.name), "category_full", "category"
+            _l("The category %(name)s is full.", name=category.localized("name")),
+            "category_full",
+            "category",
         )
     registration.category = category
     db.session.flush()

@@ -39,6 +39,7 @@ PAGES: dict[str, dict[str, Any]] = {
     "/organiser/": only("admin"),
     "/organiser/audit": only("admin"),
     "/organiser/events/{event}/privacy": only("admin"),
+    "/organiser/events/{event}/translations": only("admin"),
     "/staff/": only("admin", "staff"),
     "/organiser/events/new": only("admin"),
     "/organiser/events/{event}/edit": only("admin"),

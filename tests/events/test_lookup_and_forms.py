@@ -68,6 +68,7 @@ def test_event_form_details(app):
         first_day=date(2031, 6, 10),
         last_day=date(2031, 6, 12),
         description="",
+        main_language="fr",
         registration_opens_local=datetime(2031, 5, 1, 9, 0),
         registration_closes_local=None,
         capacity=None,

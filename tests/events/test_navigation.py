@@ -20,7 +20,7 @@ def test_an_expo_has_five_groups(app, make_event):
         groups = organiser_nav_groups(event)
     assert [group.key for group in groups] == ["setup", "people", "door", "booths", "meetings"]
     keys = _keys(groups)
-    assert keys["setup"] == ["", "edit", "zones", "categories", "gates", "privacy"]
+    assert keys["setup"] == ["", "edit", "zones", "categories", "gates", "translations", "privacy"]
     assert keys["door"] == ["attendance", "", "desk", "door_conflicts"]
     assert keys["booths"] == ["booths", "booth_applications", "allocation"]
     urls = [link.url for group in groups for link in group.links]

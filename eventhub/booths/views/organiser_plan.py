@@ -144,12 +144,18 @@ def hall_self_service(slug: str, hall_id: int):
     db.session.commit()
     if is_open:
         flash(
-            _("%(hall)s is open: approved startups now choose their booth there.", hall=hall.name),
+            _(
+                "%(hall)s is open: approved startups now choose their booth there.",
+                hall=hall.localized("name"),
+            ),
             "success",
         )
     else:
         flash(
-            _("%(hall)s is closed for choosing: the allocation covers it again.", hall=hall.name),
+            _(
+                "%(hall)s is closed for choosing: the allocation covers it again.",
+                hall=hall.localized("name"),
+            ),
             "success",
         )
     return redirect(url_for("booths.organiser_plan", slug=slug))
@@ -267,7 +273,7 @@ def grid(slug: str):
                 _(
                     "%(count)d booths added to %(hall)s (%(first)s to %(last)s).",
                     count=len(booths),
-                    hall=hall.name,
+                    hall=hall.localized("name"),
                     first=first,
                     last=last,
                 ),
