@@ -49,6 +49,7 @@ SHELL_ASSETS = (
     "fonts/noto-sans-latin-ext-wght-normal.woff2",
     "fonts/noto-sans-arabic-arabic-wght-normal.woff2",
     "vendor/jsqr/jsQR.js",
+    "js/qr-camera.js",
     "js/scanner-decide.js",
     "js/scanner-store.js",
     "js/scanner.js",

@@ -95,6 +95,7 @@ def organiser_nav_groups(event: Any) -> list[NavGroup]:
                         slug,
                     ),
                     _link("allocation", _l("Allocation"), "booths.allocation", slug),
+                    _link("leads", _l("Exhibitor leads"), "leads.organiser", slug),
                 ),
             )
         )

@@ -136,6 +136,7 @@ def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
         job_title=payload["job_title"],
         country=payload["country"],
         language=payload.get("language") or current_language(),
+        share_with_exhibitors=payload["share_with_exhibitors"],
     )
     try:
         registration = register(event, category, attendee, source="api")

@@ -185,6 +185,17 @@ class RegistrationForm(FlaskForm):
             "event. You can cancel at any time from your private link."
         ),
     )
+    share_with_exhibitors = BooleanField(
+        _l(
+            "Exhibitors whose booth scans my badge may see my name, organisation, e-mail and "
+            "job title."
+        ),
+        default=False,
+        description=_l(
+            "Optional. Without it, they only see that a visitor of your category stopped by. "
+            "You can change this at any time from your private link."
+        ),
+    )
     # The honeypot: hidden from people, filled by bots.
     website = StringField(
         _l("Leave this field empty"),
@@ -229,6 +240,7 @@ class RegistrationForm(FlaskForm):
             job_title=self.job_title.data or "",
             country=self.country.data or "",
             language=language,
+            share_with_exhibitors=bool(self.share_with_exhibitors.data),
         )
 
 

@@ -67,6 +67,10 @@ class Registration(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the attendee agreed that exhibitors whose booth scans their badge see their name,
+    # organisation, e-mail and job title (eventhub/deals/leads); None: not agreed, or
+    # withdrawn. Off unless they tick it.
+    exhibitor_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Any change of the row (ORM or Core UPDATE): scanners' door lists sync on it.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Name, e-mail and organisation folded for the help desk's search (registration/search.py),

@@ -52,6 +52,8 @@ class Attendee:
     job_title: str = ""
     country: str = ""
     language: str = "fr"
+    # Agrees to share their contact details with the exhibitors who scan their badge.
+    share_with_exhibitors: bool = False
 
 
 def normalise_email(email: str) -> str:
@@ -174,6 +176,7 @@ def register(
         manage_token=new_manage_token(),
         badge_code=new_badge_code(),
         confirmed_at=now if confirmed else None,
+        exhibitor_consent_at=now if attendee.share_with_exhibitors else None,
     )
     try:
         # A savepoint: a refused row must not undo the caller's other work (a CSV import

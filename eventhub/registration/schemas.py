@@ -104,6 +104,14 @@ class RegistrationRequestSchema(ma.Schema):
             "description": "Language of the e-mail and badge; default: Accept-Language, else fr"
         },
     )
+    share_with_exhibitors = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "The attendee agrees that exhibitors whose booth scans their badge "
+            "see their name, organisation, e-mail and job title; default false (they see only "
+            "the category). The consent is recorded with its time."
+        },
+    )
 
 
 class RegistrationCreatedSchema(ma.Schema):
@@ -156,6 +164,14 @@ class RegistrationSchema(ma.Schema):
     created_at = ma.fields.AwareDateTime(required=True)
     confirmed_at = ma.fields.AwareDateTime(required=True, allow_none=True)
     cancelled_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+    exhibitor_consent_at = ma.fields.AwareDateTime(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Since when exhibitors who scan the badge see the contact; "
+            "null: not agreed"
+        },
+    )
     offer_expires_at = ma.fields.Function(
         lambda registration: (
             registration.offer_expires_at.isoformat()

@@ -1,6 +1,6 @@
 // EventHub door scanner, offline-first. Handheld (keyboard-wedge) scanners type into
 // #scan-code and press Enter; the camera mode decodes QR codes with BarcodeDetector or the
-// vendored jsQR.
+// vendored jsQR (qr-camera.js, shared with the exhibitors' lead scanner).
 //
 // Each scan goes to the server first, with a nonce. When no answer comes within
 // data-timeout-ms (1.5 s) or the device is offline, the page decides from its door list
@@ -50,8 +50,6 @@
   let csrfToken = document.querySelector('meta[name="csrf-token"]').content;
   let hideTimer = null;
   let audio = null;
-  let cameraStream = null;
-  let lastCameraCode = { code: "", at: 0 };
   let overrideCode = null;
 
   // What the device knows: its list (meta: event, gates, categories, cursor, clock) and
@@ -711,71 +709,23 @@
     submit(code);
   });
 
-  // --- camera -------------------------------------------------------------------------
-  let detector = null;
-  if ("BarcodeDetector" in window) {
-    try {
-      detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-    } catch (error) {
-      detector = null;
-    }
-  }
-
-  async function decodeFrame() {
-    if (!cameraStream) return;
-    if (video.readyState >= 2) {
-      let text = null;
-      if (detector) {
-        const codes = await detector.detect(video).catch(() => []);
-        text = codes.length ? codes[0].rawValue : null;
-      } else if (window.jsQR) {
-        const width = video.videoWidth;
-        const height = video.videoHeight;
-        frame.width = width;
-        frame.height = height;
-        const context = frame.getContext("2d", { willReadFrequently: true });
-        context.drawImage(video, 0, 0, width, height);
-        const found = window.jsQR(context.getImageData(0, 0, width, height).data, width, height, {
-          inversionAttempts: "dontInvert",
-        });
-        text = found ? found.data : null;
-      }
-      const now = Date.now();
-      if (text && !(text === lastCameraCode.code && now - lastCameraCode.at < 3000)) {
-        lastCameraCode = { code: text, at: now };
-        submit(text);
-      }
-    }
-    setTimeout(() => requestAnimationFrame(decodeFrame), 120);
-  }
-
-  async function startCamera() {
-    try {
-      cameraStream = await navigator.mediaDevices.getUserMedia({
-        video: { facingMode: "environment", width: { ideal: 1280 }, height: { ideal: 720 } },
-        audio: false,
-      });
-    } catch (error) {
-      show("red", labels.offlineTitle, { message: labels.cameraUnavailable });
-      return;
-    }
-    video.srcObject = cameraStream;
-    video.hidden = false;
-    await video.play().catch(() => {});
-    cameraButton.textContent = labels.cameraOn;
-    decodeFrame();
-  }
-
-  function stopCamera() {
-    if (cameraStream) cameraStream.getTracks().forEach((track) => track.stop());
-    cameraStream = null;
-    video.hidden = true;
-    cameraButton.textContent = labels.cameraOff;
-  }
+  // --- camera (qr-camera.js) ----------------------------------------------------------
+  const camera = window.EventHubQrCamera.create({
+    video: video,
+    frame: frame,
+    onCode: submit,
+    onStarted: () => {
+      cameraButton.textContent = labels.cameraOn;
+    },
+    onStopped: () => {
+      cameraButton.textContent = labels.cameraOff;
+    },
+    onUnavailable: () => show("red", labels.offlineTitle, { message: labels.cameraUnavailable }),
+  });
 
   cameraButton.addEventListener("click", () => {
-    if (cameraStream) stopCamera();
-    else if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) startCamera();
+    if (camera.running) camera.stop();
+    else if (camera.supported) camera.start();
     else show("red", labels.offlineTitle, { message: labels.cameraUnavailable });
     keepFocus();
   });

@@ -45,6 +45,7 @@ PUBLIC = {
     "registration.calendar",
     "registration.accept_place",
     "registration.decline_place",
+    "leads.consent",  # the attendee's consent for exhibitors, on their private link
     "badges.attendee_badge",
     "booths.floor_plan",
     "booths.exhibitors",

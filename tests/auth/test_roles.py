@@ -67,6 +67,9 @@ PAGES: dict[str, dict[str, Any]] = {
     "/sign-up": everyone(OK),
     "/sign-up/resend": everyone(OK),
     "/organiser/sign-ups": only("admin"),
+    # Exhibitor leads: the organiser's counts per booth (the startup team's pages, which
+    # need a booth, are tested in tests/deals/leads/test_pages.py).
+    "/organiser/events/{event}/leads": only("admin"),
 }
 # Pages that answer with a redirect for everyone, tested in test_login.py (and the
 # two-factor code page, without a password given first, in test_two_factor.py).

@@ -22,7 +22,7 @@ def test_an_expo_has_five_groups(app, make_event):
     keys = _keys(groups)
     assert keys["setup"] == ["", "edit", "zones", "categories", "gates", "translations", "privacy"]
     assert keys["door"] == ["attendance", "", "desk", "door_conflicts"]
-    assert keys["booths"] == ["booths", "booth_applications", "allocation"]
+    assert keys["booths"] == ["booths", "booth_applications", "allocation", "leads"]
     urls = [link.url for group in groups for link in group.links]
     assert len(urls) == len(set(urls)) == 23
     assert "/organiser/events/nav-expo/door-conflicts" in urls
@@ -63,6 +63,7 @@ PAGES = [
     ("/organiser/events/{slug}/booths", "booths"),
     ("/organiser/events/{slug}/booth-applications", "booth_applications"),
     ("/organiser/events/{slug}/allocation", "allocation"),
+    ("/organiser/events/{slug}/leads", "leads"),
     ("/organiser/events/{slug}/meetings", "meetings"),
     ("/organiser/events/{slug}/meetings/slots", "meeting_slots"),
     ("/organiser/events/{slug}/meetings/schedule", "schedule"),

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from eventhub.auth.forms import EmptyForm
 from eventhub.badges.documents import badge_qr_svg
+from eventhub.deals.leads.forms import ExhibitorConsentForm
 from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -98,6 +99,9 @@ def manage(token: str):
             country=country_name(registration.country),
             status_labels=status_labels(),
             offer_form=EmptyForm(),
+            consent_form=ExhibitorConsentForm(
+                formdata=None, share=registration.exhibitor_consent_at is not None
+            ),
             offer_open=registration.status == "offered"
             and registration.offer_expires_at is not None
             and registration.offer_expires_at > utcnow(),
