@@ -66,6 +66,9 @@ PAGES: dict[str, dict[str, Any]] = {
     "/sign-up": everyone(OK),
     "/sign-up/resend": everyone(OK),
     "/organiser/sign-ups": only("admin"),
+    # Deal flow (issue 19): the investor's pipeline, the startup's next steps.
+    "/my/deal-flow": only("investor"),
+    "/my/next-steps": only("startup"),
 }
 # Pages that answer with a redirect for everyone, tested in test_login.py (and the
 # two-factor code page, without a password given first, in test_two_factor.py).
