@@ -3,6 +3,7 @@ to a next step, the pipeline's filters (GET, no CSRF)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -80,7 +81,7 @@ class PipelineFilterForm(FlaskForm):
     interest = SelectField(_l("Interest"), validate_choice=False)
     event = SelectField(_l("Event"), validate_choice=False)
 
-    def __init__(self, *args: Any, events: list[Any] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, events: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stage.choices = [("", _l("All stages")), *STEP_LABELS.items()]
         self.interest.choices = [("", _l("Any interest")), *INTEREST_LABELS.items()]

@@ -190,6 +190,17 @@ def test_who_may_open_each_page(client, held, people, record, who):
             assert response.status_code == 403, (who, path)
 
 
+def test_typed_text_is_escaped(client, held, people, record):
+    step = record(held, people["atlas"], "high", "send_deck", "<script>alert(1)</script>").new_step
+    login(client, people["sunpump"])
+    client.post(f"/my/next-steps/{step.id}", data={"reply": "<img src=x onerror=alert(2)>"})
+    login(client, people["atlas"])
+    for path in ("/my/deal-flow", f"/my/deal-flow/startups/{people['sunpump'].startup.id}"):
+        shown = page(client.get(path))
+        assert "<script>alert(1)" not in shown and "&lt;script&gt;alert(1)" in shown
+        assert "<img src=x" not in shown and "&lt;img src=x" in shown
+
+
 def test_bad_answers_are_form_errors(client, held, people, record, field_errors):
     step = record(held, people["atlas"], "high", "send_deck").new_step
     login(client, people["sunpump"])
