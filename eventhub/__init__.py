@@ -98,6 +98,7 @@ def _import_models() -> None:
     import eventhub.auth.models
     import eventhub.booths.models
     import eventhub.checkin.models
+    import eventhub.deals.dealflow.models
     import eventhub.deals.leads.models
     import eventhub.events.models
     import eventhub.meetings.models
@@ -119,6 +120,8 @@ def _register_blueprints(app: Flask) -> None:
     from eventhub.checkin.door_list_api import blp as door_list_api
     from eventhub.checkin.pwa_views import bp as pwa_bp
     from eventhub.checkin.views import bp as checkin_bp
+    from eventhub.deals.dealflow.api import blp as dealflow_api
+    from eventhub.deals.dealflow.views import bp as dealflow_bp
     from eventhub.deals.leads.api import blp as leads_api
     from eventhub.deals.leads.views import bp as leads_bp
     from eventhub.events.api import blp as events_api
@@ -143,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         badges_bp,
         booths_bp,
         meetings_bp,
+        dealflow_bp,
         notifications_bp,
         mail_log_bp,
         work_bp,
@@ -159,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         booths_api,
         meetings_api,
         leads_api,
+        dealflow_api,
     ):
         csrf.exempt(api_blueprint)
         api.register_blueprint(api_blueprint)

@@ -19,6 +19,7 @@ from eventhub.auth.models import User
 from eventhub.auth.passwords import hash_password
 from eventhub.booths.demo import seed_booths
 from eventhub.checkin.demo import seed_checkins
+from eventhub.deals.dealflow.demo import seed_deal_flow
 from eventhub.deals.leads.demo import seed_leads
 from eventhub.demo_translations import seed_translations
 from eventhub.events.editing import to_utc
@@ -203,7 +204,7 @@ def database_is_empty() -> bool:
 
 
 # The steps seed_demo reports to its `progress` (for the CLI's progress bar).
-SEED_STEPS = 11
+SEED_STEPS = 13
 
 
 def seed_demo(
@@ -246,6 +247,7 @@ def _capability_seeders() -> list:
         seed_checkins,
         seed_booths,
         seed_meetings,
+        seed_deal_flow,
         seed_onboarding,
         seed_leads,
         seed_translations,

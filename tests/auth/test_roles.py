@@ -70,6 +70,9 @@ PAGES: dict[str, dict[str, Any]] = {
     # Exhibitor leads: the organiser's counts per booth (the startup team's pages, which
     # need a booth, are tested in tests/deals/leads/test_pages.py).
     "/organiser/events/{event}/leads": only("admin"),
+    # Deal flow (issue 19): the investor's pipeline, the startup's next steps.
+    "/my/deal-flow": only("investor"),
+    "/my/next-steps": only("startup"),
 }
 # Pages that answer with a redirect for everyone, tested in test_login.py (and the
 # two-factor code page, without a password given first, in test_two_factor.py).
