@@ -66,6 +66,10 @@ PAGES: dict[str, dict[str, Any]] = {
     "/sign-up": everyone(OK),
     "/sign-up/resend": everyone(OK),
     "/organiser/sign-ups": only("admin"),
+    # table check-in (eventhub/deals/tables)
+    "/organiser/events/{event}/tables": only("admin"),
+    "/organiser/events/{event}/tables/live": only("admin"),
+    "/staff/events/{event}/tables": only("admin", "staff"),
 }
 # Pages that answer with a redirect for everyone, tested in test_login.py (and the
 # two-factor code page, without a password given first, in test_two_factor.py).
