@@ -55,14 +55,14 @@ def board_day(event: Event, value: str | None, now: datetime) -> date:
 def _state(slot: MeetingSlot, meeting: Meeting | None, checkin: TableCheckin | None, now) -> str:
     if meeting is None:
         return "free"
+    if checkin is not None and checkin.from_standby:
+        return "standby"  # a freed slot taken from standby (started or not: see the row)
     if checkin is not None and checkin.started_at is not None:
         return "started"
     if checkin is not None and checkin.no_show_party is not None:
         if checkin.no_show_party == "startup" and checkin.replacement_meeting_id is None:
             return "offered" if now < slot.ends_at else "no_show"
         return "no_show"
-    if checkin is not None and checkin.from_standby:
-        return "standby"
     if slot.starts_at > now:
         return "upcoming"
     if now >= slot.ends_at:
@@ -117,6 +117,8 @@ def live_board(
             row.no_show = replaced.get(meeting.id)
         group.rows.append(row)
         counts[state] += 1
+        if row.no_show is not None:
+            counts["no_show"] += 1  # the no-show this meeting replaced
     return list(times.values()), counts
 
 

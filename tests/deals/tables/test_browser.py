@@ -107,4 +107,6 @@ def test_a_no_show_frees_a_slot_that_a_standby_startup_takes(app, browser, page,
     row = page.locator("tr[data-table='T1']")
     expect(row).to_contain_text(taker.startup.name)
     expect(row).to_contain_text("replaces Argan AI (no-show)")
-    expect(row).to_have_attribute("data-state", "started")
+    expect(row).to_have_attribute("data-state", "standby")
+    expect(row).to_contain_text("started at")
+    expect(page.locator("#live-counts [data-state='no_show']")).to_contain_text("1")
