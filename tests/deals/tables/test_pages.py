@@ -4,8 +4,6 @@ the e-mails in each recipient's language."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
