@@ -110,3 +110,53 @@ def test_a_no_show_frees_a_slot_that_a_standby_startup_takes(app, browser, page,
     expect(row).to_have_attribute("data-state", "standby")
     expect(row).to_contain_text("started at")
     expect(page.locator("#live-counts [data-state='no_show']")).to_contain_text("1")
+
+
+def test_the_live_board_updates_itself_and_can_be_paused(app, browser, page, live_server, room):
+    from playwright.sync_api import expect
+
+    sign_in(page, live_server, create_user("admin"))
+    page.set_viewport_size(PHONE)
+    page.goto(live_server("/organiser/events/table-day/tables/live"))
+    row = page.locator("tr[data-table='T1']")
+    expect(row).to_have_attribute("data-state", "waiting")
+    assert page.locator("#live-board").get_attribute("data-refresh-seconds") == "30"
+    logic.scan_as_party(room.event, room.table, room.investor, now=room.now)
+    logic.scan_as_party(room.event, room.table, room.startup, now=room.now)
+    db.session.commit()
+    page.evaluate("window.EventHubLiveBoard.refresh()")  # what the timer calls
+    expect(row).to_have_attribute("data-state", "started")
+    expect(page.locator("#live-status")).to_contain_text("Updated at")
+    pause = page.locator("#live-pause")
+    expect(pause).to_have_text("Pause updates")
+    pause.click()
+    expect(pause).to_have_attribute("aria-pressed", "true")
+    expect(pause).to_have_text("Resume updates")
+    assert fits_the_screen(page)
+
+
+def test_the_table_pages_have_no_serious_axe_violation(app, browser, page, live_server, room):
+    from tests.browser.test_accessibility import BLOCKING, axe_violations
+
+    path = scan_path(app, room)
+    problems = []
+    for user, paths in (
+        (create_user("admin"), ["/organiser/events/table-day/tables",
+                                "/organiser/events/table-day/tables/live"]),
+        (create_user("staff"), [f"/staff/events/table-day/tables/{room.table.id}"]),
+        (room.startup, [path, "/events/table-day/agenda"]),
+    ):  # fmt: skip
+        context = phone(browser, live_server)
+        mobile = context.new_page()
+        sign_in(mobile, live_server, user)
+        for where in paths:
+            response = mobile.goto(live_server(where))
+            assert response is not None and response.status == 200, where
+            assert fits_the_screen(mobile), where
+            problems += [
+                f"{where}: {v['impact']} {v['id']} at {v['nodes']}"
+                for v in axe_violations(mobile)
+                if v["impact"] in BLOCKING
+            ]
+        context.close()
+    assert not problems, "\n".join(problems)

@@ -248,7 +248,7 @@ def test_the_live_board_shows_each_tables_state(client, room):
     login(client, factories.create_user("admin"))
     board = client.get("/organiser/events/table-day/tables/live").get_data(as_text=True)
     assert 'data-state="waiting"' in board and "Argan AI" in board
-    assert 'http-equiv="refresh"' in board
+    assert "js/live-board.js" in board and 'data-refresh-seconds="30"' in board
     no_show_now(room)
     board = client.get("/organiser/events/table-day/tables/live").get_data(as_text=True)
     assert 'data-state="offered"' in board
