@@ -34,6 +34,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from eventhub.auth.models import User
 from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import BadgeTokenError, read_badge_token
 from eventhub.deals.tables.models import (
@@ -344,8 +345,6 @@ def badge_holder_party(event: Event, meeting: Meeting, code: str) -> str:
         raise TableError(_l("This badge is for another event."), "wrong_event", "code")
     if ref.version != registration.badge_version or registration.status != "confirmed":
         raise TableError(_l("This badge is no longer valid."), "bad_badge", "code")
-    from eventhub.auth.models import User
-
     user = db.session.scalar(
         select(User).where(func.lower(User.email) == registration.email.lower())
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import gettext as _
 
+from eventhub.auth.models import User
 from eventhub.deals.tables.models import TableCheckin
 from eventhub.extensions import db
 from eventhub.meetings.agenda import local_day, other_party
@@ -53,9 +54,7 @@ def notify_standby_offer(meeting: Meeting, startup: Startup) -> int:
     return queued
 
 
-def _user(message: MailMessage):
-    from eventhub.auth.models import User
-
+def _user(message: MailMessage) -> User | None:
     user = db.session.get(User, message.params.get("user_id"))
     return user if user is not None and user.is_active else None
 

@@ -184,8 +184,6 @@ def scan(slug: str, code: str):
     if table.event_id != event.id:
         error = TableError(_("This table belongs to another event."), "wrong_event")
         return _scan_page(event, table, None, error=error, status=409)
-    logic.sweep_no_shows(event, now)
-    db.session.commit()
     found = logic.at_table(table, now, current_user)
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
@@ -224,8 +222,6 @@ def staff_table(slug: str, table_id: int):
     event = event_or_404(slug)
     table = _table_or_404(event, table_id)
     now = utcnow()
-    logic.sweep_no_shows(event, now)
-    db.session.commit()
     form = BadgeForm()
     arrival = None
     status = 200
