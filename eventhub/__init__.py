@@ -100,6 +100,7 @@ def _import_models() -> None:
     import eventhub.checkin.models
     import eventhub.deals.dealflow.models
     import eventhub.deals.leads.models
+    import eventhub.deals.tables.models
     import eventhub.events.models
     import eventhub.meetings.models
     import eventhub.notifications.models
@@ -124,6 +125,8 @@ def _register_blueprints(app: Flask) -> None:
     from eventhub.deals.dealflow.views import bp as dealflow_bp
     from eventhub.deals.leads.api import blp as leads_api
     from eventhub.deals.leads.views import bp as leads_bp
+    from eventhub.deals.tables.api import blp as tables_api
+    from eventhub.deals.tables.views import bp as tables_bp
     from eventhub.events.api import blp as events_api
     from eventhub.events.views import bp as events_bp
     from eventhub.meetings.api import blp as meetings_api
@@ -147,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
         booths_bp,
         meetings_bp,
         dealflow_bp,
+        tables_bp,
         notifications_bp,
         mail_log_bp,
         work_bp,
@@ -164,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings_api,
         leads_api,
         dealflow_api,
+        tables_api,
     ):
         csrf.exempt(api_blueprint)
         api.register_blueprint(api_blueprint)

@@ -75,6 +75,17 @@ API_STATUS: dict[str, int] = {
     "request_scheduled": 409,  # and plan_changed, listed with the booths
     # check-in
     "nonce_reused": 400,
+    # table check-in and standby (deals/tables)
+    "code_unknown": 404,
+    "offer_not_found": 404,
+    "wrong_event": 409,
+    "meeting_cancelled": 409,
+    "no_meeting": 409,
+    "no_show_recorded": 409,
+    "standby_taken": 409,
+    "offer_expired": 409,
+    "not_on_standby": 403,
+    "own_meeting": 403,
 }
 
 

@@ -42,6 +42,8 @@ TASK_MODULES = (
     "eventhub.work.tasks",
     "eventhub.auth.mail",
     "eventhub.auth.tasks",
+    "eventhub.deals.tables.mail",
+    "eventhub.deals.tables.tasks",
 )
 
 # Periodic work, run by `celery -A eventhub.jobs beat` (in `make run`, by the worker).
@@ -76,6 +78,11 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "meetings-morning-agenda": {
         "task": "eventhub.meetings.tasks.send_morning_agendas",
         "schedule": timedelta(hours=1),
+    },
+    # Meetings at tables: a party still absent N minutes after the start is a no-show.
+    "tables-no-shows": {
+        "task": "eventhub.deals.tables.tasks.record_no_shows",
+        "schedule": timedelta(minutes=1),
     },
     # Tells the organisers, each morning (07:00 UTC), of the e-mails that failed for good.
     "mail-failure-summary": {

@@ -108,6 +108,8 @@ def organiser_nav_groups(event: Any) -> list[NavGroup]:
                 _link("meeting_slots", _l("Slots"), "meetings.organiser_slots", slug),
                 _link("schedule", _l("Scheduler"), "meetings.schedule_page", slug),
                 _link("meeting_report", _l("Meetings held"), "meetings.report", slug),
+                _link("tables_live", _l("Live meetings"), "tables.live", slug),
+                _link("tables", _l("Table check-in"), "tables.organiser", slug),
                 _link("", _l("Investor directory"), "meetings.directory", slug),
             ),
         )

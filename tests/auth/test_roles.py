@@ -73,6 +73,10 @@ PAGES: dict[str, dict[str, Any]] = {
     # Deal flow (issue 19): the investor's pipeline, the startup's next steps.
     "/my/deal-flow": only("investor"),
     "/my/next-steps": only("startup"),
+    # table check-in (eventhub/deals/tables)
+    "/organiser/events/{event}/tables": only("admin"),
+    "/organiser/events/{event}/tables/live": only("admin"),
+    "/staff/events/{event}/tables": only("admin", "staff"),
 }
 # Pages that answer with a redirect for everyone, tested in test_login.py (and the
 # two-factor code page, without a password given first, in test_two_factor.py).

@@ -24,7 +24,7 @@ def test_an_expo_has_five_groups(app, make_event):
     assert keys["door"] == ["attendance", "", "desk", "door_conflicts"]
     assert keys["booths"] == ["booths", "booth_applications", "allocation", "leads"]
     urls = [link.url for group in groups for link in group.links]
-    assert len(urls) == len(set(urls)) == 24
+    assert len(urls) == len(set(urls)) == 26  # translations, leads, live board, table check-in
     assert "/organiser/events/nav-expo/door-conflicts" in urls
     assert "/organiser/events/nav-expo/privacy" in urls
 
@@ -68,6 +68,8 @@ PAGES = [
     ("/organiser/events/{slug}/meetings/slots", "meeting_slots"),
     ("/organiser/events/{slug}/meetings/schedule", "schedule"),
     ("/organiser/events/{slug}/meetings/report", "meeting_report"),
+    ("/organiser/events/{slug}/tables/live", "tables_live"),
+    ("/organiser/events/{slug}/tables", "tables"),
 ]
 
 

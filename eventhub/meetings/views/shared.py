@@ -10,6 +10,7 @@ from flask_login import current_user
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
+from eventhub.deals.tables.live import party_panel
 from eventhub.events.lookup import event_or_404
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
@@ -61,6 +62,8 @@ def my_agenda():
 @role_required("startup", "investor")
 def agenda(slug: str):
     event = event_or_404(slug)
+    table_panel = party_panel(current_user, event)  # records the no-shows due
+    db.session.commit()
     of_the_day = day_agenda(current_user, event, request.args.get("day"))
     return render_template(
         "meetings/agenda.html",
@@ -75,6 +78,7 @@ def agenda(slug: str):
         party=party_name(current_user),
         other_party=other_party,
         action_form=CancelForm(),
+        table_panel=table_panel,
     )
 
 
@@ -165,6 +169,8 @@ def requests_page(slug: str):
     settings = settings_of(event)
     if current_user.role == "startup":
         startup = current_startup()
+        table_panel = party_panel(current_user, event)  # records the no-shows due
+        db.session.commit()
         return render_template(
             "meetings/requests_startup.html",
             event=event,
@@ -172,6 +178,7 @@ def requests_page(slug: str):
             requests=requests_of_startup(event, startup),
             remaining=requests_left(event, startup),
             form=EmptyForm(),
+            table_panel=table_panel,
         )
     return render_template(
         "meetings/requests_investor.html",
