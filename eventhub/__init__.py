@@ -98,6 +98,7 @@ def _import_models() -> None:
     import eventhub.auth.models
     import eventhub.booths.models
     import eventhub.checkin.models
+    import eventhub.deals.matchmaking.models
     import eventhub.events.models
     import eventhub.meetings.models
     import eventhub.notifications.models
@@ -118,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     from eventhub.checkin.door_list_api import blp as door_list_api
     from eventhub.checkin.pwa_views import bp as pwa_bp
     from eventhub.checkin.views import bp as checkin_bp
+    from eventhub.deals.matchmaking.api import blp as matchmaking_api
+    from eventhub.deals.matchmaking.views import bp as matchmaking_bp
     from eventhub.events.api import blp as events_api
     from eventhub.events.views import bp as events_bp
     from eventhub.meetings.api import blp as meetings_api
@@ -140,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
         badges_bp,
         booths_bp,
         meetings_bp,
+        matchmaking_bp,
         notifications_bp,
         mail_log_bp,
         work_bp,
@@ -154,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
         registration_api,
         booths_api,
         meetings_api,
+        matchmaking_api,
     ):
         csrf.exempt(api_blueprint)
         api.register_blueprint(api_blueprint)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
+from eventhub.deals.matchmaking.views import requests_marks
 from eventhub.events.lookup import event_or_404
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
@@ -160,7 +161,7 @@ def reset_feed():
 @bp.route("/events/<slug>/requests")
 @role_required("startup", "investor")
 def requests_page(slug: str):
-    """The startup's requests sent, or the investor's requests received."""
+    """The requests the startup or the investor sent, and those it received to answer."""
     event = event_or_404(slug)
     settings = settings_of(event)
     if current_user.role == "startup":
@@ -172,6 +173,8 @@ def requests_page(slug: str):
             requests=requests_of_startup(event, startup),
             remaining=requests_left(event, startup),
             form=EmptyForm(),
+            answer_form=AnswerForm(),
+            marks=requests_marks(event, current_user),
         )
     return render_template(
         "meetings/requests_investor.html",
@@ -179,6 +182,8 @@ def requests_page(slug: str):
         settings=settings,
         requests=requests_to_investor(event, current_investor()),
         form=AnswerForm(),
+        withdraw_form=EmptyForm(),
+        marks=requests_marks(event, current_user),
     )
 
 
