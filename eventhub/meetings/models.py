@@ -140,9 +140,7 @@ class MeetingRequest(db.Model):
     )
     investor_id: Mapped[int] = mapped_column(ForeignKey("investors.id", ondelete="CASCADE"))
     pitch: Mapped[str] = mapped_column(String(200))
-    direction: Mapped[str] = mapped_column(
-        String(16), default="startup", server_default="startup"
-    )
+    direction: Mapped[str] = mapped_column(String(16), default="startup", server_default="startup")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     decline_reason: Mapped[str] = mapped_column(String(300), default="")
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
