@@ -1038,6 +1038,14 @@ def upper_bound(problem: ScheduleProblem, *, lp_time_limit_s: float = 0.0) -> tu
     return _best_bound(_bounds(_compile(problem), lp_time_limit_s=lp_time_limit_s))
 
 
+def score_upper_bound(problem: ScheduleProblem, *, lp_time_limit_s: float = 0.0) -> tuple[int, str]:
+    """The tightest valid upper bound on the score (mutual requests weighted), and which
+    argument gave it; the same as `upper_bound` without mutual requests."""
+    inst = _compile(problem)
+    bounds = _bounds(inst, lp_time_limit_s=lp_time_limit_s)
+    return _best_bound(_score_bounds(inst, bounds, lp_time_limit_s=lp_time_limit_s))
+
+
 # --------------------------------------------------------------------------------------------
 # Exact mode.
 
