@@ -18,9 +18,7 @@ if TYPE_CHECKING:
 class Startup(db.Model):
     __tablename__ = "startups"
     __table_args__ = (
-        CheckConstraint(
-            "round_size_eur IS NULL OR round_size_eur > 0", name="round_size_positive"
-        ),
+        CheckConstraint("round_size_eur IS NULL OR round_size_eur > 0", name="round_size_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
