@@ -367,3 +367,22 @@ def test_api_recommendations_marks_and_request(client, match_day):
         f"/api/v1/events/{event.slug}/startups/99999/request", json={"pitch": "Hi"}
     )
     assert unknown.status_code == 404 and unknown.json["error"]["code"] == "startup_not_found"
+
+
+def test_startup_profile_keeps_its_round_size(client, match_day):
+    argan = match_day["argan"]
+    login(client, argan)
+    data = {"name": "Argan Data", "sector": "agritech", "stage": "seed", "programme": "DigitAgri"}
+    data |= {"city_site": "Casablanca", "website": "", "pitch": ""}
+    bad = client.post("/my/startup", data={**data, "round_size_eur": "-5"})
+    assert bad.status_code == 422
+    words = client.post("/my/startup", data={**data, "round_size_eur": "lots"})
+    assert words.status_code == 422
+    ok = client.post("/my/startup", data={**data, "round_size_eur": "750000"})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(argan.startup), argan.startup.id).round_size_eur == 750_000
+    cleared = client.post("/my/startup", data={**data, "round_size_eur": ""})
+    assert cleared.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(argan.startup), argan.startup.id).round_size_eur is None
