@@ -19,6 +19,7 @@ from eventhub.auth.models import User
 from eventhub.auth.passwords import hash_password
 from eventhub.booths.demo import seed_booths
 from eventhub.checkin.demo import seed_checkins
+from eventhub.deals.matchmaking.demo import seed_matchmaking
 from eventhub.events.editing import to_utc
 from eventhub.events.models import AttendeeCategory, Event, Zone
 from eventhub.extensions import db
@@ -201,7 +202,7 @@ def database_is_empty() -> bool:
 
 
 # The steps seed_demo reports to its `progress` (for the CLI's progress bar).
-SEED_STEPS = 10
+SEED_STEPS = 11
 
 
 def seed_demo(
@@ -239,7 +240,14 @@ def seed_step_count() -> int:
 
 def _capability_seeders() -> list:
     """Each capability adds its own demo data (registrations, booths, slots…), in this order."""
-    return [seed_registrations, seed_checkins, seed_booths, seed_meetings, seed_onboarding]
+    return [
+        seed_registrations,
+        seed_checkins,
+        seed_booths,
+        seed_meetings,
+        seed_matchmaking,
+        seed_onboarding,
+    ]
 
 
 def _user(report: SeedReport, email: str, role: str, name: str, password_hash: str) -> User:
