@@ -83,7 +83,7 @@ def upgrade():
             op.f("ck_meeting_requests_direction_known"), "direction IN ('startup', 'investor')"
         )
     with op.batch_alter_table("meeting_locks", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_meeting_locks_scope_known", type_="check")
+        batch_op.drop_constraint(op.f("ck_meeting_locks_scope_known"), type_="check")
         batch_op.create_check_constraint(
             op.f("ck_meeting_locks_scope_known"),
             "scope IN ('startup', 'slots', 'schedule', 'investor')",
@@ -97,16 +97,16 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("startups", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_startups_round_size_positive", type_="check")
+        batch_op.drop_constraint(op.f("ck_startups_round_size_positive"), type_="check")
         batch_op.drop_column("round_size_eur")
     op.execute("DELETE FROM meeting_locks WHERE scope = 'investor'")
     with op.batch_alter_table("meeting_locks", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_meeting_locks_scope_known", type_="check")
+        batch_op.drop_constraint(op.f("ck_meeting_locks_scope_known"), type_="check")
         batch_op.create_check_constraint(
             op.f("ck_meeting_locks_scope_known"), "scope IN ('startup', 'slots', 'schedule')"
         )
     with op.batch_alter_table("meeting_requests", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_meeting_requests_direction_known", type_="check")
+        batch_op.drop_constraint(op.f("ck_meeting_requests_direction_known"), type_="check")
         batch_op.drop_column("direction")
     op.drop_index(op.f("ix_match_marks_startup_id"), table_name="match_marks")
     op.drop_index("ix_match_marks_investor", table_name="match_marks")
