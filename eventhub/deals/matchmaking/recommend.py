@@ -194,16 +194,32 @@ def why_text(fact: Fact) -> str:
 
     def euros(key: str) -> str:
         value = params.get(key)
-        return format_currency(value, "EUR", format="¤#,##0") if value is not None else "…"
+        return (
+            format_currency(value, "EUR", format="¤#,##0", currency_digits=False)
+            if value is not None
+            else "…"
+        )
 
     if fact.code == "sector":
         return gettext("Sector: %(sector)s", sector=sector_label(str(params["sector"])))
     if fact.code == "stage":
         return gettext("Stage: %(stage)s", stage=stage_label(str(params["stage"])))
     if fact.code == "ticket_covers":
+        if params.get("min") is None:
+            return gettext(
+                "Ticket up to %(high)s covers the %(round)s round",
+                high=euros("max"),
+                round=euros("round"),
+            )
+        if params.get("max") is None:
+            return gettext(
+                "Ticket from %(low)s covers the %(round)s round",
+                low=euros("min"),
+                round=euros("round"),
+            )
         return gettext(
             "Ticket %(low)s–%(high)s covers the %(round)s round",
-            low=euros("min") if params.get("min") is not None else euros("round"),
+            low=euros("min"),
             high=euros("max"),
             round=euros("round"),
         )

@@ -125,3 +125,12 @@ def test_why_texts(app, logic_in_english):
     assert texts[3].startswith("Ticket ") and "500,000" in texts[3]
     assert "Interest in other DigitAgri startups" in texts
     assert "Based in Casablanca, where the event takes place" in texts
+
+
+def test_ticket_texts_without_one_end(app, logic_in_english):
+    startup = StartupFacts(1, "S", round_eur=500_000)
+    with app.test_request_context():
+        [up_to] = match_facts(startup, InvestorFacts(2, "I", ticket_max_eur=800_000), Signals())
+        [from_] = match_facts(startup, InvestorFacts(2, "I", ticket_min_eur=100_000), Signals())
+        assert why_text(up_to) == "Ticket up to €800,000 covers the €500,000 round"
+        assert why_text(from_) == "Ticket from €100,000 covers the €500,000 round"
