@@ -100,6 +100,7 @@ def _import_models() -> None:
     import eventhub.checkin.models
     import eventhub.deals.dealflow.models
     import eventhub.deals.leads.models
+    import eventhub.deals.matchmaking.models
     import eventhub.deals.tables.models
     import eventhub.events.models
     import eventhub.meetings.models
@@ -125,6 +126,8 @@ def _register_blueprints(app: Flask) -> None:
     from eventhub.deals.dealflow.views import bp as dealflow_bp
     from eventhub.deals.leads.api import blp as leads_api
     from eventhub.deals.leads.views import bp as leads_bp
+    from eventhub.deals.matchmaking.api import blp as matchmaking_api
+    from eventhub.deals.matchmaking.views import bp as matchmaking_bp
     from eventhub.deals.tables.api import blp as tables_api
     from eventhub.deals.tables.views import bp as tables_bp
     from eventhub.events.api import blp as events_api
@@ -151,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings_bp,
         dealflow_bp,
         tables_bp,
+        matchmaking_bp,
         notifications_bp,
         mail_log_bp,
         work_bp,
@@ -169,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
         leads_api,
         dealflow_api,
         tables_api,
+        matchmaking_api,
     ):
         csrf.exempt(api_blueprint)
         api.register_blueprint(api_blueprint)

@@ -21,6 +21,7 @@ from eventhub.booths.demo import seed_booths
 from eventhub.checkin.demo import seed_checkins
 from eventhub.deals.dealflow.demo import seed_deal_flow
 from eventhub.deals.leads.demo import seed_leads
+from eventhub.deals.matchmaking.demo import seed_matchmaking
 from eventhub.deals.tables.demo import seed_tables
 from eventhub.demo_translations import seed_translations
 from eventhub.events.editing import to_utc
@@ -205,7 +206,7 @@ def database_is_empty() -> bool:
 
 
 # The steps seed_demo reports to its `progress` (for the CLI's progress bar).
-SEED_STEPS = 14
+SEED_STEPS = 15
 
 
 def seed_demo(
@@ -248,6 +249,7 @@ def _capability_seeders() -> list:
         seed_checkins,
         seed_booths,
         seed_meetings,
+        seed_matchmaking,
         seed_tables,
         seed_deal_flow,
         seed_onboarding,

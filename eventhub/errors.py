@@ -73,6 +73,10 @@ API_STATUS: dict[str, int] = {
     "request_answered": 409,
     "request_closed": 409,
     "request_scheduled": 409,  # and plan_changed, listed with the booths
+    # matchmaking
+    "not_event_investor": 403,
+    "startup_not_found": 404,
+    "party_not_found": 404,
     # check-in
     "nonce_reused": 400,
     # table check-in and standby (deals/tables)

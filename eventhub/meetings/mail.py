@@ -117,11 +117,24 @@ def _stamp(moment: datetime | None) -> str:
     return moment.isoformat() if moment is not None else "-"
 
 
+def _askers(request: MeetingRequest) -> list[User]:
+    if request.direction == "investor":
+        return investor_people(request.investor)
+    return team_of(request.startup)
+
+
+def _asked(request: MeetingRequest) -> list[User]:
+    if request.direction == "investor":
+        return team_of(request.startup)
+    return investor_people(request.investor)
+
+
 def notify_new_request(request: MeetingRequest) -> int:
-    """A startup sent a request: the investor is told; the caller commits."""
+    """A startup (or an investor) sent a request: the other party is told; the caller
+    commits."""
     db.session.flush()
     queued = 0
-    for user in investor_people(request.investor):
+    for user in _asked(request):
         queued += queue_mail(
             "meetings.request_new",
             key=f"meetings.request_new:{request.id}:{_stamp(request.created_at)}:{user.id}",
@@ -134,10 +147,10 @@ def notify_new_request(request: MeetingRequest) -> int:
 
 
 def notify_answered(request: MeetingRequest) -> int:
-    """The investor accepted or declined a request: the startup's team is told."""
+    """The party asked accepted or declined a request: the party that asked is told."""
     db.session.flush()
     queued = 0
-    for user in team_of(request.startup):
+    for user in _askers(request):
         queued += queue_mail(
             "meetings.request_answered",
             key=(
@@ -269,12 +282,16 @@ def _request_mail(message: MailMessage, status: str) -> Mail | None:
         "startup": request.startup,
         "requests_url": public_url("meetings.requests_page", slug=event.slug),
     }
-    if status == "pending":
-        subject = _("Meeting request from %(startup)s", startup=request.startup.name)
-    elif status == "accepted":
-        subject = _("%(fund)s accepted your meeting request", fund=request.investor.fund)
+    if request.direction == "investor":
+        context["asker"], context["answerer"] = request.investor.fund, request.startup.name
     else:
-        subject = _("%(fund)s declined your meeting request", fund=request.investor.fund)
+        context["asker"], context["answerer"] = request.startup.name, request.investor.fund
+    if status == "pending":
+        subject = _("Meeting request from %(startup)s", startup=context["asker"])
+    elif status == "accepted":
+        subject = _("%(fund)s accepted your meeting request", fund=context["answerer"])
+    else:
+        subject = _("%(fund)s declined your meeting request", fund=context["answerer"])
     return Mail(
         subject=subject,
         text=render_template("meetings/mail_request.txt", **context),

@@ -39,7 +39,9 @@ MEETING_SOURCES = ("booking", "scheduler")
 MEETING_OUTCOMES = ("held", "no_show")
 CANCELLED_BY = ("startup", "investor", "organiser")
 REQUEST_STATUSES = ("pending", "accepted", "declined", "withdrawn")
-LOCK_SCOPES = ("startup", "slots", "schedule")
+# Who asked: the startup (the investor answers) or the investor (the startup answers).
+REQUEST_DIRECTIONS = ("startup", "investor")
+LOCK_SCOPES = ("startup", "slots", "schedule", "investor")
 
 CONFIRMED = text("status = 'confirmed'")
 
@@ -120,12 +122,14 @@ class MeetingSlot(db.Model):
 
 
 class MeetingRequest(db.Model):
-    """A startup asks an investor for a meeting (request mode); one per pair per event."""
+    """A startup asks an investor for a meeting, or an investor a startup (request mode);
+    one per pair per event, whoever asked; the other party answers."""
 
     __tablename__ = "meeting_requests"
     __table_args__ = (
         UniqueConstraint("event_id", "startup_id", "investor_id"),
         CheckConstraint(f"status IN {REQUEST_STATUSES!r}", name="status_known"),
+        CheckConstraint(f"direction IN {REQUEST_DIRECTIONS!r}", name="direction_known"),
         Index("ix_meeting_requests_investor", "investor_id", "status"),
     )
 
@@ -136,6 +140,7 @@ class MeetingRequest(db.Model):
     )
     investor_id: Mapped[int] = mapped_column(ForeignKey("investors.id", ondelete="CASCADE"))
     pitch: Mapped[str] = mapped_column(String(200))
+    direction: Mapped[str] = mapped_column(String(16), default="startup", server_default="startup")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     decline_reason: Mapped[str] = mapped_column(String(300), default="")
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,5 +1,8 @@
 """Request mode: a startup asks an investor of the event for a meeting, with a pitch line;
 the investor accepts or declines; the startup may withdraw until the meeting is scheduled.
+Investors ask startups too (`eventhub.deals.matchmaking.outreach`, `direction` "investor"):
+then the startup answers and the investor may withdraw. One request per pair per event,
+whoever asked.
 
 A startup sends up to N requests per event (N set by the organiser); sending takes the
 startup's lock row, so N holds under concurrent requests. Accepted requests are placed in
@@ -40,11 +43,13 @@ def request_for(event: Event, startup_id: int, investor_id: int) -> MeetingReque
 
 
 def active_request_count(event: Event, startup_id: int) -> int:
+    """The open requests the startup sent (those it received do not count)."""
     return (
         db.session.scalar(
             select(func.count()).where(
                 MeetingRequest.event_id == event.id,
                 MeetingRequest.startup_id == startup_id,
+                MeetingRequest.direction == "startup",
                 MeetingRequest.status.in_(ACTIVE_REQUEST),
             )
         )
@@ -89,9 +94,15 @@ def send_request(
             _l("You already have a meeting with this investor at this event."), "pair_exists"
         )
     existing = request_for(event, startup.id, investor.id)
+    asked_by_investor = existing is not None and existing.direction == "investor"
+    if asked_by_investor and existing.status in ACTIVE_REQUEST:
+        raise MeetingError(
+            _l("This investor already asked you for a meeting: answer its request."),
+            "request_exists",
+        )
     if existing is not None and existing.status in ACTIVE_REQUEST:
         raise MeetingError(_l("You already asked this investor."), "request_exists")
-    if existing is not None and existing.status == "declined":
+    if existing is not None and existing.status == "declined" and not asked_by_investor:
         raise MeetingError(_l("This investor declined your request."), "request_declined")
     limit = settings.max_requests_per_startup
     if active_request_count(event, startup.id) >= limit:
@@ -103,6 +114,7 @@ def send_request(
         event_id=event.id, startup_id=startup.id, investor_id=investor.id
     )
     request.pitch = pitch
+    request.direction = "startup"
     request.status = "pending"
     request.decline_reason = ""
     request.decided_at = None
@@ -121,8 +133,32 @@ def _scheduled_meeting(request: MeetingRequest) -> Meeting | None:
     return pair_meeting(request.event, request.startup_id, request.investor_id)
 
 
+def is_startup_member(user: Any, request: MeetingRequest) -> bool:
+    return user is not None and user.role == "startup" and user.startup_id == request.startup_id
+
+
+def is_investor_member(user: Any, request: MeetingRequest) -> bool:
+    investor = getattr(user, "investor", None)
+    return investor is not None and investor.id == request.investor_id
+
+
+def is_sender(user: Any, request: MeetingRequest) -> bool:
+    """The user belongs to the party that asked."""
+    if request.direction == "investor":
+        return is_investor_member(user, request)
+    return is_startup_member(user, request)
+
+
+def is_addressee(user: Any, request: MeetingRequest) -> bool:
+    """The user belongs to the party that answers."""
+    if request.direction == "investor":
+        return is_startup_member(user, request)
+    return is_investor_member(user, request)
+
+
 def withdraw_request(request: MeetingRequest, user: Any) -> MeetingRequest:
-    if user is None or user.role != "startup" or user.startup_id != request.startup_id:
+    """The party that asked takes its request back."""
+    if not is_sender(user, request):
         raise MeetingError(_l("This is not your request."), "not_party")
     if request.status not in ACTIVE_REQUEST:
         raise MeetingError(_l("This request is no longer open."), "request_closed")
@@ -140,9 +176,9 @@ def withdraw_request(request: MeetingRequest, user: Any) -> MeetingRequest:
 def answer_request(
     request: MeetingRequest, user: Any, accept: bool, reason: str = ""
 ) -> MeetingRequest:
-    """The investor accepts or declines a pending request."""
-    investor = getattr(user, "investor", None)
-    if investor is None or investor.id != request.investor_id:
+    """The party asked (the investor, or the startup when the investor asked) accepts or
+    declines a pending request."""
+    if not is_addressee(user, request):
         raise MeetingError(_l("This request is not addressed to you."), "not_party")
     if request.status != "pending":
         raise MeetingError(_l("This request was already answered."), "request_answered")

@@ -5,7 +5,9 @@ distinct slot periods; an investor is available in a period where it has an open
 without a meeting; accepted requests that already have a meeting are fixed where they
 are; meetings booked first-come make their parties busy and take a table;
 `max_concurrent_meetings` is the number of tables per period. The pure scheduler
-(`eventhub.meetings.scheduler`) maximises the meetings placed and gives an upper bound.
+(`eventhub.meetings.scheduler`) maximises the meetings placed, mutual "must meet" pairs
+(both sides marked the other "must meet", `eventhub.deals.matchmaking`) counting double,
+and gives an upper bound.
 Placements are then checked against the real clock: a startup is never put in two
 meetings that overlap in time even where periods of different lengths overlap, and the
 per-startup meeting limit holds. The commit takes the event's `schedule` lock and the lock
@@ -24,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from eventhub.auth.accounts import record_audit
+from eventhub.deals.matchmaking.marks import mutual_pairs
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.meetings.availability import Period, grid_periods
@@ -100,6 +103,26 @@ class SchedulePlan:
     accepted: int = 0
     stats: dict[str, Any] = field(default_factory=dict)
     committed: bool = False
+    # (startup id, investor id) of the mutual "must meet" pairs among the accepted requests
+    mutual_pairs: set[tuple[int, int]] = field(default_factory=set)
+
+    @property
+    def mutual_requests(self) -> int:
+        return len(self.mutual_pairs)
+
+    @property
+    def mutual_placed(self) -> int:
+        """Mutual "must meet" pairs with their meeting once the plan is saved."""
+        pairs = {(p.request.startup_id, p.request.investor_id) for p in self.placed}
+        pairs |= {(m.startup_id, m.investor_id) for m in self.fixed}
+        return len(pairs & self.mutual_pairs)
+
+    @property
+    def proved_optimal(self) -> bool:
+        """The scheduler's score met its upper bound, and every placement it made stands."""
+        return bool(self.stats.get("proved_optimal")) and not any(
+            u.reason in ("overlap", "limit_reached", "slot_taken") for u in self.unplaced
+        )
 
     @property
     def total(self) -> int:
@@ -120,7 +143,8 @@ class SchedulePlan:
             f"{len(self.placed)} new meetings placed, {len(self.fixed)} kept; "
             f"{len(self.unplaced)} of {self.accepted} accepted requests not placed; "
             f"upper bound {self.upper_bound} ({self.bound_method}), "
-            f"{self.share_of_bound:.1%} of it reached."
+            f"{self.share_of_bound:.1%} of it reached; "
+            f"{self.mutual_placed} of {self.mutual_requests} mutual must-meet pairs placed."
         )
 
 
@@ -136,6 +160,7 @@ class _Build:
     open_slot: dict[tuple[int, int], MeetingSlot]
     fixed: list[Meeting]
     busy: dict[int, list[Period]]  # startup → confirmed meetings
+    mutual: set[tuple[int, int]]  # mutual "must meet" pairs among the accepted requests
 
 
 def _build_problem(event: Event, now: datetime) -> _Build:
@@ -154,6 +179,8 @@ def _build_problem(event: Event, now: datetime) -> _Build:
         )
     )
     by_pair = {(m.startup_id, m.investor_id): m for m in confirmed}
+    must = mutual_pairs(event, must_only=True)
+    mutual = {(r.startup_id, r.investor_id) for r in requests} & must
     slots = db.session.scalars(
         select(MeetingSlot).where(MeetingSlot.event_id == event.id, MeetingSlot.starts_at > now)
     ).all()
@@ -172,7 +199,14 @@ def _build_problem(event: Event, now: datetime) -> _Build:
                 continue
             fixed.append(FixedMeeting(request.id, t))
         kept[request.id] = request
-        problem_requests.append(ProblemRequest(request.id, request.startup_id, request.investor_id))
+        problem_requests.append(
+            ProblemRequest(
+                request.id,
+                request.startup_id,
+                request.investor_id,
+                mutual=(request.startup_id, request.investor_id) in mutual,
+            )
+        )
     fixed_ids = {m.id for m in fixed_meetings}
 
     open_slot: dict[tuple[int, int], MeetingSlot] = {}
@@ -232,7 +266,7 @@ def _build_problem(event: Event, now: datetime) -> _Build:
         tables=tables,
         fixed=fixed,
     )
-    return _Build(problem, periods, kept, open_slot, fixed_meetings, busy)
+    return _Build(problem, periods, kept, open_slot, fixed_meetings, busy, mutual)
 
 
 def plan_schedule(
@@ -252,7 +286,12 @@ def plan_schedule(
     """
     now = now or utcnow()
     build = _build_problem(event, now)
-    plan = SchedulePlan(event=event, periods=len(build.periods), fixed=list(build.fixed))
+    plan = SchedulePlan(
+        event=event,
+        periods=len(build.periods),
+        fixed=list(build.fixed),
+        mutual_pairs=set(build.mutual),
+    )
     plan.accepted = (
         db.session.scalar(
             select(func.count()).where(
@@ -403,6 +442,7 @@ def commit_schedule(
         placed=len(saved),
         unplaced=len(plan.unplaced),
         upper_bound=plan.upper_bound,
+        mutual_placed=plan.mutual_placed,
         via=via,
     )
     db.session.flush()

@@ -7,7 +7,10 @@ The problem
     between a startup and an investor. A placement gives a request a slot such that no party
     is in two meetings in one slot, no party meets in a slot it marked unavailable, no slot
     holds more meetings than it has tables, and fixed meetings stay where they are. The goal
-    is the largest number of placed requests; second, each party's meetings are spread (fewer
+    is the largest score: each placed request counts 1, a mutual "must meet" request (both
+    sides marked the other "must meet") counts `mutual_weight` (2 by default: one mutual pair
+    is worth displacing one other meeting, never two); without mutual requests the score is
+    the number of placed requests. Second, each party's meetings are spread (fewer
     back-to-back meetings). This is maximum list edge colouring of a bipartite multigraph with
     colour capacities: NP-hard in general, easy without availability limits (König).
 
@@ -17,15 +20,16 @@ How `schedule` solves it
        has more requests than there are slots every request is placed. The constructive proof
        (colour edge u-v with a colour free at u; if it is taken at v, flip the two-colour
        alternating path that starts at v, which can never reach u) runs in milliseconds.
-    2. Otherwise: greedy, most constrained request first (fewest common free slots).
+    2. Otherwise: greedy, heaviest request first (mutual pairs), then most constrained
+       (fewest common free slots). Step 1 also colours the mutual requests first.
     3. Repair search (min-conflicts with a short tabu list, seeded, so deterministic): take
-       an unplaced request, put it in the common free slot that displaces the fewest meetings,
+       an unplaced request, put it in the common free slot that displaces the least weight,
        try to re-seat each displaced meeting in a free slot at once, and queue it otherwise.
        Most steps keep the count or raise it, so the search walks the plateaus where greedy
        stops; a run of such steps traces the same kind of alternating (Kempe) path as step 1,
        found by search because availability and tables break the construction. The best
-       state seen is kept; the search stops at the upper bound (optimality proved), at its
-       move limit, or at the time budget.
+       state seen (by score) is kept; the search stops at the score's upper bound
+       (optimality proved), at its move limit, or at the time budget.
     4. Spread pass: move a meeting to another free slot, or trade slots between two meetings
        of one party, when that lowers the number of back-to-back meetings of the parties
        involved. The count never changes.
@@ -37,6 +41,13 @@ How `schedule` solves it
 
 Upper bound (see `upper_bound`)
     Several relaxations, each an upper bound on any valid schedule; the smallest is reported.
+    With mutual requests each bound is also taken on the score (`score_bound`, the proof of
+    optimality): the sums count weights instead of requests, a party's matching becomes a
+    maximum-weight matching (a transversal matroid: heaviest requests first, each kept if
+    an augmenting path seats it), a slot's matching counts at most `min(tables, M)` plus
+    `(w - 1) * min(tables, M_mutual)`, the LP has the weights as its objective, and one more
+    bound adds `(w - 1)` times the count bound of the mutual requests alone to the count
+    bound of all (`count_plus_mutual`).
     Fixed meetings are counted and removed first (their parties and tables are taken).
     `schedule` uses the combinatorial ones (pure Python, milliseconds) and, in exact mode,
     CP-SAT's; `upper_bound` can add the LP.
@@ -61,7 +72,7 @@ import math
 import random
 import time
 from collections.abc import Collection, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -108,6 +119,7 @@ class MeetingRequest:
     id: Hashable
     startup_id: Hashable
     investor_id: Hashable
+    mutual: bool = False  # both sides marked the other "must meet": placed first
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,7 @@ class ScheduleProblem:
     investor_unavailable: Mapping[Hashable, Collection[int]] = field(default_factory=dict)
     tables: Sequence[int | None] | None = None
     fixed: Sequence[FixedMeeting] = ()
+    mutual_weight: int = 2  # what a mutual request counts in the score (1: no priority)
 
 
 @dataclass(frozen=True)
@@ -153,6 +166,10 @@ class ScheduleResult:
     bound_method: str
     share_of_bound: float
     stats: dict[str, Any] = field(default_factory=dict)
+    mutual_placed: int = 0  # mutual "must meet" requests placed
+    mutual_requests: int = 0
+    score: int = 0  # placed requests, mutual ones counted `mutual_weight` times
+    score_bound: int = 0  # an upper bound on the score: reached, the schedule is optimal
 
     def __str__(self) -> str:
         lines = [
@@ -160,6 +177,11 @@ class ScheduleResult:
             f"({self.bound_method}), {self.share_of_bound:.2%} of the bound; "
             f"{len(self.unplaced)} requests not placed."
         ]
+        if self.mutual_requests:
+            lines.append(
+                f"{self.mutual_placed} of {self.mutual_requests} mutual must-meet pairs "
+                f"placed; score {self.score}, upper bound {self.score_bound}."
+            )
         lines += [f"  {u}" for u in self.unplaced]
         return "\n".join(lines)
 
@@ -184,6 +206,8 @@ class _Instance:
     fixed_slot: list[int]  # -1 when the request is not fixed
     cap: list[int]
     has_tables: bool
+    weight: list[int]  # what each request counts in the score
+    mutual: list[bool]
 
     @property
     def n_requests(self) -> int:
@@ -218,6 +242,9 @@ def _compile(problem: ScheduleProblem) -> _Instance:
     requests = problem.requests
     if len({r.id for r in requests}) != len(requests):
         raise SchedulerError("Two requests share one id.", "duplicate_request")
+    w = problem.mutual_weight
+    if not isinstance(w, int) or isinstance(w, bool) or not 1 <= w <= 1000:
+        raise SchedulerError("The mutual weight is a whole number from 1 to 1000.", "bad_weight")
     startups = _index([r.startup_id for r in requests])
     investors = _index([r.investor_id for r in requests])
     s_of = [startups[r.startup_id] for r in requests]
@@ -251,6 +278,8 @@ def _compile(problem: ScheduleProblem) -> _Instance:
         cap=cap,
         # A slot with a table for every investor (or every startup) cannot overflow.
         has_tables=any(c < min(len(startups), len(investors)) for c in cap),
+        weight=[w if r.mutual else 1 for r in requests],
+        mutual=[bool(r.mutual) for r in requests],
     )
 
 
@@ -331,7 +360,18 @@ def _allowed_after_fixed(
 
 
 class _Board:
-    __slots__ = ("cap", "i_at", "inst", "load", "members", "placed", "pos", "s_at", "slot_of")
+    __slots__ = (
+        "cap",
+        "i_at",
+        "inst",
+        "load",
+        "members",
+        "placed",
+        "pos",
+        "s_at",
+        "slot_of",
+        "value",
+    )
 
     def __init__(self, inst: _Instance) -> None:
         n_slots = inst.n_slots
@@ -344,6 +384,7 @@ class _Board:
         self.members: list[list[int]] = [[] for _ in range(n_slots)]
         self.pos = [-1] * inst.n_requests
         self.placed = 0
+        self.value = 0  # the score: the weights of the placed requests
         for r, t in enumerate(inst.fixed_slot):
             if t >= 0:
                 self.place(r, t)
@@ -364,6 +405,7 @@ class _Board:
         self.pos[r] = len(self.members[t])
         self.members[t].append(r)
         self.placed += 1
+        self.value += self.inst.weight[r]
 
     def remove(self, r: int) -> None:
         t = self.slot_of[r]
@@ -377,6 +419,7 @@ class _Board:
             row[self.pos[r]] = last
             self.pos[last] = self.pos[r]
         self.placed -= 1
+        self.value -= self.inst.weight[r]
 
     def reset(self, slot_of: list[int]) -> None:
         for r, t in enumerate(self.slot_of):
@@ -419,7 +462,7 @@ def _konig(inst: _Instance, board: _Board) -> None:
     requests than slots); every other request is placed.
     """
     s_at, i_at = board.s_at, board.i_at
-    for r in range(inst.n_requests):
+    for r in sorted(range(inst.n_requests), key=lambda r: -inst.weight[r]):  # mutual first
         s, i = inst.startup_of[r], inst.investor_of[r]
         a = next((t for t, m in enumerate(s_at[s]) if m < 0), -1)
         b = next((t for t, m in enumerate(i_at[i]) if m < 0), -1)
@@ -465,9 +508,9 @@ def _most_constrained_first(inst: _Instance) -> list[int]:
         s_deg[s] += 1
         i_deg[i] += 1
 
-    def key(r: int) -> tuple[int, int, int]:
+    def key(r: int) -> tuple[int, int, int, int]:
         slack = len(inst.allowed[r]) * 2 - s_deg[inst.startup_of[r]] - i_deg[inst.investor_of[r]]
-        return (len(inst.allowed[r]), slack, r)
+        return (-inst.weight[r], len(inst.allowed[r]), slack, r)
 
     return sorted(range(inst.n_requests), key=key)
 
@@ -492,8 +535,9 @@ def _repair_search(
 ) -> _SearchReport:
     """Min-conflicts search with a short tabu list; leaves the best state seen on the board.
 
-    A move puts one unplaced request into the slot where it displaces the fewest meetings
-    (ties broken at random), then tries to re-seat every displaced meeting in a free slot.
+    A move puts one unplaced request into the slot where it displaces the least weight of
+    meetings (ties broken at random), then tries to re-seat every displaced meeting in a
+    free slot. `target` is a bound on the score (`board.value`).
     A displaced meeting may not go back to the slot it left for a few moves (tabu), which
     stops the search from undoing its last step.
     """
@@ -502,6 +546,8 @@ def _repair_search(
     s_of, i_of, allowed, fixed = inst.startup_of, inst.investor_of, inst.allowed, inst.fixed_slot
     s_at, i_at, load, cap, members = board.s_at, board.i_at, board.load, board.cap, board.members
     slot_of = board.slot_of
+    weight = inst.weight
+    no_slot = 4 * max(weight, default=1) + 1  # more than any move costs
 
     unplaced = [r for r in range(inst.n_requests) if slot_of[r] < 0 and allowed[r]]
     where = [-1] * inst.n_requests
@@ -527,10 +573,10 @@ def _repair_search(
         return False
 
     tabu = [0] * (inst.n_requests * n_slots)
-    best_placed, best = board.placed, list(slot_of)
+    best_value, best = board.value, list(slot_of)
     move = 0
     while True:
-        if board.placed >= target:
+        if board.value >= target:
             report.stopped_by = "bound"
             break
         if not unplaced:
@@ -545,19 +591,20 @@ def _repair_search(
         move += 1
         r = unplaced[rng.randrange(len(unplaced))]
         sr, ir = s_at[s_of[r]], i_at[i_of[r]]
-        best_t, best_cost, ties = -1, 4, 0
+        best_t, best_cost, ties = -1, no_slot, 0
         for t in allowed[r]:
             a, b = sr[t], ir[t]
-            cost = 0
+            cost = evicted = 0
             if a >= 0:
                 if fixed[a] >= 0:
                     continue
-                cost = 1
+                cost, evicted = weight[a], 1
             if b >= 0 and b != a:  # the same meeting when r repeats a pair
                 if fixed[b] >= 0:
                     continue
-                cost += 1
-            if load[t] - cost >= cap[t]:
+                cost += weight[b]
+                evicted += 1
+            if load[t] - evicted >= cap[t]:
                 cost += 1
             if cost and tabu[r * n_slots + t] > move:
                 continue
@@ -585,10 +632,10 @@ def _repair_search(
             if not seat_elsewhere(m, move):
                 where[m] = len(unplaced)
                 unplaced.append(m)
-        if board.placed > best_placed:
-            best_placed, best = board.placed, list(slot_of)
+        if board.value > best_value:
+            best_value, best = board.value, list(slot_of)
     report.moves = move
-    if board.placed < best_placed:
+    if board.value < best_value:
         board.reset(best)
     return report
 
@@ -596,22 +643,25 @@ def _repair_search(
 def _table_victim(
     members: list[int], evicted: list[int], fixed: list[int], board: _Board, rng: random.Random
 ) -> int:
-    """A meeting to take out of a slot whose tables are all used: preferably one that has
-    another free slot to go to; -1 if every meeting there is fixed or already evicted."""
+    """A meeting to take out of a slot whose tables are all used: preferably a light one
+    (not a mutual pair), then one that has another free slot to go to; -1 if every meeting
+    there is fixed or already evicted."""
     inst = board.inst
     if not members:
         return -1
     start = rng.randrange(len(members))
-    fallback = -1
+    best, best_key = -1, (0, 0)
     for k in range(len(members)):
         m = members[(start + k) % len(members)]
         if fixed[m] >= 0 or m in evicted:
             continue
-        if any(u != board.slot_of[m] and board.fits(m, u) for u in inst.allowed[m]):
-            return m
-        if fallback < 0:
-            fallback = m
-    return fallback
+        stuck = not any(u != board.slot_of[m] and board.fits(m, u) for u in inst.allowed[m])
+        key = (inst.weight[m], int(stuck))
+        if best < 0 or key < best_key:
+            best, best_key = m, key
+            if key == (1, 0):
+                break
+    return best
 
 
 # --------------------------------------------------------------------------------------------
@@ -801,8 +851,11 @@ def _slot_matching_bound(inst: _Instance, fixed_load: list[int]) -> int:
     return total
 
 
-def _lp_bound(inst: _Instance, fixed_load: list[int], time_limit_s: float) -> int | None:
-    """Dual-certified LP relaxation bound on the meetings that are not fixed.
+def _lp_bound(
+    inst: _Instance, fixed_load: list[int], time_limit_s: float, *, weighted: bool = False
+) -> int | None:
+    """Dual-certified LP relaxation bound on the meetings that are not fixed (on their
+    score with `weighted`).
 
     None when HiGHS does not finish within the time limit.
     """
@@ -814,11 +867,13 @@ def _lp_bound(inst: _Instance, fixed_load: list[int], time_limit_s: float) -> in
     cols: list[int] = []
     b = [1.0] * t_row + [float(max(c - f, 0)) for c, f in zip(inst.cap, fixed_load, strict=True)]
     n_var = 0
+    gain: list[float] = []
     for r, slots in enumerate(inst.allowed):
         if inst.fixed_slot[r] >= 0:
             continue
         s, i = inst.startup_of[r], inst.investor_of[r]
         for t in slots:
+            gain.append(float(inst.weight[r]) if weighted else 1.0)
             column = [r, s_row + s * n_slots + t, i_row + i * n_slots + t]
             if inst.cap[t] < BIG:
                 column.append(t_row + t)
@@ -828,8 +883,9 @@ def _lp_bound(inst: _Instance, fixed_load: list[int], time_limit_s: float) -> in
     if n_var == 0:
         return 0
     a = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(b), n_var))
+    c = np.array(gain)
     res = linprog(
-        -np.ones(n_var),
+        -c,
         A_ub=a,
         b_ub=np.array(b),
         bounds=(0, 1),
@@ -839,9 +895,9 @@ def _lp_bound(inst: _Instance, fixed_load: list[int], time_limit_s: float) -> in
     if res.status != 0:
         return None
     # Weak duality with 0 <= x <= 1 (implied by the request rows): for any y >= 0,
-    # sum(x) <= b.y + sum_j max(0, 1 - (A^T y)_j). This holds whatever HiGHS's accuracy.
+    # c.x <= b.y + sum_j max(0, c_j - (A^T y)_j). This holds whatever HiGHS's accuracy.
     y = np.maximum(-res.ineqlin.marginals, 0.0)
-    certificate = float(np.array(b) @ y + np.maximum(0.0, 1.0 - a.T @ y).sum())
+    certificate = float(np.array(b) @ y + np.maximum(0.0, c - a.T @ y).sum())
     return math.floor(certificate + 1e-6)
 
 
@@ -872,6 +928,101 @@ def _bounds(inst: _Instance, *, lp_time_limit_s: float = 0.0) -> dict[str, int]:
     return {name: value + n_fixed for name, value in free_part.items()}
 
 
+def _party_matching_score(inst: _Instance, party_of: list[int], n_parties: int) -> int:
+    """Per party, the heaviest set of its requests that can sit in distinct usable slots.
+
+    The requests that can be seated together form a transversal matroid, so taking them
+    heaviest first and keeping each one an augmenting path can seat gives the maximum
+    weight (the matroid greedy theorem); an augmenting path exists exactly when the kept
+    set plus the new request can be matched (Berge)."""
+    requests_of: list[list[int]] = [[] for _ in range(n_parties)]
+    for r, p in enumerate(party_of):
+        if inst.fixed_slot[r] < 0 and inst.allowed[r]:
+            requests_of[p].append(r)
+    weight = inst.weight
+    total = 0
+    for rs in requests_of:
+        if not rs:
+            continue
+        slots = {t for r in rs for t in inst.allowed[r]}
+        if len(rs) <= len(slots) and all(len(inst.allowed[r]) >= len(rs) for r in rs):
+            total += sum(weight[r] for r in rs)  # Hall's condition holds trivially
+            continue
+        if len({weight[r] for r in rs}) == 1:
+            total += weight[rs[0]] * _max_matching([inst.allowed[r] for r in rs], inst.n_slots)
+            continue
+        order = sorted(rs, key=lambda r: -weight[r])
+        adj = [inst.allowed[r] for r in order]
+        match_left, match_right = [-1] * len(adj), [-1] * inst.n_slots
+        for u, r in enumerate(order):
+            if _augment(u, adj, match_left, match_right, [False] * inst.n_slots):
+                total += weight[r]
+    return total
+
+
+def _slot_matching_score(inst: _Instance, fixed_load: list[int]) -> int:
+    """Per slot: at most `room` meetings forming a matching (M at most), of which at most
+    `min(room, M_mutual)` are mutual, each adding `w - 1` to the score."""
+    extra = inst.problem.mutual_weight - 1
+    pairs: list[dict[int, set[int]]] = [{} for _ in range(inst.n_slots)]
+    mutual: list[dict[int, set[int]]] = [{} for _ in range(inst.n_slots)]
+    for r, slots in enumerate(inst.allowed):
+        if inst.fixed_slot[r] < 0:
+            s, i = inst.startup_of[r], inst.investor_of[r]
+            for t in slots:
+                pairs[t].setdefault(s, set()).add(i)
+                if inst.mutual[r]:
+                    mutual[t].setdefault(s, set()).add(i)
+    total = 0
+    for t, adj in enumerate(pairs):
+        room = inst.cap[t] - fixed_load[t]
+        if not adj or room <= 0:
+            continue
+        total += min(room, _max_matching([list(v) for v in adj.values()], inst.n_investors))
+        if mutual[t] and extra:
+            found = _max_matching([list(v) for v in mutual[t].values()], inst.n_investors)
+            total += extra * min(room, found)
+    return total
+
+
+def _score_bounds(
+    inst: _Instance, bounds: dict[str, int], *, lp_time_limit_s: float = 0.0
+) -> dict[str, int]:
+    """Every bound on the score (see the module's docstring); the count bounds themselves
+    when no request weighs more than 1."""
+    if all(w == 1 for w in inst.weight):
+        return dict(bounds)
+    fixed_value = sum(inst.weight[r] for r, t in enumerate(inst.fixed_slot) if t >= 0)
+    n_fixed = sum(1 for t in inst.fixed_slot if t >= 0)
+    fixed_load = [0] * inst.n_slots
+    for t in inst.fixed_slot:
+        if t >= 0:
+            fixed_load[t] += 1
+    free_part = {
+        "common_free_slot": sum(
+            inst.weight[r]
+            for r, slots in enumerate(inst.allowed)
+            if slots and inst.fixed_slot[r] < 0
+        ),
+        "startup_matching": _party_matching_score(inst, inst.startup_of, inst.n_startups),
+        "investor_matching": _party_matching_score(inst, inst.investor_of, inst.n_investors),
+    }
+    if inst.has_tables:
+        free_part["slot_matching"] = _slot_matching_score(inst, fixed_load)
+    # All the meetings, plus (w - 1) for each mutual one: two count bounds added.
+    only_mutual = replace(
+        inst, allowed=[a if m else () for a, m in zip(inst.allowed, inst.mutual, strict=True)]
+    )
+    mutual_free = min(_bounds(only_mutual).values()) - n_fixed
+    extra = inst.problem.mutual_weight - 1
+    free_part["count_plus_mutual"] = min(bounds.values()) - n_fixed + extra * mutual_free
+    if lp_time_limit_s > 0 and not _konig_settles(inst):
+        value = _lp_bound(inst, fixed_load, lp_time_limit_s, weighted=True)
+        if value is not None:
+            free_part["lp_relaxation"] = value
+    return {name: value + fixed_value for name, value in free_part.items()}
+
+
 def _best_bound(bounds: dict[str, int]) -> tuple[int, str]:
     name = min(bounds, key=lambda k: bounds[k])  # dicts keep order: simplest argument wins ties
     return bounds[name], name
@@ -885,6 +1036,14 @@ def upper_bound(problem: ScheduleProblem, *, lp_time_limit_s: float = 0.0) -> tu
     equals `investor_matching` and on dense instances HiGHS needs more than a minute.
     """
     return _best_bound(_bounds(_compile(problem), lp_time_limit_s=lp_time_limit_s))
+
+
+def score_upper_bound(problem: ScheduleProblem, *, lp_time_limit_s: float = 0.0) -> tuple[int, str]:
+    """The tightest valid upper bound on the score (mutual requests weighted), and which
+    argument gave it; the same as `upper_bound` without mutual requests."""
+    inst = _compile(problem)
+    bounds = _bounds(inst, lp_time_limit_s=lp_time_limit_s)
+    return _best_bound(_score_bounds(inst, bounds, lp_time_limit_s=lp_time_limit_s))
 
 
 # --------------------------------------------------------------------------------------------
@@ -905,14 +1064,15 @@ if cp_model is not None:
             self.bound = bound
 
         def on_solution_callback(self) -> None:
-            if self.objective_value >= self.bound:
+            if self.objective_value >= self.bound - 1e-6:
                 self.stop_search()
 
 
 def _cp_sat(
     inst: _Instance, board: _Board, time_limit_s: float, known_bound: int
 ) -> tuple[str, list[int] | None, int | None]:
-    """Solve the model with CP-SAT, hinted with the board; returns status, solution, bound.
+    """Solve the model with CP-SAT, hinted with the board; returns status, solution, bound
+    (all on the score: the weighted count).
 
     CP-SAT stops as soon as it finds a schedule that meets the proven combinatorial bound.
     (Adding the bound to the model as a constraint instead made CP-SAT slower.)
@@ -939,7 +1099,7 @@ def _cp_sat(
     for t, group in by_slot.items():
         if inst.cap[t] < len(group):
             model.add(sum(group) <= inst.cap[t])
-    model.maximize(sum(x.values()))
+    model.maximize(sum(inst.weight[r] * v for (r, _t), v in x.items()))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit_s, 0.1)
     solver.parameters.num_workers = 8  # a full portfolio; 2 workers did worse on 2 cores
@@ -951,7 +1111,7 @@ def _cp_sat(
     for (r, t), v in x.items():
         if solver.value(v):
             solution[r] = t
-    if sum(1 for t in solution if t >= 0) >= known_bound:
+    if sum(inst.weight[r] for r, t in enumerate(solution) if t >= 0) >= known_bound:
         name = "optimal"  # stopped by the callback: the combinatorial bound proves it
     return name, solution, math.floor(solver.best_objective_bound + 1e-6)
 
@@ -978,18 +1138,32 @@ def _explain(inst: _Instance, board: _Board, r: int) -> UnplacedRequest:
 
 
 def _result(
-    inst: _Instance, board: _Board, bounds: dict[str, int], stats: dict[str, Any]
+    inst: _Instance,
+    board: _Board,
+    bounds: dict[str, int],
+    stats: dict[str, Any],
+    score_bounds: dict[str, int] | None = None,
 ) -> ScheduleResult:
+    """`bounds` are on the number of meetings, `score_bounds` on the score (the same when
+    no request weighs more than 1); the schedule is proved optimal when its score meets
+    the smallest score bound."""
     requests = inst.problem.requests
     bound, method = _best_bound(bounds)
+    score_bound, score_method = _best_bound(score_bounds or bounds)
     placed = board.placed
     unplaced = [_explain(inst, board, r) for r, t in enumerate(board.slot_of) if t < 0]
+    mutual_placed = sum(1 for r, t in enumerate(board.slot_of) if t >= 0 and inst.mutual[r])
     stats.update(
         requests=inst.n_requests,
         placed=placed,
         fixed=sum(1 for t in inst.fixed_slot if t >= 0),
         bounds=dict(bounds),
-        proved_optimal=placed == bound,
+        mutual_requests=sum(inst.mutual),
+        mutual_placed=mutual_placed,
+        score=board.value,
+        score_bounds=dict(score_bounds or bounds),
+        score_bound_method=score_method,
+        proved_optimal=board.value >= score_bound,
         back_to_back=_back_to_back(board.s_at) + _back_to_back(board.i_at),
     )
     return ScheduleResult(
@@ -999,6 +1173,10 @@ def _result(
         bound_method=method,
         share_of_bound=placed / bound if bound else 1.0,
         stats=stats,
+        mutual_placed=mutual_placed,
+        mutual_requests=sum(inst.mutual),
+        score=board.value,
+        score_bound=score_bound,
     )
 
 
@@ -1013,10 +1191,15 @@ def greedy_first_fit(problem: ScheduleProblem, *, with_bound: bool = True) -> Sc
     board = _Board(inst)
     _greedy(inst, board, range(inst.n_requests))
     solve_time = time.perf_counter() - started
-    bounds = _bounds(inst) if with_bound else {"request_count": inst.n_requests}
+    if with_bound:
+        bounds = _bounds(inst)
+        score_bounds = _score_bounds(inst, bounds)
+    else:
+        bounds = {"request_count": inst.n_requests}
+        score_bounds = {"request_count": sum(inst.weight)}
     stats = {"method": "greedy_first_fit", "solve_time_s": solve_time}
     stats["time_s"] = time.perf_counter() - started
-    return _result(inst, board, bounds, stats)
+    return _result(inst, board, bounds, stats, score_bounds)
 
 
 def schedule(
@@ -1054,11 +1237,12 @@ def schedule(
     stats["method"] = "konig" if konig else "greedy+repair"
     stats["construction_placed"] = board.placed
     bounds = _bounds(inst)
+    score_bounds = _score_bounds(inst, bounds)
     stats["bound_time_s"] = time.perf_counter() - started
     report = _repair_search(
         inst,
         board,
-        target=min(bounds.values()),
+        target=min(score_bounds.values()),
         deadline=started + 0.85 * time_budget_s,  # the rest is for spreading
         max_moves=max_moves if max_moves is not None else 200 * inst.n_requests + 1000,
         rng=rng,
@@ -1068,12 +1252,12 @@ def schedule(
 
     spread_deadline = started + time_budget_s
     if exact:
-        _run_exact(inst, board, bounds, stats, exact_time_limit_s)
+        _run_exact(inst, board, bounds, score_bounds, stats, exact_time_limit_s)
         spread_deadline = time.perf_counter() + 0.1 * time_budget_s
     stats["back_to_back_before_spread"] = _back_to_back(board.s_at) + _back_to_back(board.i_at)
     stats["spread_moves"] = _spread(inst, board, spread_deadline, rng)
     stats["time_s"] = time.perf_counter() - started
-    return _result(inst, board, bounds, stats)
+    return _result(inst, board, bounds, stats, score_bounds)
 
 
 def evaluate(problem: ScheduleProblem, placements: Mapping[Hashable, int]) -> ScheduleResult:
@@ -1095,7 +1279,8 @@ def evaluate(problem: ScheduleProblem, placements: Mapping[Hashable, int]) -> Sc
             solution[r] = t
     board = _Board(inst)
     board.reset(solution)
-    result = _result(inst, board, _bounds(inst), {"method": "reviewed"})
+    bounds = _bounds(inst)
+    result = _result(inst, board, bounds, {"method": "reviewed"}, _score_bounds(inst, bounds))
     problems = check_schedule(problem, result)
     if problems:
         raise SchedulerError("; ".join(problems[:3]), "stale_plan")
@@ -1104,19 +1289,28 @@ def evaluate(problem: ScheduleProblem, placements: Mapping[Hashable, int]) -> Sc
 
 
 def _run_exact(
-    inst: _Instance, board: _Board, bounds: dict[str, int], stats: dict[str, Any], limit: float
+    inst: _Instance,
+    board: _Board,
+    bounds: dict[str, int],
+    score_bounds: dict[str, int],
+    stats: dict[str, Any],
+    limit: float,
 ) -> None:
-    if board.placed >= min(bounds.values()):
+    if board.value >= min(score_bounds.values()):
         stats["exact"] = "not needed: the heuristic reached the upper bound"
         return
-    status, solution, bound = _cp_sat(inst, board, limit, min(bounds.values()))
+    status, solution, bound = _cp_sat(inst, board, limit, min(score_bounds.values()))
     stats["exact"] = status
-    if solution is not None and sum(1 for t in solution if t >= 0) > board.placed:
-        board.reset(solution)
-        _greedy(inst, board, range(inst.n_requests))
-        stats["method"] += "+cp_sat"
+    if solution is not None:
+        value = sum(inst.weight[r] for r, t in enumerate(solution) if t >= 0)
+        if value > board.value:
+            board.reset(solution)
+            _greedy(inst, board, range(inst.n_requests))
+            stats["method"] += "+cp_sat"
     if bound is not None:
-        bounds["cp_sat"] = bound
+        score_bounds["cp_sat"] = bound
+        if all(w == 1 for w in inst.weight):  # the score is the count
+            bounds["cp_sat"] = bound
 
 
 # --------------------------------------------------------------------------------------------

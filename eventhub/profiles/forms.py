@@ -43,6 +43,11 @@ class StartupForm(FlaskForm):
         filters=[strip_filter],
         description=_l("Two or three sentences investors and visitors will read."),
     )
+    round_size_eur = IntegerField(
+        _l("Round you are raising (EUR)"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_TICKET_EUR)],
+        description=_l("Leave empty if you are not raising: investors' tickets are matched to it."),
+    )
 
 
 class InvestorForm(FlaskForm):

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 class Startup(db.Model):
     __tablename__ = "startups"
+    __table_args__ = (
+        CheckConstraint("round_size_eur IS NULL OR round_size_eur > 0", name="round_size_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
@@ -26,6 +29,8 @@ class Startup(db.Model):
     city_site: Mapped[str] = mapped_column(String(60), default="")
     website: Mapped[str] = mapped_column(String(200), default="")
     pitch: Mapped[str] = mapped_column(Text, default="")
+    # The round the startup is raising, in euros; None: not raising, or not said.
+    round_size_eur: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The member who may invite and remove teammates and hand the ownership on.
     owner_id: Mapped[int | None] = mapped_column(

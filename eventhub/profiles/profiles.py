@@ -46,6 +46,7 @@ class StartupDetails:
     city_site: str
     website: str
     pitch: str
+    round_size_eur: int | None = None
 
 
 def update_startup(startup: Startup, details: StartupDetails) -> Startup:

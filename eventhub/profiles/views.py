@@ -89,6 +89,7 @@ def my_startup():
             city_site=form.city_site.data or "",
             website=form.website.data or "",
             pitch=form.pitch.data or "",
+            round_size_eur=form.round_size_eur.data,
         )
         try:
             update_startup(startup, details)

@@ -262,9 +262,13 @@ def test_a_self_registered_investor_acts_only_once_approved(app, client, world, 
             client.get(f"/api/v1/events/{slug}/slots").status_code,
             client.post(f"/events/{slug}/my-slots", data=slots_form).status_code,
             client.post(f"/requests/{request.id}/answer", data={"decision": "accept"}).status_code,
+            client.get(f"/events/{slug}/startups").status_code,
+            client.post(
+                f"/events/{slug}/marks", data={"other": startup.startup.id, "mark": "must"}
+            ).status_code,
         ]
 
-    assert attempts() == [403] * 5
+    assert attempts() == [403] * 7
     db.session.expire_all()
     assert (
         db.session.scalar(
@@ -275,7 +279,7 @@ def test_a_self_registered_investor_acts_only_once_approved(app, client, world, 
     assert db.session.get(MeetingRequest, request.id).status == "pending"
 
     approve(app, make_user, investor)
-    assert attempts() == [200, 200, 200, 302, 302]
+    assert attempts() == [200, 200, 200, 302, 302, 200, 302]
     db.session.expire_all()
     assert (
         db.session.scalar(

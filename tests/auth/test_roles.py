@@ -77,6 +77,8 @@ PAGES: dict[str, dict[str, Any]] = {
     "/organiser/events/{event}/tables": only("admin"),
     "/organiser/events/{event}/tables/live": only("admin"),
     "/staff/events/{event}/tables": only("admin", "staff"),
+    "/events/{event}/startups": only("investor"),
+    "/events/{event}/startups/{startup}/request": only("investor"),
 }
 # Pages that answer with a redirect for everyone, tested in test_login.py (and the
 # two-factor code page, without a password given first, in test_two_factor.py).
@@ -85,7 +87,7 @@ REDIRECTING_PAGES = {"auth.login", "auth.login_code"}
 # test_password_reset.py and test_account.py.
 LINK_PAGES = {"auth.reset_password", "auth.confirm_email", "auth.accept_invitation"}
 LINK_PAGES |= {"auth.verify_email"}  # the sign-up's e-mail verification: test_signup.py
-COVERED_BLUEPRINTS = ("events", "auth", "profiles", "admin")
+COVERED_BLUEPRINTS = ("events", "auth", "profiles", "admin", "matchmaking")
 
 
 @pytest.fixture

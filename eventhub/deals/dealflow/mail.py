@@ -89,7 +89,7 @@ def step_mail(message: MailMessage) -> Mail | None:
     return Mail(
         subject=_("%(fund)s: %(step)s", fund=fund, step=context["step"]),
         text=render_template("deals/dealflow/mail_step.txt", **context),
-        sender_name=record.event.name,
+        sender_name=record.event.localized("name"),
     )
 
 
@@ -115,5 +115,5 @@ def answer_mail(message: MailMessage) -> Mail | None:
             "%(startup)s answered: %(step)s", startup=startup.name, step=context["step_label"]
         ),
         text=render_template("deals/dealflow/mail_answer.txt", **context),
-        sender_name=record.event.name,
+        sender_name=record.event.localized("name"),
     )

@@ -83,7 +83,7 @@ def no_show_mail(message: MailMessage) -> Mail | None:
     return Mail(
         subject=_("No-show: %(other)s, %(when)s", other=other.name, when=short_when(meeting)),
         text=render_template("deals/tables/mail_no_show.txt", **context),
-        sender_name=event.name,
+        sender_name=event.localized("name"),
     )
 
 
@@ -115,5 +115,5 @@ def standby_offer_mail(message: MailMessage) -> Mail | None:
             when=short_when(meeting),
         ),
         text=render_template("deals/tables/mail_standby_offer.txt", **context),
-        sender_name=event.name,
+        sender_name=event.localized("name"),
     )

@@ -101,11 +101,15 @@ def cards(slug: str):
     pdf = render_cards(
         [
             TableCard(
-                table.name, event.name, scan_url(event, logic.code_for(table)), instruction, footer
+                table.name,
+                event.localized("name"),
+                scan_url(event, logic.code_for(table)),
+                instruction,
+                footer,
             )
             for table in tables
         ],
-        title=_("Table cards · %(event)s", event=event.name),
+        title=_("Table cards · %(event)s", event=event.localized("name")),
     )
     db.session.commit()  # the codes issued on first print
     response = Response(pdf, mimetype="application/pdf")

@@ -232,7 +232,7 @@ def outcome(meeting_id: int):
 
 
 @bp.route("/requests/<id:request_id>/answer", methods=["POST"])
-@role_required("investor")
+@role_required("investor", "startup")
 def answer(request_id: int):
     meeting_request = request_of_party(request_id, current_user)
     if meeting_request is None:

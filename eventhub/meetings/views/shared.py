@@ -10,6 +10,7 @@ from flask_login import current_user
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
+from eventhub.deals.matchmaking.views import requests_marks
 from eventhub.deals.tables.live import party_panel
 from eventhub.events.lookup import event_or_404
 from eventhub.extensions import db
@@ -164,7 +165,7 @@ def reset_feed():
 @bp.route("/events/<slug>/requests")
 @role_required("startup", "investor")
 def requests_page(slug: str):
-    """The startup's requests sent, or the investor's requests received."""
+    """The requests the startup or the investor sent, and those it received to answer."""
     event = event_or_404(slug)
     settings = settings_of(event)
     if current_user.role == "startup":
@@ -179,6 +180,8 @@ def requests_page(slug: str):
             remaining=requests_left(event, startup),
             form=EmptyForm(),
             table_panel=table_panel,
+            answer_form=AnswerForm(),
+            marks=requests_marks(event, current_user),
         )
     return render_template(
         "meetings/requests_investor.html",
@@ -186,6 +189,8 @@ def requests_page(slug: str):
         settings=settings,
         requests=requests_to_investor(event, current_investor()),
         form=AnswerForm(),
+        withdraw_form=EmptyForm(),
+        marks=requests_marks(event, current_user),
     )
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from eventhub.auth.access import approved_required, role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.auth.forms import EmptyForm
+from eventhub.deals.matchmaking.views import startup_matchmaking
 from eventhub.events.lookup import event_or_404
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
@@ -40,7 +41,8 @@ from eventhub.models_common import utcnow
 def directory(slug: str):
     event = event_or_404(slug)
     form = DirectoryFilterForm(request.args)
-    query, sorts = investor_query(event, form.filters())
+    filters = form.filters()
+    query, sorts = investor_query(event, filters)
     args = list_args(request.args, sorts=sorts, default_sort="fund", per_page=INVESTORS_PER_PAGE)
     return render_template(
         "meetings/directory.html",
@@ -49,6 +51,9 @@ def directory(slug: str):
         args=args,
         page=investor_page(event, query, args),
         settings=settings_of(event),
+        matchmaking=startup_matchmaking(
+            event, current_user, recommend=args.page == 1 and not any(vars(filters).values())
+        ),
     )
 
 
@@ -131,7 +136,7 @@ def book(slug: str, slot_id: int):
 
 
 @bp.route("/requests/<id:request_id>/withdraw", methods=["POST"])
-@role_required("startup")
+@role_required("startup", "investor")
 def withdraw(request_id: int):
     meeting_request = request_of_party(request_id, current_user)
     if meeting_request is None:
