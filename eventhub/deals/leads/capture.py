@@ -14,6 +14,7 @@ on it; never two rows. Functions flush; the caller commits.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -216,12 +217,15 @@ class LeadDetails:
     tags: str
 
 
+TAG_SEPARATORS = re.compile("[,\u060c]")  # "," and the Arabic comma "،"
+
+
 def clean_tags(text: str | None) -> str:
-    """Tags typed as a comma-separated list: trimmed, the same tag once (whatever its
-    capitals), at most MAX_TAGS of MAX_TAG_LENGTH characters each."""
+    """Tags typed as a comma-separated list (the Latin or the Arabic comma): trimmed, the
+    same tag once (whatever its capitals), at most MAX_TAGS of MAX_TAG_LENGTH characters each."""
     tags: list[str] = []
     seen: set[str] = set()
-    for raw in (text or "").split(","):
+    for raw in TAG_SEPARATORS.split(text or ""):
         tag = " ".join(raw.split())
         if not tag or tag.casefold() in seen:
             continue

@@ -147,6 +147,8 @@ def test_note_rating_and_tags(show):
     update_lead(lead, LeadDetails(note="  Wants a pilot ", rating=4, tags="pilot, Pilot, q3 ,"))
     db.session.commit()
     assert (lead.note, lead.rating, lead.tags) == ("Wants a pilot", 4, "pilot, q3")
+    update_lead(lead, LeadDetails(note="", rating=None, tags="تجربة، متابعة,q3"))
+    assert lead.tags == "تجربة, متابعة, q3"  # the Arabic comma separates tags too
     for details, code in (
         (LeadDetails("", 6, ""), "invalid_rating"),
         (LeadDetails("", 0, ""), "invalid_rating"),
