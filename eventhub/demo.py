@@ -202,7 +202,7 @@ def database_is_empty() -> bool:
 
 
 # The steps seed_demo reports to its `progress` (for the CLI's progress bar).
-SEED_STEPS = 10
+SEED_STEPS = 11
 
 
 def seed_demo(
