@@ -79,9 +79,9 @@ class EventForm(FlaskForm):
         choices=lambda: list(LANGUAGE_NAMES.items()),
         default="fr",
         description=_l(
-            "The name, summary, description and venue above are in this language. Give them "
-            "in the other languages on the Translations page; readers of a language with no "
-            "translation see these."
+            "The language the name, summary, description and venue on this form are written in. "
+            "Give them in the other languages on the Translations page; readers of a language "
+            "with no translation see these."
         ),
     )
     summary = StringField(
