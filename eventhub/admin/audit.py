@@ -67,6 +67,12 @@ SENTENCES: dict[str, Any] = {
     "zone.delete": _l("%(actor)s deleted the zone %(thing)s of %(event)s."),
     "gate.create": _l("%(actor)s added the gate %(thing)s at %(event)s."),
     "gate.delete": _l("%(actor)s removed the gate %(thing)s at %(event)s."),
+    # Meeting tables
+    "tables.settings": _l("%(actor)s changed the table check-in settings of %(event)s."),
+    "tables.reissue": _l("%(actor)s drew a new code for the table %(thing)s at %(event)s."),
+    "tables.standby_take": _l(
+        "%(actor)s took a freed meeting slot from the standby list at %(event)s."
+    ),
     "checkin.manual": _l(
         "%(actor)s checked in the registration %(thing)s by hand at the help desk of %(event)s."
     ),
@@ -148,7 +154,7 @@ KIND_PREFIXES: dict[str, tuple[str, ...]] = {
     "events": ("event", "zone", "gate", "checkin"),
     "registrations": ("registration", "badges", "mail", "job"),
     "booths": ("hall", "booth", "booth_application"),
-    "meetings": ("meeting", "meetings", "slots", "slot"),
+    "meetings": ("meeting", "meetings", "slots", "slot", "tables"),
 }
 
 

@@ -85,6 +85,7 @@ def test_record_answer_and_see_the_answer_in_the_pipeline(client, held, people, 
 
 
 def test_editing_keeps_the_record_and_shows_what_was_saved(client, held, people, record):
+    client.set_cookie("eventhub_lang", "en")
     record(held, people["atlas"], "low", "send_deck", "First")
     login(client, people["teammate"])
     shown = page(client.get(f"/meetings/{held.id}/deal-flow"))

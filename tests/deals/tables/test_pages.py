@@ -262,6 +262,7 @@ def test_the_live_board_shows_each_tables_state(client, room):
 def test_a_no_show_is_recorded_when_a_page_loads_and_the_slot_is_taken_from_standby(
     client, room, outbox
 ):
+    client.set_cookie("eventhub_lang", "en")
     room.investor.preferred_language = "en"
     room.standby[0].preferred_language = "fr"
     db.session.commit()
