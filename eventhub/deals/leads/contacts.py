@@ -69,7 +69,7 @@ class LeadView:
 
 _VIEW_COLUMNS = (
     Lead.id,
-    AttendeeCategory.name,
+    AttendeeCategory,  # its name in the reader's language
     AttendeeCategory.colour,
     shared(Registration.exhibitor_consent_at),
     shared(Registration.first_name),
@@ -121,7 +121,16 @@ def _view(row: Any) -> LeadView:
             job_title=job_title or "",
         )
     return LeadView(
-        lead_id, category, colour, contact, note, rating, split_tags(tags), first_at, last_at, scans
+        lead_id,
+        category.localized("name"),
+        colour,
+        contact,
+        note,
+        rating,
+        split_tags(tags),
+        first_at,
+        last_at,
+        scans,
     )
 
 
