@@ -110,22 +110,34 @@ def send_request(
             _l("You can send at most %(limit)s requests for this event.", limit=limit),
             "request_limit",
         )
-    request = existing or MeetingRequest(
-        event_id=event.id, startup_id=startup.id, investor_id=investor.id
-    )
-    request.pitch = pitch
-    request.direction = "startup"
+    try:
+        return save_request(
+            existing
+            or MeetingRequest(event_id=event.id, startup_id=startup.id, investor_id=investor.id),
+            "startup",
+            pitch,
+            by_user,
+            now,
+        )
+    except IntegrityError as error:
+        raise MeetingError(_l("You already asked this investor."), "request_exists") from error
+
+
+def save_request(
+    request: MeetingRequest, direction: str, text: str, by_user: Any, now: datetime
+) -> MeetingRequest:
+    """(Re)send `request` from the side `direction` ("startup" or "investor"), pending again;
+    flushed in a savepoint, so a concurrent duplicate raises IntegrityError here."""
+    request.pitch = text
+    request.direction = direction
     request.status = "pending"
     request.decline_reason = ""
     request.decided_at = None
     request.created_at = now
     request.sent_by_id = getattr(by_user, "id", None)
-    try:
-        with db.session.begin_nested():
-            db.session.add(request)
-            db.session.flush()
-    except IntegrityError as error:
-        raise MeetingError(_l("You already asked this investor."), "request_exists") from error
+    with db.session.begin_nested():
+        db.session.add(request)
+        db.session.flush()
     return request
 
 

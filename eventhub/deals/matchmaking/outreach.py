@@ -23,7 +23,7 @@ from eventhub.extensions import db
 from eventhub.meetings.booking import pair_meeting
 from eventhub.meetings.directory import is_event_investor
 from eventhub.meetings.models import MeetingRequest
-from eventhub.meetings.requests import ACTIVE_REQUEST, MAX_PITCH_LENGTH, request_for
+from eventhub.meetings.requests import ACTIVE_REQUEST, MAX_PITCH_LENGTH, request_for, save_request
 from eventhub.meetings.slots import MeetingError, clean_text, settings_of, take_lock
 from eventhub.models_common import utcnow
 from eventhub.profiles.models import Investor, Startup
@@ -101,23 +101,17 @@ def send_investor_request(
             _l("You can send at most %(limit)s requests for this event.", limit=limit),
             "request_limit",
         )
-    request = existing or MeetingRequest(
-        event_id=event.id, startup_id=startup.id, investor_id=investor.id
-    )
-    request.pitch = note
-    request.direction = "investor"
-    request.status = "pending"
-    request.decline_reason = ""
-    request.decided_at = None
-    request.created_at = now
-    request.sent_by_id = getattr(by_user, "id", None)
     try:
-        with db.session.begin_nested():
-            db.session.add(request)
-            db.session.flush()
+        return save_request(
+            existing
+            or MeetingRequest(event_id=event.id, startup_id=startup.id, investor_id=investor.id),
+            "investor",
+            note,
+            by_user,
+            now,
+        )
     except IntegrityError as error:
         raise MeetingError(_l("You already asked this startup."), "request_exists") from error
-    return request
 
 
 def requests_sent_by_investor(event: Event, investor: Investor) -> list[MeetingRequest]:
