@@ -1,5 +1,6 @@
 """Demo programmes: the network's three programmes, named in French, English and Arabic.
-Idempotent: a programme already there (by name) is left as it is."""
+Idempotent: a programme already there (by name, as migration 0017 makes it from the
+startups' names) only gets the names and description it lacks."""
 
 from __future__ import annotations
 
@@ -35,12 +36,14 @@ DEMO_PROGRAMME_NAMES = tuple(name for name, _en, _ar, _description in DEMO_PROGR
 
 
 def seed_programmes(report: Any, **_context: Any) -> None:
-    existing = set(db.session.scalars(select(Programme.name)))
+    existing = {p.name: p for p in db.session.scalars(select(Programme))}
     for name, english, arabic, description in DEMO_PROGRAMMES:
-        if name in existing:
-            continue
-        programme = Programme(name=name, description=description, translations={})
-        programme.set_translation("name", "en", english)
-        programme.set_translation("name", "ar", arabic)
-        db.session.add(programme)
-        report.add("programmes")
+        programme = existing.get(name)
+        if programme is None:
+            programme = Programme(name=name, description="", translations={})
+            db.session.add(programme)
+            report.add("programmes")
+        programme.description = programme.description or description
+        for language, text in (("en", english), ("ar", arabic)):
+            if not programme.translation("name", language):
+                programme.set_translation("name", language, text)

@@ -31,3 +31,13 @@ def test_the_demo_has_programmes_with_figures(app):
     db.session.commit()
     assert "programmes" not in report.created
     assert db.session.scalar(select(func.count()).select_from(Programme)) == 3
+
+
+def test_programmes_the_migration_made_get_their_names(app):
+    """Migration 0017 makes bare rows from the startups' names: the seed names them."""
+    db.session.add(Programme(name="DigitAgri", description="", translations={}))
+    db.session.commit()
+    seed_demo()
+    db.session.commit()
+    agri = db.session.scalar(select(Programme).where(Programme.name == "DigitAgri"))
+    assert agri.translation("name", "ar") == "الفلاحة الرقمية" and agri.description

@@ -217,3 +217,10 @@ def test_the_edit_form_shows_the_names(client, login_as, world):
     agri = world.programmes["DigitAgri"]
     page = client.get(f"/organiser/programmes/{agri.id}/edit").get_data(as_text=True)
     assert 'value="DigitAgri"' in page and 'value="الفلاحة الرقمية"' in page
+
+
+def test_a_demo_day_leaves_out_booths_and_leads(client, login_as, make_event, programmes):
+    login_as("admin")
+    day = make_event(slug="outcome-day", kind="demo_day")
+    page = client.get(f"/organiser/events/{day.slug}/programmes").get_data(as_text=True)
+    assert "Meetings requested" in page and "Leads" not in page and "Booths" not in page
