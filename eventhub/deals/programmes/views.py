@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from eventhub.auth.access import role_required
+from eventhub.auth.accounts import record_audit
 from eventhub.deals.programmes.catalogue import ProgrammeError, all_programmes, save_programme
 from eventhub.deals.programmes.forms import ProgrammeForm
 from eventhub.deals.programmes.models import Programme
@@ -44,6 +46,7 @@ def programme_list():
             db.session.rollback()
             show_error(form, error)
         else:
+            record_audit(current_user, "programme.create", programme.name)
             db.session.commit()
             flash(_("Programme %(name)s added.", name=programme.name), "success")
             return redirect(url_for("programmes.programme_list"))
@@ -58,12 +61,18 @@ def edit_programme(programme_id: int):
     programme = _programme_or_404(programme_id)
     form = ProgrammeForm()
     if form.validate_on_submit():
+        old_name = programme.name
         try:
             save_programme(programme, form.name.data, form.description.data, form.other_names())
         except ProgrammeError as error:
             db.session.rollback()
             show_error(form, error)
         else:
+            if programme.name != old_name:
+                new_name = programme.name
+                record_audit(current_user, "programme.rename", new_name, old=old_name, new=new_name)
+            else:
+                record_audit(current_user, "programme.update", programme.name)
             db.session.commit()
             flash(_("Programme %(name)s saved.", name=programme.name), "success")
             return redirect(url_for("programmes.programme_list"))

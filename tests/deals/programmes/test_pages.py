@@ -224,3 +224,22 @@ def test_a_demo_day_leaves_out_booths_and_leads(client, login_as, make_event, pr
     day = make_event(slug="outcome-day", kind="demo_day")
     page = client.get(f"/organiser/events/{day.slug}/programmes").get_data(as_text=True)
     assert "Meetings requested" in page and "Leads" not in page and "Booths" not in page
+
+
+def test_adding_and_renaming_are_in_the_audit_log(client, login_as, programmes):
+    from eventhub.auth.models import AuditEntry
+
+    login_as("admin")
+    client.post("/organiser/programmes", data={"name": "Green Tech"})
+    green = db.session.scalar(select(Programme).where(Programme.name == "Green Tech"))
+    client.post(f"/organiser/programmes/{green.id}/edit", data={"name": "Green Tech 2"})
+    client.post(f"/organiser/programmes/{green.id}/edit", data={"name": "Green Tech 2"})
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.target) for e in entries] == [
+        ("programme.create", "Green Tech"),
+        ("programme.rename", "Green Tech 2"),
+        ("programme.update", "Green Tech 2"),
+    ]
+    assert entries[1].details == {"old": "Green Tech", "new": "Green Tech 2"}
+    log = client.get("/organiser/audit").get_data(as_text=True)
+    assert "renamed the programme" in log
