@@ -30,7 +30,7 @@ def test_the_organiser_reads_the_outcomes_on_a_phone(page, live_server, world, t
     assert fits_the_screen(page)
     assert serious(page) == []
     page.screenshot(path=str(tmp_path / "outcomes.png"), full_page=True)
-    page.locator("#programme-outcomes a", has_text="DigitAgri").click()
+    page.get_by_role("link", name="DigitAgri", exact=True).click()
     page.wait_for_url(f"**/programmes/{world.programmes['DigitAgri'].id}")
     figures = page.locator("#programme-figures").inner_text()
     assert "Meetings held" in figures

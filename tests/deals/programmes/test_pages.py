@@ -76,7 +76,8 @@ def test_unknown_programme_or_event_is_404(client, login_as, world):
 def test_the_outcome_table_shows_each_programme(client, login_as, world):
     login_as("admin")
     page = client.get(f"/organiser/events/{world.event.slug}/programmes").get_data(as_text=True)
-    assert page.count('href="/organiser/events/outcome-expo/programmes/') == 3
+    assert page.count('href="/organiser/events/outcome-expo/programmes/') == 6  # page, PDF
+    assert page.count("/report.pdf") == 3
     assert "DigitAgri" in page and "Boost up Lab" in page and "2 / 3" in page
     assert 'aria-current="page"' in page  # the navigation marks the page
     assert "Private notes" not in page
