@@ -101,6 +101,7 @@ def _import_models() -> None:
     import eventhub.deals.dealflow.models
     import eventhub.deals.leads.models
     import eventhub.deals.matchmaking.models
+    import eventhub.deals.programmes.models
     import eventhub.deals.tables.models
     import eventhub.events.models
     import eventhub.meetings.models
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventhub.deals.leads.views import bp as leads_bp
     from eventhub.deals.matchmaking.api import blp as matchmaking_api
     from eventhub.deals.matchmaking.views import bp as matchmaking_bp
+    from eventhub.deals.programmes.views import bp as programmes_bp
     from eventhub.deals.tables.api import blp as tables_api
     from eventhub.deals.tables.views import bp as tables_bp
     from eventhub.events.api import blp as events_api
@@ -159,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
         mail_log_bp,
         work_bp,
         leads_bp,
+        programmes_bp,
         i18n.bp,
     ):
         app.register_blueprint(blueprint)

@@ -22,6 +22,7 @@ from eventhub.checkin.demo import seed_checkins
 from eventhub.deals.dealflow.demo import seed_deal_flow
 from eventhub.deals.leads.demo import seed_leads
 from eventhub.deals.matchmaking.demo import seed_matchmaking
+from eventhub.deals.programmes.demo import DEMO_PROGRAMME_NAMES, seed_programmes
 from eventhub.deals.tables.demo import seed_tables
 from eventhub.demo_translations import seed_translations
 from eventhub.events.editing import to_utc
@@ -29,7 +30,7 @@ from eventhub.events.models import AttendeeCategory, Event, Zone
 from eventhub.extensions import db
 from eventhub.meetings.demo import seed_meetings
 from eventhub.profiles.models import Investor, Startup
-from eventhub.profiles.vocabulary import CITY_SITES, PROGRAMMES, SECTORS, STAGES
+from eventhub.profiles.vocabulary import CITY_SITES, SECTORS, STAGES
 from eventhub.registration.demo import seed_registrations
 
 DEMO_PASSWORD = "eventhub-demo"  # noqa: S105 (public demo accounts, printed by `make run`)
@@ -206,7 +207,7 @@ def database_is_empty() -> bool:
 
 
 # The steps seed_demo reports to its `progress` (for the CLI's progress bar).
-SEED_STEPS = 15
+SEED_STEPS = 16
 
 
 def seed_demo(
@@ -254,6 +255,7 @@ def _capability_seeders() -> list:
         seed_deal_flow,
         seed_onboarding,
         seed_leads,
+        seed_programmes,
         seed_translations,
     ]
 
@@ -441,7 +443,7 @@ def _seed_startups(report: SeedReport, rng: random.Random, password_hash: str) -
     stages = list(STAGES)
     demo_user = db.session.scalar(select(User).where(User.email == "startup@eventhub.test"))
     for index, (name, sector) in enumerate(startup_names(STARTUP_COUNT)):
-        programme = PROGRAMMES[index % len(PROGRAMMES)]
+        programme = DEMO_PROGRAMME_NAMES[index % len(DEMO_PROGRAMME_NAMES)]
         city = CITY_SITES[(index * 7) % len(CITY_SITES)]
         stage = stages[rng.randrange(len(stages))]
         contact = person_name(rng, index)

@@ -181,6 +181,19 @@ def make_registration(app: Flask) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def programmes(app: Flask) -> list[Any]:
+    """The demo's three programmes (Boost up Lab, Accelerate, DigitAgri), committed: the
+    forms offer the organiser's programmes only (eventhub/deals/programmes)."""
+    from eventhub.deals.programmes.catalogue import all_programmes
+    from eventhub.deals.programmes.demo import seed_programmes
+    from eventhub.demo import SeedReport
+
+    seed_programmes(SeedReport())
+    db.session.commit()
+    return all_programmes()
+
+
+@pytest.fixture
 def outbox(app: Flask, tmp_path: Path) -> Iterator[Callable[[], list[EmailMessage]]]:
     """outbox() → the e-mails written so far (parsed .eml files), oldest first."""
     folder = tmp_path / "outbox"

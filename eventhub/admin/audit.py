@@ -146,11 +146,26 @@ SENTENCES: dict[str, Any] = {
     "slots.open": _l("%(actor)s opened meeting slots at %(event)s (%(count)s)."),
     "slot.delete": _l("%(actor)s deleted a meeting slot at %(event)s."),
     "slot.restore": _l("%(actor)s restored a deleted meeting slot at %(event)s."),
+    # Programmes (eventhub/deals/programmes)
+    "programme.create": _l("%(actor)s added the programme %(target)s."),
+    "programme.update": _l("%(actor)s changed the programme %(target)s."),
+    "programme.rename": _l(
+        "%(actor)s renamed the programme %(old)s to %(new)s, on its startups too."
+    ),
 }
 
 # The kinds of action of the list's filter: the first part of their code.
 KIND_PREFIXES: dict[str, tuple[str, ...]] = {
-    "accounts": ("account", "user", "signup", "api_token", "settings", "team", "calendar_feed"),
+    "accounts": (
+        "account",
+        "user",
+        "signup",
+        "api_token",
+        "settings",
+        "team",
+        "calendar_feed",
+        "programme",
+    ),
     "events": ("event", "zone", "gate", "checkin"),
     "registrations": ("registration", "badges", "mail", "job"),
     "booths": ("hall", "booth", "booth_application"),

@@ -35,10 +35,11 @@ from wtforms.validators import (
 
 from eventhub.auth.accounts import MIN_PASSWORD_LENGTH
 from eventhub.auth.signup import Applicant
+from eventhub.deals.programmes.catalogue import programme_choices
 from eventhub.forms_common import strip_filter
 from eventhub.i18n import LANGUAGE_NAMES
 from eventhub.profiles.forms import MAX_TICKET_EUR
-from eventhub.profiles.vocabulary import CITY_SITES, PROGRAMMES, SECTORS, STAGES
+from eventhub.profiles.vocabulary import CITY_SITES, SECTORS, STAGES
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 ROLE_FIELDS = {
@@ -114,9 +115,7 @@ class SignupForm(FlaskForm):
     )
     sector = SelectField(_l("Sector"), choices=lambda: list(SECTORS.items()))
     stage = SelectField(_l("Stage"), choices=lambda: list(STAGES.items()))
-    programme = SelectField(
-        _l("Programme"), choices=[("", "—"), *[(p, p) for p in PROGRAMMES]], default=""
-    )
+    programme = SelectField(_l("Programme"), choices=lambda: programme_choices(), default="")
     city_site = SelectField(
         _l("City site"), choices=[("", "—"), *[(c, c) for c in CITY_SITES]], default=""
     )

@@ -11,12 +11,13 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager
 
 from eventhub.booths.models import Booth, BoothApplication, Hall
+from eventhub.deals.programmes.catalogue import known_programme
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.listing import ListArgs, page_of
 from eventhub.models_common import contains_text, search_text
 from eventhub.profiles.models import Startup
-from eventhub.profiles.vocabulary import PROGRAMMES, SECTORS
+from eventhub.profiles.vocabulary import SECTORS
 
 MAX_SEARCH = 100
 MAX_CODE = 20
@@ -49,7 +50,7 @@ class DirectorySearch:
         return cls(
             text=search_text(text)[:MAX_SEARCH],
             sector=sector if sector in SECTORS else None,
-            programme=programme if programme in PROGRAMMES else None,
+            programme=known_programme(programme),
             hall_id=hall_id if hall_id in set(hall_ids) else None,
         )
 

@@ -44,8 +44,9 @@ from eventhub.booths.models import (
     PRICE_TIERS,
     BoothApplication,
 )
+from eventhub.deals.programmes.catalogue import known_programme, programme_choices
 from eventhub.forms_common import spreadsheet_field, strip_filter
-from eventhub.profiles.vocabulary import PROGRAMMES, SECTORS
+from eventhub.profiles.vocabulary import SECTORS
 
 
 def zone_choices(empty: Any) -> list[tuple[str, Any]]:
@@ -297,7 +298,7 @@ class ApplicationFilterForm(FlaskForm):
         self.status.choices = [("", _l("All statuses"))] + [
             (status, labels[status]) for status in APPLICATION_STATUSES
         ]
-        self.programme.choices = [("", _l("All programmes"))] + [(p, p) for p in PROGRAMMES]
+        self.programme.choices = programme_choices(_l("All programmes"))
         self.sector.choices = [("", _l("All sectors")), *SECTORS.items()]
 
     def values(self) -> dict[str, Any]:
@@ -305,7 +306,7 @@ class ApplicationFilterForm(FlaskForm):
         return {
             "q": (self.q.data or "") if not self.q.errors else "",
             "status": self.status.data if self.status.data in APPLICATION_STATUSES else None,
-            "programme": self.programme.data if self.programme.data in PROGRAMMES else None,
+            "programme": known_programme(self.programme.data),
             "sector": self.sector.data if self.sector.data in SECTORS else None,
             "kind": self.kind.data if self.kind.data in BOOTH_KINDS else None,
         }

@@ -110,6 +110,7 @@ def organiser_nav_groups(event: Any) -> list[NavGroup]:
                 _link("meeting_report", _l("Meetings held"), "meetings.report", slug),
                 _link("tables_live", _l("Live meetings"), "tables.live", slug),
                 _link("tables", _l("Table check-in"), "tables.organiser", slug),
+                _link("programmes", _l("Programme outcomes"), "programmes.outcomes", slug),
                 _link("", _l("Investor directory"), "meetings.directory", slug),
             ),
         )

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 
+from eventhub.deals.programmes.catalogue import known_programme
 from eventhub.models_common import contains_text, search_text
 from eventhub.profiles.models import Startup
-from eventhub.profiles.vocabulary import CITY_SITES, PROGRAMMES, SECTORS, STAGES
+from eventhub.profiles.vocabulary import CITY_SITES, SECTORS, STAGES
 
 MAX_SEARCH = 100
 STARTUPS_PER_PAGE = 50
@@ -47,7 +48,7 @@ class StartupFilters:
             text=search_text(text)[:MAX_SEARCH],
             sector=sector if sector in SECTORS else None,
             stage=stage if stage in STAGES else None,
-            programme=programme if programme in PROGRAMMES else None,
+            programme=known_programme(programme),
             city_site=city_site if city_site in CITY_SITES else None,
         )
 

@@ -5,8 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from eventhub.deals.programmes.catalogue import programme_choices
 from eventhub.forms_common import MultiCheckboxField, strip_filter
-from eventhub.profiles.vocabulary import CITY_SITES, PROGRAMMES, SECTORS, STAGES
+from eventhub.profiles.vocabulary import CITY_SITES, SECTORS, STAGES
 
 # A billion euros: more than any ticket, and within the database's INTEGER.
 MAX_TICKET_EUR = 10**9
@@ -26,9 +27,8 @@ class StartupForm(FlaskForm):
     )
     sector = SelectField(_l("Sector"), choices=_sector_choices, validators=[DataRequired()])
     stage = SelectField(_l("Stage"), choices=_stage_choices, validators=[DataRequired()])
-    programme = SelectField(
-        _l("Programme"), choices=[("", "—"), *[(p, p) for p in PROGRAMMES]], validate_choice=True
-    )
+    # The organiser's programmes (eventhub/deals/programmes), and the startup's own one.
+    programme = SelectField(_l("Programme"), validate_choice=True)
     city_site = SelectField(
         _l("City site"), choices=[("", "—"), *[(c, c) for c in CITY_SITES]], validate_choice=True
     )
@@ -48,6 +48,11 @@ class StartupForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=MAX_TICKET_EUR)],
         description=_l("Leave empty if you are not raising: investors' tickets are matched to it."),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        startup = kwargs.get("obj")
+        self.programme.choices = programme_choices(keep=getattr(startup, "programme", None))
 
 
 class InvestorForm(FlaskForm):
@@ -86,7 +91,7 @@ class StartupFilterForm(FlaskForm):
     )
     programme = SelectField(
         _l("Programme"),
-        choices=[("", _l("All programmes")), *[(p, p) for p in PROGRAMMES]],
+        choices=lambda: programme_choices(_l("All programmes")),
         default="",
     )
     city_site = SelectField(

@@ -1,4 +1,5 @@
-"""The words profiles are described with: sectors, stages, programmes, city sites."""
+"""The words profiles are described with: sectors, stages, city sites. (Programmes are the
+organiser's data: eventhub/deals/programmes.)"""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ STAGES = {
     "growth": _l("Growth"),
 }
 
-PROGRAMMES = ("Boost up Lab", "Accelerate", "DigitAgri")
 CITY_SITES = ("Casablanca", "Rabat", "Tanger", "Fès", "Oujda", "Agadir")
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from eventhub.auth.accounts import issue_api_token
 from eventhub.auth.models import ApiToken
+from eventhub.deals.programmes.models import Programme
 from eventhub.events.models import Event, Zone
 from eventhub.extensions import db
 
@@ -79,6 +80,12 @@ PAGES: dict[str, dict[str, Any]] = {
     "/staff/events/{event}/tables": only("admin", "staff"),
     "/events/{event}/startups": only("investor"),
     "/events/{event}/startups/{startup}/request": only("investor"),
+    # Programme outcomes (eventhub/deals/programmes); the PDF and XLSX files are tested in
+    # tests/deals/programmes/test_pages.py.
+    "/organiser/programmes": only("admin"),
+    "/organiser/programmes/{programme}/edit": only("admin"),
+    "/organiser/events/{event}/programmes": only("admin"),
+    "/organiser/events/{event}/programmes/{programme}": only("admin"),
 }
 # Pages that answer with a redirect for everyone, tested in test_login.py (and the
 # two-factor code page, without a password given first, in test_two_factor.py).
@@ -100,6 +107,8 @@ def world(make_event, make_user) -> dict[str, Any]:
     investor_user = make_user("investor", name="Sahara Capital")
     staff = make_user("staff")
     token = issue_api_token(staff, "Gate A").token
+    programme = Programme(name="Accelerate", translations={})
+    db.session.add(programme)
     db.session.commit()
     return {
         "event": event.slug,
@@ -109,6 +118,7 @@ def world(make_event, make_user) -> dict[str, Any]:
         "investor": investor_user.investor.id,
         "token": token.id,
         "staff": staff.id,
+        "programme": programme.id,
     }
 
 

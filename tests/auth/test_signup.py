@@ -17,7 +17,8 @@ from eventhub.extensions import db
 from eventhub.models_common import utcnow
 from eventhub.profiles.models import Investor, Startup
 
-pytestmark = pytest.mark.usefixtures("in_english", "logic_in_english")
+# The form offers the organiser's programmes: the demo's three exist.
+pytestmark = pytest.mark.usefixtures("in_english", "logic_in_english", "programmes")
 
 PASSWORD = "a-long-enough-secret"
 

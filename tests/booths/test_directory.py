@@ -14,6 +14,9 @@ from eventhub.booths.directory import (
 from eventhub.booths.layout import booth_by_code, halls_of
 from eventhub.extensions import db
 
+# A programme filter is one of the organiser's programmes: the demo's three exist.
+pytestmark = pytest.mark.usefixtures("programmes")
+
 
 @pytest.fixture
 def exhibiting(plan, make_startup, make_application):

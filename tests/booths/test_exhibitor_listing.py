@@ -11,7 +11,8 @@ import pytest
 from eventhub.extensions import db
 from tests.booths.pages import page_of
 
-pytestmark = pytest.mark.usefixtures("in_english")
+# Programmes are the organiser's: the demo's three exist.
+pytestmark = pytest.mark.usefixtures("in_english", "programmes")
 
 
 @pytest.fixture

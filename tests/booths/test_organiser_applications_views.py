@@ -14,7 +14,8 @@ from eventhub.extensions import db
 from eventhub.spreadsheets import XLSX_MIMETYPE
 from tests.booths.pages import SLUG, page_of
 
-pytestmark = pytest.mark.usefixtures("in_english")
+# Programmes are the organiser's: the demo's three exist.
+pytestmark = pytest.mark.usefixtures("in_english", "programmes")
 
 
 def test_review_filter_decide_and_export(client, plan, login_as):

@@ -9,7 +9,8 @@ import pytest
 from eventhub.extensions import db
 from tests.booths.pages import SLUG, page_of
 
-pytestmark = pytest.mark.usefixtures("in_english")
+# Programmes are the organiser's: the demo's three exist.
+pytestmark = pytest.mark.usefixtures("in_english", "programmes")
 
 
 def test_floor_plan_draws_every_hall_to_scale(client, plan):

@@ -24,7 +24,8 @@ def test_an_expo_has_five_groups(app, make_event):
     assert keys["door"] == ["attendance", "", "desk", "door_conflicts"]
     assert keys["booths"] == ["booths", "booth_applications", "allocation", "leads"]
     urls = [link.url for group in groups for link in group.links]
-    assert len(urls) == len(set(urls)) == 26  # translations, leads, live board, table check-in
+    assert len(urls) == len(set(urls)) == 27  # translations, leads, live board, table check-in,
+    # programme outcomes
     assert "/organiser/events/nav-expo/door-conflicts" in urls
     assert "/organiser/events/nav-expo/privacy" in urls
 

@@ -10,7 +10,8 @@ from eventhub.extensions import db
 from eventhub.profiles.models import Investor, Startup
 from eventhub.profiles.profiles import create_profile_for
 
-pytestmark = pytest.mark.usefixtures("in_english")
+# Programmes are the organiser's: the demo's three exist.
+pytestmark = pytest.mark.usefixtures("in_english", "programmes")
 
 
 def fresh(instance: Any) -> Any:

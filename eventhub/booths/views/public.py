@@ -20,8 +20,9 @@ from eventhub.booths.lookup import expo_or_404
 from eventhub.booths.models import Booth
 from eventhub.booths.plan_drawings import colour_mode, hall_drawings
 from eventhub.booths.views.blueprint import bp
+from eventhub.deals.programmes.catalogue import programme_choices
 from eventhub.listing import list_args
-from eventhub.profiles.vocabulary import PROGRAMMES, SECTORS
+from eventhub.profiles.vocabulary import SECTORS
 
 
 @bp.route("/events/<slug>/floor-plan")
@@ -77,5 +78,5 @@ def exhibitors(slug: str):
         search=search,
         halls=halls,
         sectors=SECTORS,
-        programmes=PROGRAMMES,
+        programmes=programme_choices()[1:],
     )
