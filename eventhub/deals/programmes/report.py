@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask_babel import format_date
+from flask_babel import format_date, pgettext
 from flask_babel import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -56,10 +56,10 @@ def figure_rows(outcome: ProgrammeOutcome) -> list[tuple[str, int]]:
 
 def meeting_bars(outcome: ProgrammeOutcome) -> list[tuple[str, int]]:
     return [
-        (_("Requested"), outcome.meetings_requested),
-        (_("Confirmed"), outcome.meetings_confirmed),
-        (_("Held"), outcome.meetings_held),
-        (_("Missed"), outcome.meetings_missed),
+        (pgettext("meetings", "Requested"), outcome.meetings_requested),
+        (pgettext("meetings", "Confirmed"), outcome.meetings_confirmed),
+        (pgettext("meetings", "Held"), outcome.meetings_held),
+        (pgettext("meetings", "Missed"), outcome.meetings_missed),
     ]
 
 
