@@ -17,7 +17,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from eventhub.deals.dealflow.models import STARTUP_STEPS, DealRecord
 from eventhub.deals.dealflow.records import AnswerInput, DealInput, answer_step, record_deal
@@ -68,6 +68,8 @@ def seed_deal_flow(report: Any, *, demo_day: Event, **_: Any) -> None:
                 Meeting.event_id == demo_day.id,
                 Meeting.status == "confirmed",
                 Meeting.source == "booking",
+                # a no-show recorded by the table check-in's demo stays one
+                or_(Meeting.outcome.is_(None), Meeting.outcome != "no_show"),
             )
             .order_by(Meeting.starts_at, Meeting.id)
         )
@@ -82,8 +84,9 @@ def seed_deal_flow(report: Any, *, demo_day: Event, **_: Any) -> None:
         demo_pair = investor_user.email == DEMO_INVESTOR and _is_demo_startup(meeting.startup)
         if rng.random() < 0.2 and not demo_pair:
             continue  # not marked yet
-        record_outcome(meeting, investor_user, "held", now=meeting.ends_at)
-        report.add("meetings held")
+        if meeting.outcome is None:
+            record_outcome(meeting, investor_user, "held", now=meeting.ends_at)
+            report.add("meetings held")
         if investor_user.email == DEMO_INVESTOR and not demo_pair and not left_to_record:
             left_to_record = True  # the demo investor has one to record
             continue
