@@ -24,6 +24,7 @@ from eventhub.extensions import (
     migrate,
 )
 from eventhub.jobs import init_jobs
+from eventhub.json_bodies import BoundedJSONProvider
 from eventhub.routing import init_routing
 
 __all__ = ["create_app"]
@@ -39,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
+    app.json = BoundedJSONProvider(app)
     load_config(app, config)
     _trust_proxies(app)
     _init_extensions(app)

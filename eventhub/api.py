@@ -15,10 +15,16 @@ from flask import Flask, Response, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint as SmorestBlueprint
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from eventhub.errors import ApiError
+from eventhub.json_bodies import BoundedFlaskParser
+
+# Every `@blp.arguments` reads JSON bodies with the bounded reader (set before any api.py
+# module declares its routes: they all import this module first, through extensions).
+SmorestBlueprint.ARGUMENTS_PARSER = BoundedFlaskParser()
 
 API_PREFIX = "/api/"
 

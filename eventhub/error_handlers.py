@@ -55,7 +55,7 @@ def _error_data(error: HTTPException) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _is_bad_json(error: HTTPException) -> bool:
+def _is_malformed_json(error: HTTPException) -> bool:
     """A body that claims to be JSON and is not: from webargs or from `request.get_json()`.
 
     Both keep the decoding error (a `ValueError`): webargs as `error.exc`, Flask down the
@@ -77,8 +77,8 @@ def _api_code_and_message(error: HTTPException) -> tuple[str, str, dict | None]:
     messages = data.get("messages") or data.get("errors")
     if isinstance(error, CSRFError):
         return "csrf_failed", _("The CSRF token is missing or invalid."), None
-    if _is_bad_json(error):
-        return "bad_json", _("The request body is not valid JSON."), None
+    if _is_malformed_json(error):
+        return "malformed_json", _("The request body is not valid JSON."), None
     code = API_ERROR_CODES.get(status, "error")
     if status == 422 and isinstance(messages, dict):
         return code, _("Some fields are missing or invalid."), _flatten_locations(messages)

@@ -1,7 +1,7 @@
 """Registrations as JSON: the public form's twin for integrations, and the organiser's list.
 
 Error codes of POST /api/v1/events/<slug>/registrations:
-- 400 `bad_json`: the body is not JSON; 415 `unsupported_media_type`: it is not sent as JSON;
+- 400 `malformed_json`: the body is not JSON; 415 `unsupported_media_type`: it is not sent as JSON;
 - 404 `event_not_found`: no published event has this slug;
 - 409 `registration_not_open` / `registration_closed`: outside the registration window
   (a conflict with the event's state, not a matter of permission, hence 409 and not 403);
@@ -107,7 +107,7 @@ def category_to_register(event: Event, choice: Any) -> AttendeeCategory:
 @json_body_required
 @blp.arguments(RegistrationRequestSchema)
 @blp.response(201, RegistrationCreatedSchema, description="Confirmed, or on the waiting list")
-@blp.alt_response(400, schema=ErrorSchema, description="`bad_json`")
+@blp.alt_response(400, schema=ErrorSchema, description="`malformed_json`")
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
 @blp.alt_response(
     409,

@@ -69,9 +69,9 @@ def test_plain_bad_request_is_json_400(client, api_error):
 
 @pytest.mark.parametrize("path", ["/api/v1/_test/echo", "/api/v1/_test/raw-json"])
 @pytest.mark.parametrize("body", ['{"name": ', "not json", "[1, 2", b"\xff\xfe{"])
-def test_malformed_json_is_400_bad_json(client, api_error, path, body):
+def test_malformed_json_is_400_malformed_json(client, api_error, path, body):
     response = client.post(path, data=body, content_type="application/json")
-    api_error(response, 400, "bad_json")
+    api_error(response, 400, "malformed_json")
 
 
 @pytest.mark.parametrize("path", ["/api/v1/_test/echo", "/api/v1/_test/raw-json"])

@@ -124,12 +124,12 @@ def test_bad_bookings_are_refused_with_a_clear_error(client, market, make_user, 
     too_long = client.post(url(event, atlas_slots[0]), json={"note": "x" * 301}, headers=headers)
     assert too_long.status_code == 422
     assert "note" in too_long.get_json()["error"]["details"]
-    bad_json = client.post(
+    malformed_json = client.post(
         url(event, atlas_slots[0]),
         data="{not json",
         headers={**headers, "Content-Type": "application/json"},
     )
-    assert (bad_json.status_code, error_code(bad_json)) == (400, "bad_json")
+    assert (malformed_json.status_code, error_code(malformed_json)) == (400, "malformed_json")
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
 
 

@@ -198,11 +198,11 @@ def test_status_of_each_refusal(code, status):
     assert api_status(code) == status
 
 
-def test_bad_json_is_400_and_other_media_types_415(client, make_event):
+def test_malformed_json_is_400_and_other_media_types_415(client, make_event):
     event = make_event()
     response = client.post(url(event), data="{not json", content_type="application/json")
     assert response.status_code == 400
-    assert response.json["error"]["code"] == "bad_json"
+    assert response.json["error"]["code"] == "malformed_json"
     response = client.post(url(event), data=payload())  # a form post
     assert response.status_code == 415
     assert response.json["error"]["code"] == "unsupported_media_type"

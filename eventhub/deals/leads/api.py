@@ -64,7 +64,7 @@ def lead_body(view: LeadView) -> dict[str, Any]:
 @blp.arguments(LeadScanSchema)
 @blp.response(201, LeadScanResultSchema, description="A new lead")
 @blp.alt_response(200, schema=LeadScanResultSchema, description="A lead already: scanned again")
-@blp.alt_response(400, schema=ErrorSchema, description="`not_a_badge`, `bad_json`")
+@blp.alt_response(400, schema=ErrorSchema, description="`not_a_badge`, `malformed_json`")
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in and no valid API token")
 @blp.alt_response(403, schema=ErrorSchema, description="`not_exhibitor`, `no_startup`, a role")
 @blp.alt_response(404, schema=ErrorSchema, description="`unknown_badge`, `not_expo`")
