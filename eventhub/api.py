@@ -131,7 +131,8 @@ def protect_session_writes() -> None:
         return
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
-    if "Authorization" in request.headers or not current_user.is_authenticated:
+    bearer = request.authorization is not None and request.authorization.type == "bearer"
+    if bearer or not current_user.is_authenticated:  # a token request ignores its cookies
         return
     try:
         validate_csrf(request.headers.get("X-CSRFToken", ""))

@@ -18,11 +18,12 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, user_logged_in, user_logged_out
 from sqlalchemy import select
 
-from eventhub.api import is_api_request
+from eventhub.api import API_PREFIX, is_api_request
 from eventhub.auth.accounts import TokenHolder, token_holder
 from eventhub.auth.models import User
 from eventhub.errors import ApiError
@@ -39,14 +40,36 @@ def init_access(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     login_manager.request_loader(_load_user_from_bearer)
     login_manager.unauthorized_handler(_unauthorized)
+    app.session_interface = CookieSessionUnlessToken()
     user_logged_in.connect(_forget_caller, app)
     user_logged_out.connect(_forget_caller, app)
+
+
+def is_token_request() -> bool:
+    """A call to the API with a bearer token: the token alone says who calls. Tokens are
+    for the API only: elsewhere the header is ignored, and pages need a signed-in browser."""
+    return is_api_request() and bearer_token() is not None
+
+
+class CookieSessionUnlessToken(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except on a token request: there the session is an
+    empty one that is never saved, so neither a session cookie nor Flask-Login's session
+    protection can stand in for the token or hide it (a remember cookie still reaches
+    `_load_user`, which answers with the token's user)."""
+
+    def open_session(self, app: Flask, request: Any) -> SessionMixin | None:
+        authorization = request.headers.get("Authorization", "")
+        if request.path.startswith(API_PREFIX) and bearer_secret(authorization) is not None:
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
 
 def _load_user(session_token: str) -> User | None:
     """The active account whose session token the session or remember cookie holds (see
     User.get_id): a token drawn anew (sign-out, password change, deactivation) is found
-    no more, in any worker."""
+    no more, in any worker. On a token request, the token's user whatever the cookie."""
+    if is_token_request():
+        return _load_user_from_bearer(request)
     return db.session.scalar(
         select(User).where(User.session_token == session_token, User.is_active.is_(True))
     )
@@ -80,7 +103,7 @@ def bearer_holder() -> TokenHolder | None:
     """The valid API token sent with this request and its holder, read once per request.
     An unknown or revoked token is remembered so that the 401 can say so."""
     if "bearer_holder" not in g:
-        secret = bearer_token()
+        secret = bearer_token() if is_api_request() else None
         holder = token_holder(secret) if secret is not None else None
         g.bad_bearer_token = secret is not None and holder is None
         g.bearer_holder = holder
@@ -120,17 +143,17 @@ def current_caller() -> Caller | None:
 
 
 def _find_caller() -> Caller | None:
-    if not _has_login_cookies():
+    if is_token_request():
         holder = bearer_holder()
-        if holder is not None:
-            return Caller.with_token(holder)
+        return Caller.with_token(holder) if holder is not None else None
     if current_user.is_authenticated:
         return Caller(current_user.id, current_user.role, current_user.preferred_language)
     return None
 
 
 def _has_login_cookies() -> bool:
-    return "_user_id" in session or has_remember_cookie()
+    """A browser signed in by its cookies (never a token request: those are ignored)."""
+    return not is_token_request() and ("_user_id" in session or has_remember_cookie())
 
 
 def _forget_caller(_app: Flask, **_extra: Any) -> None:
