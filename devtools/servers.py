@@ -57,6 +57,8 @@ def app_env(database_url: str, **settings: str) -> dict[str, str]:
             "EVENTHUB_ENV": "production",
             "SECRET_KEY": "server-secret-" + database_url[-12:],
             "DATABASE_URL": database_url,
+            # Servers started here answer on 127.0.0.1, whatever their port.
+            "EVENTHUB_PUBLIC_BASE_URL": "http://127.0.0.1",
             "PYTHONPATH": str(ROOT),
             # Jobs run in the process that queues them, unless `settings` give a broker,
             # and their files go to an instance folder of its own: a server started for a

@@ -13,6 +13,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -61,8 +62,11 @@ class Config:
     # X-Forwarded-For/-Proto/-Host to trust; 0 when clients connect directly.
     PROXY_FIX_X_FOR = 0
 
-    # Address of the site in links written outside a request (e-mails sent by commands).
+    # The site's address: every absolute link (e-mails, API answers, QR codes) is built on
+    # it, never on the Host a request names. Required in production, where requests for
+    # any other host are refused (400; TRUSTED_HOSTS, extra names from the environment).
     PUBLIC_BASE_URL = "http://localhost:5000"
+    TRUSTED_HOSTS: list[str] | None = None
 
     # The booth allocator's soft-goal weights and area rule, any of: sector_zone,
     # preference, programme, wasted_area (weights >= 0), max_area_factor (a booth may be at
@@ -157,6 +161,7 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    PUBLIC_BASE_URL = ""  # EVENTHUB_PUBLIC_BASE_URL, required
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -212,10 +217,30 @@ def _derive_settings(app: Flask) -> None:
     if isinstance(config["MAIL_USE_TLS"], str):
         config["MAIL_USE_TLS"] = config["MAIL_USE_TLS"].lower() in {"1", "true", "yes"}
     _check_booth_allocation(config.get("BOOTH_ALLOCATION"))
+    _check_public_base_url(config)
     if not config.get("SECRET_KEY"):
         if config["ENV_NAME"] == "production":
             raise ConfigError("SECRET_KEY must be set in the environment in production.")
         config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _check_public_base_url(config: Any) -> None:
+    """PUBLIC_BASE_URL is an http(s) address with a host; in production it must be given,
+    and only its host (and any TRUSTED_HOSTS given besides) may be asked for."""
+    url = config.get("PUBLIC_BASE_URL") or ""
+    if not url:
+        raise ConfigError(
+            "EVENTHUB_PUBLIC_BASE_URL must be set in production (for example "
+            "https://events.example.org): every link in e-mails is built on it."
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"EVENTHUB_PUBLIC_BASE_URL must be an http(s) address, not {url!r}.")
+    if config["ENV_NAME"] == "production":
+        extra = config.get("TRUSTED_HOSTS") or []
+        if isinstance(extra, str):
+            extra = [name.strip() for name in extra.split(",") if name.strip()]
+        config["TRUSTED_HOSTS"] = [parts.hostname, *(n for n in extra if n != parts.hostname)]
 
 
 def _check_booth_allocation(settings: Any) -> None:

@@ -13,6 +13,7 @@ from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
     InternalServerError,
+    SecurityError,
     UnsupportedMediaType,
 )
 
@@ -148,6 +149,10 @@ def api_error_response(error: HTTPException) -> Response:
 
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
+    if isinstance(error, SecurityError):
+        # A Host this site does not answer to (TRUSTED_HOSTS): no address can be built
+        # for it, so no page either; a short plain answer.
+        return Response("Unknown host.\n", status=400, mimetype="text/plain")
     if is_api_request():
         return api_error_response(error)
     title, text = _page_messages().get(status, (error.name, error.description))

@@ -33,6 +33,8 @@ def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.startswith("EVENTHUB_") or name in PLAIN_ENV_SETTINGS:
             monkeypatch.delenv(name)
+    # Required in production (tested below without it).
+    monkeypatch.setenv("EVENTHUB_PUBLIC_BASE_URL", "https://events.example.org")
     return folder
 
 
@@ -183,7 +185,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(build, insta
 
 
 def session_cookie(app: Flask) -> str:
-    response = app.test_client().get("/login")
+    response = app.test_client().get("/login", base_url="https://events.example.org")
     assert response.status_code == 200
     [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
     return cookie
@@ -287,3 +289,35 @@ def test_argon2_cost_defaults_to_owasp_s_recommendation(build):
     assert config["ARGON2_MEMORY_KIB"] >= 19 * 1024
     assert config["ARGON2_TIME_COST"] >= 2
     assert config["ARGON2_PARALLELISM"] >= 1
+
+
+# The public address (issue 20, finding 1: links built from a forged Host).
+
+
+def test_production_refuses_to_start_without_a_public_address(build, monkeypatch):
+    monkeypatch.setenv("EVENTHUB_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-long-production-secret")
+    monkeypatch.delenv("EVENTHUB_PUBLIC_BASE_URL")
+    with pytest.raises(ConfigError, match="EVENTHUB_PUBLIC_BASE_URL must be set"):
+        build()
+
+
+@pytest.mark.parametrize("address", ["events.example.org", "ftp://events.example.org", "https://"])
+def test_a_public_address_must_be_an_http_address(build, monkeypatch, address):
+    monkeypatch.setenv("EVENTHUB_PUBLIC_BASE_URL", address)
+    with pytest.raises(ConfigError, match="must be an http"):
+        build()
+
+
+def test_in_production_only_the_public_host_is_answered(build, monkeypatch):
+    monkeypatch.setenv("EVENTHUB_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-long-production-secret")
+    monkeypatch.setenv("EVENTHUB_TRUSTED_HOSTS", '["eventhub.internal"]')
+    app = build(SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert app.config["TRUSTED_HOSTS"] == ["events.example.org", "eventhub.internal"]
+    client = app.test_client()
+    forged = client.get("/login", headers={"Host": "evil.example"})
+    assert (forged.status_code, forged.text) == (400, "Unknown host.\n")
+    assert client.get("/api/v1/events", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/login", base_url="https://events.example.org").status_code == 200
+    assert client.get("/login", base_url="https://eventhub.internal:8443").status_code == 200
