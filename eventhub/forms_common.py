@@ -38,9 +38,21 @@ def spreadsheet_field(columns_help: Any) -> FileField:
     )
 
 
+# Control characters (ESC, BEL…) but the line breaks and tabs of multi-line text, and the
+# bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) that make a name
+# read as something else. Left-to-right and right-to-left marks stay: Arabic text uses them.
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_typed(value: str) -> str:
+    """Typed text without control characters or bidi overrides (see _UNWANTED), trimmed."""
+    return _UNWANTED.sub("", value).strip()
+
+
 def strip_filter(value: Any) -> Any:
-    """Trim a typed value and drop NUL characters, which PostgreSQL refuses in any text."""
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+    """Trim a typed value and drop control characters and bidi overrides (`clean_typed`);
+    NUL among them, which PostgreSQL refuses in any text."""
+    return clean_typed(value) if isinstance(value, str) else value
 
 
 def slug_validator(_form: Any, field: Any) -> None:

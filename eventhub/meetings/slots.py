@@ -20,6 +20,7 @@ from eventhub.errors import DomainError
 from eventhub.events.editing import to_utc
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.forms_common import clean_typed
 from eventhub.meetings.models import (
     Meeting,
     MeetingLock,
@@ -41,8 +42,8 @@ class MeetingError(DomainError):
 
 
 def clean_text(value: str | None) -> str:
-    """Typed text as stored: trimmed, without NUL characters (PostgreSQL refuses them)."""
-    return (value or "").replace("\x00", "").strip()
+    """Typed text as stored: trimmed, without control characters or bidi overrides."""
+    return clean_typed(value or "")
 
 
 # Locks -----------------------------------------------------------------------------------

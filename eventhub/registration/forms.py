@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -65,8 +66,9 @@ def clean_email(value: str | None) -> str:
 
 
 def clean_text(value: str | None, field: str, *, required: bool = False) -> str:
-    """Trimmed text of any script; no control characters; within the column's size."""
-    value = " ".join((value or "").split())
+    """Trimmed text of any script; no control characters; within the column's size. Bidi
+    overrides (U+202E…) are dropped: they would make a name read as another."""
+    value = " ".join(BIDI_OVERRIDES.sub("", value or "").split())
     if required and not value:
         if field == "first_name":
             raise FieldProblem(_l("Enter your first name."))
@@ -88,6 +90,9 @@ def clean_country(value: str | None, *, required: bool = True) -> str:
     if value not in country_codes():
         raise FieldProblem(_l("Choose a country from the list (ISO code such as MA, FR, SN)."))
     return value
+
+
+BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _has_control_characters(value: str) -> bool:

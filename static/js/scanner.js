@@ -208,8 +208,15 @@
     const time = document.createElement("time");
     time.textContent = formatTime(Date.now());
     const text = document.createElement("span");
-    text.textContent =
-      " " + title + (name ? " · " + name : "") + (gate ? " · " + gate : "") + (offline ? " · " + labels.offlineShort : "");
+    text.append(" " + title);
+    // A name or gate in another script keeps its own direction (<bdi>), whatever it holds.
+    for (const part of [name, gate]) {
+      if (!part) continue;
+      const isolated = document.createElement("bdi");
+      isolated.textContent = part;
+      text.append(" · ", isolated);
+    }
+    if (offline) text.append(" · " + labels.offlineShort);
     item.append(time, text);
     recent.prepend(item);
     while (recent.children.length > RECENT_MAX) recent.lastElementChild.remove();

@@ -54,6 +54,9 @@ def test_handheld_scan_shows_green_then_amber(page, live_server, make_user, make
     assert page.inner_text("#scan-result-title") == "Already inside"
     assert "North entrance" in page.inner_text("#scan-result-extra")
     assert page.locator("#recent-scans li").count() == 2
+    # The name and the gate are isolated in the history line (issue 20, finding 8).
+    isolated = page.locator("#recent-scans li").first.locator("bdi")
+    assert isolated.all_inner_texts() == ["Imane El Idrissi", "North entrance"]
     page.screenshot(path=str(tmp_path / "already-inside.png"))
 
 

@@ -1,0 +1,51 @@
+"""Issue 20, finding 8: control characters (ESC, BEL) and bidi overrides (U+202E) were
+stored in profile and registration fields and shown. Typed text now loses them; line
+breaks of multi-line text and the Arabic marks stay."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from eventhub.extensions import db
+from eventhub.forms_common import clean_typed, strip_filter
+from eventhub.meetings.slots import clean_text
+from eventhub.registration.models import Registration
+
+OVERRIDE = "\u202e"
+
+
+def test_control_characters_and_overrides_are_dropped():
+    assert clean_typed(f" Ima\x1bne\x07 {OVERRIDE}gpj.exe ") == "Imane gpj.exe"
+    assert clean_typed("line one\nline two\ttab") == "line one\nline two\ttab"
+    assert clean_typed("\u200fسلمى\u200e") == "\u200fسلمى\u200e"  # RLM/LRM stay
+    assert clean_typed("\u2066isolated\u2069\x00") == "isolated"
+    assert strip_filter(3) == 3
+    assert clean_text(f"{OVERRIDE}Pitch\x9b") == "Pitch"
+
+
+def test_a_registration_name_loses_its_override(client, make_event):
+    event = make_event()
+    response = client.post(
+        f"/api/v1/events/{event.slug}/registrations",
+        json={
+            "first_name": f"{OVERRIDE}nemaI",
+            "last_name": "Idrissi",
+            "email": "imane@example.com",
+            "country": "MA",
+        },
+    )
+    assert response.status_code == 201, response.json
+    stored = db.session.scalar(select(Registration))
+    assert stored.first_name == "nemaI"
+
+
+def test_a_form_field_loses_control_characters(client, login_as, make_event):
+    login_as("admin")
+    event = make_event(slug="typed-expo")
+    response = client.post(
+        f"/organiser/events/{event.slug}/zones",
+        data={"name": f"Hall\x1b[31m {OVERRIDE}A", "description": "", "capacity": ""},
+    )
+    assert response.status_code == 302
+    db.session.refresh(event)
+    assert [zone.name for zone in event.zones] == ["Hall[31m A"]
