@@ -26,6 +26,7 @@ from eventhub.extensions import (
 from eventhub.jobs import init_jobs
 from eventhub.json_bodies import BoundedJSONProvider
 from eventhub.routing import init_routing
+from eventhub.security_headers import init_security_headers
 
 __all__ = ["create_app"]
 
@@ -92,6 +93,7 @@ def _init_extensions(app: Flask) -> None:
     api.init_app(app)
     mail.init_app(app)
     compress.init_app(app)
+    init_security_headers(app)
     init_jobs(app)
 
 

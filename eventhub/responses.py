@@ -8,6 +8,8 @@ from flask import Response, current_app, send_file, stream_with_context
 
 from eventhub.spreadsheets import XLSX_MIMETYPE, Table
 
+PRIVATE_ROBOTS_TAG = "noindex, nofollow"  # marks a private response (security_headers.py)
+
 
 def private(response: Any) -> Response:
     """A page or file whose address holds its key (a private token): kept out of caches,
@@ -15,7 +17,7 @@ def private(response: Any) -> Response:
     response = current_app.make_response(response)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["X-Robots-Tag"] = PRIVATE_ROBOTS_TAG
     return response
 
 

@@ -29,6 +29,7 @@ from eventhub.registration.lookup import event_registration_or_404
 from eventhub.registration.models import Registration
 from eventhub.registration.register import RegistrationError
 from eventhub.responses import private
+from eventhub.security_headers import framed_by_this_site
 
 DESK_ROUTE = "/events/<slug>/desk"
 PERSON_ROUTE = DESK_ROUTE + "/<id:registration_id>"
@@ -104,6 +105,7 @@ def desk_print(slug: str, registration_id: int):
 
 
 @bp.route(PERSON_ROUTE + "/badge.pdf")
+@framed_by_this_site
 @role_required(*DESK_ROLES)
 def desk_badge(slug: str, registration_id: int):
     """The person's badge, drawn as the attendee's own (badges.documents.badge_pdf)."""

@@ -84,7 +84,10 @@ def page(browser, live_server: LiveServer, app: Flask) -> Iterator[object]:
     as in production; the app's setting is restored afterwards for the other tests."""
     csrf_before = app.config.get("WTF_CSRF_ENABLED", True)
     app.config["WTF_CSRF_ENABLED"] = True
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    # The tests' own tools (Playwright's wait_for_function, injected helpers) run as page
+    # scripts, which the Content-Security-Policy would refuse: tests/browser/
+    # test_content_security.py checks the pages under the policy itself.
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", bypass_csp=True)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     try:
