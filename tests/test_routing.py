@@ -30,6 +30,7 @@ def test_paths_on_this_site_are_safe(target):
         "evil.example",
         "/\r\nSet-Cookie: x=1",
         "/\tx",
+        "/\t/evil.example/",  # issue 20, finding 6: what the booth pages let through
     ],
 )
 def test_anything_else_is_not(target):

@@ -267,3 +267,15 @@ def test_badges_command_refuses_unknown_event_category_and_bad_colour(runner, re
         colour.exit_code != 0 and "pas une couleur au format #RRGGBB" in colour.output
     )  # in French, the default
     assert not Path(output).exists()
+
+
+def test_no_badges_goes_back_to_the_list_never_to_the_referer(client, login_as, make_event):
+    """Issue 20, finding 6: the "no badges" answer redirected to the Referer."""
+    login_as("admin")
+    event = make_event(slug="empty-expo")
+    response = client.post(
+        "/organiser/events/empty-expo/badges",
+        headers={"Referer": "https://evil.example/phish"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/organiser/events/{event.slug}/registrations"
