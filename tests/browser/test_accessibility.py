@@ -114,7 +114,7 @@ def described(role: str | None, language: str, path: str, violation: dict) -> st
 def test_main_pages_of_every_role_have_no_serious_axe_violation(browser, live_server, demo):
     problems: list[str] = []
     for role, paths in main_pages(demo).items():
-        context = browser.new_context(base_url=live_server.url)
+        context = browser.new_context(bypass_csp=True, base_url=live_server.url)
         page = context.new_page()
         if role:
             sign_in(page, live_server, demo_account(role), DEMO_PASSWORD)
@@ -161,7 +161,7 @@ ORGANISER_LISTS = {
 def test_organiser_lists_fit_a_phone_with_their_actions_on_screen(
     browser, live_server, demo, language
 ):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url, viewport=PHONE)
     page = context.new_page()
     sign_in(page, live_server, demo_account("admin"), DEMO_PASSWORD)
     set_language(context, live_server, language)
@@ -197,7 +197,9 @@ def smallest_shown_label(page) -> float:
 def test_floor_plan_zooms_and_pans_inside_its_frame_on_a_phone(
     browser, live_server, demo, language, tmp_path
 ):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE, has_touch=True)
+    context = browser.new_context(
+        bypass_csp=True, base_url=live_server.url, viewport=PHONE, has_touch=True
+    )
     set_language(context, live_server, language)
     page = context.new_page()
     page.goto(live_server(f"/events/{EXPO}/floor-plan"))
@@ -246,7 +248,9 @@ def test_floor_plan_zooms_and_pans_inside_its_frame_on_a_phone(
 
 
 def test_floor_plan_on_a_wide_screen_shows_readable_codes(browser, live_server, demo):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        bypass_csp=True, base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.goto(live_server(f"/events/{EXPO}/floor-plan"))
     state = plan_state(page)

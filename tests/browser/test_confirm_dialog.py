@@ -129,7 +129,10 @@ def test_the_dialog_in_arabic_on_a_phone(browser, live_server, make_user, make_e
     db.session.add(Gate(event_id=event.id, name="Porte Nord"))
     db.session.commit()
     context = browser.new_context(
-        base_url=live_server.url, locale="ar", viewport={"width": 390, "height": 844}
+        bypass_csp=True,
+        base_url=live_server.url,
+        locale="ar",
+        viewport={"width": 390, "height": 844},
     )
     context.add_cookies([{"name": "eventhub_lang", "value": "ar", "url": live_server.url}])
     try:
@@ -166,7 +169,9 @@ def test_without_javascript_the_form_is_sent_as_before(
     event = make_event()
     db.session.add(Gate(event_id=event.id, name="Porte Sud"))
     db.session.commit()
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context = browser.new_context(
+        bypass_csp=True, base_url=live_server.url, java_script_enabled=False
+    )
     try:
         plain = context.new_page()
         sign_in(plain, live_server, admin)

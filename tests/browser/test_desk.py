@@ -68,7 +68,10 @@ def test_the_desk_fits_a_phone_in_arabic(browser, live_server, app, make_user, m
     )
     db.session.commit()
     context = browser.new_context(
-        base_url=live_server.url, locale="ar", viewport={"width": 390, "height": 844}
+        bypass_csp=True,
+        base_url=live_server.url,
+        locale="ar",
+        viewport={"width": 390, "height": 844},
     )
     try:
         phone = context.new_page()

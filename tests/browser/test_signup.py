@@ -56,7 +56,7 @@ def test_an_investor_signs_up_waits_and_is_approved(
     expect(page.locator("main h1")).to_have_text("Waiting for approval")
 
     # The organiser, in another browser, approves the request from the queue.
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
     try:
         organiser_page = context.new_page()

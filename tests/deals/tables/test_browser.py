@@ -21,7 +21,12 @@ PHONE = {"width": 390, "height": 844}
 
 def phone(browser, live_server):
     context = browser.new_context(
-        base_url=live_server.url, locale="en-GB", viewport=PHONE, is_mobile=True, has_touch=True
+        bypass_csp=True,
+        base_url=live_server.url,
+        locale="en-GB",
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
     )
     context.set_default_timeout(TIMEOUT_MS)
     return context
