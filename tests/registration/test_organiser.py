@@ -24,7 +24,7 @@ def base(event: Any) -> str:
 
 
 def listed_numbers(response: Any) -> list[str]:
-    return re.findall(r'<td dir="ltr"[^>]*>(\d{3}-\d{6})</td>', response.get_data(as_text=True))
+    return re.findall(r'<td dir="ltr"[^>]*>(\d{3,}-\d{6})</td>', response.get_data(as_text=True))
 
 
 def audit_actions() -> list[str]:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def listed(response) -> list[str]:
-    return re.findall(r'<td dir="ltr"[^>]*>(\d{3}-\d{6})</td>', response.get_data(as_text=True))
+    return re.findall(r'<td dir="ltr"[^>]*>(\d{3,}-\d{6})</td>', response.get_data(as_text=True))
 
 
 @pytest.fixture
