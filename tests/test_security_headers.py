@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from eventhub import create_app
-from eventhub.extensions import db
+from eventhub.extensions import db, limiter
 
 
 def policy_of(response) -> dict[str, str]:
@@ -52,6 +52,8 @@ def test_the_desk_s_badge_may_be_framed_by_the_site_only(
 
 def test_hsts_in_production(monkeypatch, tmp_path):
     monkeypatch.setenv("EVENTHUB_INSTANCE_PATH", str(tmp_path))
+    # A production app turns the shared rate limiter on: put it back for the other tests.
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)
     app = create_app(
         {
             "ENV_NAME": "production",

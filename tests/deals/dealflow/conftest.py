@@ -4,7 +4,7 @@ of two, another investor, startups, and meetings held (or not) between them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -83,8 +83,11 @@ def make_meeting() -> Callable[..., Meeting]:
 
 @pytest.fixture
 def held(past_day, people, make_meeting) -> Meeting:
-    """Atlas met Sunpump yesterday."""
-    return make_meeting(past_day, people["atlas"], people["sunpump"])
+    """Atlas met Sunpump yesterday at noon, in the event's time zone (a fixed number of
+    hours ago would fall on today's date there late in the evening)."""
+    noon = datetime.combine(past_day.first_day, time(12), tzinfo=past_day.tz)
+    hours_ago = (utcnow() - noon).total_seconds() / 3600
+    return make_meeting(past_day, people["atlas"], people["sunpump"], hours_ago=hours_ago)
 
 
 @pytest.fixture
