@@ -44,15 +44,20 @@ blp = Blueprint(
 MAX_STEPS_LISTED = 500
 
 
-class StepSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    step = ma.fields.String(required=True, metadata={"enum": list(NEXT_STEPS)})
-    current = ma.fields.Boolean(required=True)
-    created_at = ma.fields.AwareDateTime(required=True)
+class AnswerFields(ma.Schema):
+    """The startup's answer to a step, as both sides read it."""
+
     reply = ma.fields.String(required=True)
     link = ma.fields.String(required=True)
     done = ma.fields.Boolean(required=True)
     answered_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+
+
+class StepSchema(AnswerFields):
+    id = ma.fields.Integer(required=True)
+    step = ma.fields.String(required=True, metadata={"enum": list(NEXT_STEPS)})
+    current = ma.fields.Boolean(required=True)
+    created_at = ma.fields.AwareDateTime(required=True)
 
 
 class RecordSchema(ma.Schema):
@@ -79,17 +84,13 @@ class RecordInputSchema(ma.Schema):
     )
 
 
-class StartupStepSchema(ma.Schema):
+class StartupStepSchema(AnswerFields):
     id = ma.fields.Integer(required=True)
     step = ma.fields.String(required=True, metadata={"enum": list(STARTUP_STEPS)})
     current = ma.fields.Boolean(required=True)
     investor = ma.fields.Dict(required=True)
     event = ma.fields.String(required=True)
     meeting_starts_at = ma.fields.AwareDateTime(required=True)
-    reply = ma.fields.String(required=True)
-    link = ma.fields.String(required=True)
-    done = ma.fields.Boolean(required=True)
-    answered_at = ma.fields.AwareDateTime(required=True, allow_none=True)
 
 
 class AnswerInputSchema(ma.Schema):
