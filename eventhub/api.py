@@ -35,6 +35,16 @@ SESSION_AUTH = "sessionCookie"
 TOKEN_OR_SESSION: list[dict[str, list[str]]] = [{BEARER_AUTH: []}, {SESSION_AUTH: []}]
 _SPEC_KEY = "eventhub_spec"
 
+# A text that keeps at least one character once typed text is cleaned
+# (`forms_common.clean_typed`: control characters and bidi overrides go) and stripped.
+# Written so that Python's `re.match` and an OpenAPI (ECMA) `pattern` read it alike.
+HAS_VISIBLE_CHARACTER = r"^[\s\S]*[^\s\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]"
+
+
+def visible_text(message: Any) -> ma.validate.Regexp:
+    """The validator of a required text field, stated in the document as its pattern."""
+    return ma.validate.Regexp(HAS_VISIBLE_CHARACTER, error=message)
+
 
 class ErrorBodySchema(ma.Schema):
     code = ma.fields.String(required=True, metadata={"description": "Stable machine code"})

@@ -18,9 +18,9 @@ from typing import Any
 API_STATUS: dict[str, int] = {
     # events
     "event_not_found": 404,
-    # check-in: a door-list cursor this server did not write
-    "bad_cursor": 400,
-    # registration (bad input, such as `unknown_category` or `category_not_public`, is 422)
+    # registration: a category name the event does not have, or one not open to all
+    "unknown_category": 404,
+    "category_not_public": 403,
     "no_public_category": 409,
     "already_registered": 409,
     "registration_closed": 409,
@@ -77,8 +77,11 @@ API_STATUS: dict[str, int] = {
     "not_event_investor": 403,
     "startup_not_found": 404,
     "party_not_found": 404,
-    # check-in
-    "nonce_reused": 400,
+    # check-in: a gate or day the event does not have; a request the state refuses
+    "unknown_gate": 404,
+    "day_not_in_event": 404,
+    "nonce_reused": 409,
+    "bad_scan_time": 409,
     # table check-in and standby (deals/tables)
     "code_unknown": 404,
     "offer_not_found": 404,

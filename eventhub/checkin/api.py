@@ -7,6 +7,7 @@ from flask import jsonify
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
+from eventhub.api import ErrorSchema
 from eventhub.auth.access import Caller, current_caller, role_required
 from eventhub.auth.accounts import record_token_use
 from eventhub.checkin.attendance import Attendance, attendance_for
@@ -29,6 +30,7 @@ from eventhub.checkin.schemas import (
     ScanRequestSchema,
     ScanResultSchema,
 )
+from eventhub.errors import ApiError
 from eventhub.events.lookup import event_not_found, published_event_or_404
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
@@ -124,10 +126,19 @@ def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
 @blp.arguments(ScanRequestSchema)
 @blp.response(201, ScanResultSchema, description="admitted or reentered")
 @blp.alt_response(200, schema=ScanResultSchema, description="already_inside or exited")
-@blp.alt_response(400, schema=ScanRefusalSchema, description="malformed, or nonce_reused")
 @blp.alt_response(403, schema=ScanRefusalSchema, description="not_today or zone_not_allowed")
-@blp.alt_response(404, schema=ScanRefusalSchema, description="unknown")
-@blp.alt_response(409, schema=ScanRefusalSchema, description="zone_full")
+@blp.alt_response(
+    404,
+    schema=ScanRefusalSchema,
+    description="unknown or malformed (no badge has this code); or, with the error body "
+    "alone, `event_not_found` or `unknown_gate` (nothing recorded)",
+)
+@blp.alt_response(
+    409,
+    schema=ScanRefusalSchema,
+    description="zone_full; or, with the error body alone, `nonce_reused` or "
+    "`bad_scan_time` (nothing recorded)",
+)
 @blp.alt_response(410, schema=ScanRefusalSchema, description="revoked")
 @blp.alt_response(401, description="Not logged in and no valid API token")
 def check_in(payload: dict[str, Any], slug: str):
@@ -198,9 +209,12 @@ def attendance_body(attendance: Attendance) -> dict[str, Any]:
 @blp.arguments(AttendanceQuerySchema, location="query")
 @blp.response(200, AttendanceSchema)
 @blp.alt_response(401, description="Not logged in and no valid API token")
+@blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`, `day_not_in_event`")
 def attendance(query: dict[str, Any], slug: str) -> dict[str, Any]:
     """Live attendance of one event day (default: today in the event's time zone)."""
     event = published_event_or_404(slug)
     now = utcnow()
     day: date = query.get("day") or event_day(event, now)
+    if query.get("day") and not event.first_day <= day <= event.last_day:
+        raise ApiError(404, "day_not_in_event", _l("The event has no such day."))
     return attendance_body(attendance_for(event, day, now))

@@ -26,14 +26,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Connection, and_, or_, select
 
 from eventhub.badges.signing import badge_signing_key
 from eventhub.badges.tokens import make_badge_token
 from eventhub.checkin.models import Gate, Scan
 from eventhub.checkin.scanning import event_day
-from eventhub.errors import DomainError
 from eventhub.events.models import AttendeeCategory, CategoryDay, Event, Zone, category_zones
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
@@ -51,17 +49,13 @@ HASH_BYTES = 12
 HASH_CHARS = 16  # base64 of HASH_BYTES
 
 _KEY_DOMAIN = b"eventhub door list v1:"
-_CURSOR_VERSION = "1"
-# version.event id.event day.microseconds since 1970 (UTC)
-_CURSOR_SHAPE = re.compile(
-    re.escape(_CURSOR_VERSION) + r"\.(\d{1,10})\.(\d{4}-\d{2}-\d{2})\.(\d{1,17})", re.ASCII
-)
+# version.event id.event day.microseconds since 1970 (UTC). The API states this shape in
+# its document (an ECMA and Python pattern alike); a cursor of this shape that cannot be
+# read is answered like a stale one, with a full list.
+CURSOR_PATTERN = r"^1\.([0-9]{1,10})\.([0-9]{4}-[0-9]{2}-[0-9]{2})\.([0-9]{1,17})$"
+_CURSOR_SHAPE = re.compile(CURSOR_PATTERN.removeprefix("^").removesuffix("$"))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MOVEMENTS_IN = ("admitted", "reentered")
-
-
-class BadCursor(DomainError):
-    """A `since` cursor this server did not write."""
 
 
 @dataclass(frozen=True)
@@ -103,29 +97,21 @@ def badge_hashes(key: bytes, tokens: list[str]) -> list[str]:
 
 def encode_cursor(cursor: Cursor) -> str:
     micros = (cursor.time - _EPOCH) // timedelta(microseconds=1)
-    return f"{_CURSOR_VERSION}.{cursor.event_id}.{cursor.day.isoformat()}.{micros}"
+    return f"1.{cursor.event_id}.{cursor.day.isoformat()}.{micros}"
 
 
-def decode_cursor(text: str) -> Cursor:
-    """The cursor `encode_cursor` wrote; raises BadCursor for anything else."""
+def decode_cursor(text: str) -> Cursor | None:
+    """The cursor `encode_cursor` wrote; None for anything else."""
     match = _CURSOR_SHAPE.fullmatch(text)
     if match is None:
-        raise _bad_cursor()
+        return None
     event_id, day_text, micros = match.groups()
     try:
         day = date.fromisoformat(day_text)
         moment = _EPOCH + timedelta(microseconds=int(micros))
-    except (ValueError, OverflowError) as error:
-        raise _bad_cursor() from error
+    except (ValueError, OverflowError):
+        return None
     return Cursor(int(event_id), day, moment)
-
-
-def _bad_cursor() -> BadCursor:
-    return BadCursor(
-        _l("This door list cursor cannot be read: download the whole list again."),
-        "bad_cursor",
-        "since",
-    )
 
 
 def delta_start(
@@ -143,7 +129,7 @@ def delta_start(
 
 def build_door_list(event: Event, since_cursor: str | None, now: datetime) -> dict[str, Any]:
     """The door list of `event` at `now` (UTC) as JSON values: a full list, or the delta
-    since `since_cursor` (see `delta_start`). Raises BadCursor for an unreadable cursor."""
+    since `since_cursor` (see `delta_start`); a cursor it cannot read gets a full list."""
     cursor = decode_cursor(since_cursor) if since_cursor else None
     today = event_day(event, now)
     since = delta_start(cursor, event.id, today, now)

@@ -1,8 +1,8 @@
 """The scanners' door list as JSON: GET /api/v1/events/<slug>/door-list[?since=<cursor>].
 
 Error codes:
-- 400 `bad_cursor`: `since` is not a cursor this server wrote (the device downloads the
-  whole list again);
+- 422 `validation_error`: `since` does not have the shape of a cursor (one of that shape
+  this server cannot use, stale or garbled, is answered with the full list);
 - 401 `unauthenticated` / `invalid_token`: not signed in, or the API token is unknown or
   revoked (the page then drops its stored list);
 - 403 `forbidden`: not door staff nor an organiser;
@@ -23,12 +23,10 @@ from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import Caller, current_caller, role_required
 from eventhub.auth.accounts import record_token_use
 from eventhub.checkin.api import SCANNER_ROLES
-from eventhub.checkin.door_list import build_door_list
+from eventhub.checkin.door_list import CURSOR_PATTERN, build_door_list
 from eventhub.events.lookup import published_event_or_404
 from eventhub.extensions import compress, db
 from eventhub.models_common import utcnow
-
-MAX_CURSOR_LENGTH = 200
 
 blp = Blueprint(
     "door_list_api",
@@ -41,8 +39,11 @@ blp = Blueprint(
 class DoorListQuerySchema(ma.Schema):
     since = ma.fields.String(
         load_default=None,
-        validate=ma.validate.Length(max=MAX_CURSOR_LENGTH),
-        metadata={"description": "The `cursor` of the list the device holds; none: a full list"},
+        validate=ma.validate.Regexp(CURSOR_PATTERN),
+        metadata={
+            "description": "The `cursor` of the list the device holds; none, or one this "
+            "server cannot use: a full list"
+        },
     )
 
 
@@ -116,7 +117,6 @@ class DoorListSchema(ma.Schema):
 @role_required(*SCANNER_ROLES)
 @blp.arguments(DoorListQuerySchema, location="query")
 @blp.response(200, DoorListSchema)
-@blp.alt_response(400, schema=ErrorSchema, description="`bad_cursor`")
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in and no valid API token")
 @blp.alt_response(403, schema=ErrorSchema, description="Not door staff nor an organiser")
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
@@ -129,7 +129,7 @@ def door_list(query: dict[str, Any], slug: str) -> Response:
     assert caller is not None  # role_required
     _record_token_use(caller)
     event = published_event_or_404(slug)
-    body = build_door_list(event, query.get("since"), utcnow())  # BadCursor: 400
+    body = build_door_list(event, query.get("since"), utcnow())
     body["csrf_token"] = generate_csrf() if caller.token is None else None
     response = current_app.response_class(
         json.dumps(body, ensure_ascii=False, separators=(",", ":")),

@@ -77,7 +77,8 @@ RESULT_STATUS = {
     "zone_not_allowed": 403,
     "revoked": 410,
     "unknown": 404,
-    "malformed": 400,
+    # Not a badge's code: no badge has it (the request itself is well formed).
+    "malformed": 404,
 }
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 
+from eventhub.api import visible_text
 from eventhub.checkin.models import DEVICE_LENGTH, GATE_NAME_LENGTH, SCAN_RESULTS
 
 # Longer than a badge token: a scanner may read another QR code, recorded as `malformed`.
@@ -23,7 +23,10 @@ class ScanRequestSchema(ma.Schema):
     )
     gate = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(min=1, max=GATE_NAME_LENGTH),
+        validate=[
+            ma.validate.Length(min=1, max=GATE_NAME_LENGTH),
+            visible_text(_l("Choose the gate you are scanning at.")),
+        ],
         metadata={"description": "Gate name; must be one of the event's gates when it has some"},
     )
     nonce = ma.fields.String(
@@ -193,9 +196,10 @@ class AttendanceSchema(ma.Schema):
 
 
 class AttendanceQuerySchema(ma.Schema):
-    # Bounded: a day near year 1 or 9999 has no UTC midnight in every time zone.
     day = ma.fields.Date(
         load_default=None,
-        validate=ma.validate.Range(min=date(2000, 1, 1), max=date(2199, 12, 31)),
-        metadata={"description": "Event day; default today"},
+        metadata={
+            "description": "One of the event's days (another is a 404 `day_not_in_event`); "
+            "default today"
+        },
     )

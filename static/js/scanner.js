@@ -559,7 +559,7 @@
       const receivedAt = Date.now();
       const answered = performance.now();
       if (response.status === 401) return await forgetList();
-      if (response.status === 400 && state.meta) {
+      if ((response.status === 400 || response.status === 422) && state.meta) {
         state.meta = Object.assign({}, state.meta, { cursor: null }); // a full list next time
         return;
       }

@@ -174,7 +174,7 @@ result = True
 """,
     )
     assert scan_from_every_worker(base_url, secret, second, "Any door") == Counter(
-        {(422, "unknown_gate"): SCANS}
+        {(404, "unknown_gate"): SCANS}
     )
     assert all(
         status in (200, 201)

@@ -129,7 +129,7 @@ def test_unknown_forged_and_malformed_codes(running_event, make_registration):
     assert scan(running_event, never_issued).result == "unknown"
     assert scan(running_event, forged).result == "unknown"
     malformed = scan(running_event, "https://example.com/not-a-badge")
-    assert malformed.result == "malformed" and malformed.status == 400
+    assert malformed.result == "malformed" and malformed.status == 404
     assert count(Scan) == 3
     assert admissions() == 0
 
@@ -190,7 +190,7 @@ def test_a_nonce_reused_with_another_code_is_refused_and_records_nothing(
         with pytest.raises(ScanRefused) as error:
             scan(running_event, other_code, nonce="nonce-0100")
         db.session.rollback()
-        assert error.value.code == "nonce_reused" and error.value.status == 400
+        assert error.value.code == "nonce_reused" and error.value.status == 409
     assert count(Scan) == 1
     assert scan(running_event, badge_token(second), nonce="nonce-0101").result == "admitted"
 
