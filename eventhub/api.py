@@ -11,6 +11,8 @@ from typing import Any
 
 import marshmallow as ma
 from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from flask import Flask, Response, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -56,10 +58,27 @@ class ErrorSchema(ma.Schema):
     error = ma.fields.Nested(ErrorBodySchema, required=True)
 
 
+class RuleStatingConverter(OpenAPIConverter):
+    """Marshmallow's converter, plus the rules across fields a schema enforces in its
+    `@validates_schema`, which its fields cannot show: the schema states them as JSON
+    Schema keywords in `Meta.openapi` (e.g. an `anyOf`), so the document says all the
+    API checks."""
+
+    def schema2jsonschema(self, schema: Any) -> dict[str, Any]:
+        jsonschema = super().schema2jsonschema(schema)
+        jsonschema.update(getattr(getattr(schema, "Meta", None), "openapi", {}))
+        return jsonschema
+
+
+class RuleStatingPlugin(MarshmallowPlugin):
+    Converter = RuleStatingConverter
+
+
 class Api(SmorestApi):
     ERROR_SCHEMA = ErrorSchema
 
     def init_app(self, app: Flask, *, spec_kwargs: dict[str, Any] | None = None) -> None:
+        spec_kwargs = {"marshmallow_plugin": RuleStatingPlugin(), **(spec_kwargs or {})}
         super().init_app(app, spec_kwargs=spec_kwargs)
         declare_security_schemes(self.spec, app.config.get("SESSION_COOKIE_NAME", "session"))
         # flask-smorest keeps one spec per Api object, and `api` is shared by every app the

@@ -66,6 +66,22 @@ class ScanRequestSchema(ma.Schema):
         metadata={"description": "With offline: milliseconds from that sync to the scan"},
     )
 
+    class Meta:
+        # offline_fields_together, stated in the document.
+        openapi = {
+            "anyOf": [
+                {"properties": {"offline": {"enum": [False]}}},
+                {
+                    "required": ["offline_result", "synced_at", "offset_ms"],
+                    "properties": {
+                        "offline_result": {"type": "string"},
+                        "synced_at": {"type": "string"},
+                        "offset_ms": {"type": "integer"},
+                    },
+                },
+            ]
+        }
+
     @ma.validates_schema
     def offline_fields_together(self, data: dict, **_kwargs: object) -> None:
         offline_fields = ("offline_result", "synced_at", "offset_ms")
