@@ -7,8 +7,10 @@ from flask import jsonify
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
+from eventhub.api import ErrorSchema
 from eventhub.auth.access import Caller, current_caller, role_required
 from eventhub.auth.accounts import record_token_use
+from eventhub.auth.scopes import DOOR, READ, SCOPE_REFUSAL, or_token_scope, token_scope
 from eventhub.checkin.attendance import Attendance, attendance_for
 from eventhub.checkin.gates import gates_of
 from eventhub.checkin.messages import result_message
@@ -120,12 +122,15 @@ def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/checkins", methods=["POST"])
+@token_scope(DOOR)
 @role_required(*SCANNER_ROLES)
 @blp.arguments(ScanRequestSchema)
 @blp.response(201, ScanResultSchema, description="admitted or reentered")
 @blp.alt_response(200, schema=ScanResultSchema, description="already_inside or exited")
 @blp.alt_response(400, schema=ScanRefusalSchema, description="malformed, or nonce_reused")
-@blp.alt_response(403, schema=ScanRefusalSchema, description="not_today or zone_not_allowed")
+@blp.alt_response(
+    403, schema=ScanRefusalSchema, description=or_token_scope("not_today or zone_not_allowed")
+)
 @blp.alt_response(404, schema=ScanRefusalSchema, description="unknown")
 @blp.alt_response(409, schema=ScanRefusalSchema, description="zone_full")
 @blp.alt_response(410, schema=ScanRefusalSchema, description="revoked")
@@ -145,9 +150,11 @@ def check_in(payload: dict[str, Any], slug: str):
 
 
 @blp.route("/<slug>/gates")
+@token_scope(DOOR)
 @role_required(*SCANNER_ROLES)
 @blp.response(200, GateSchema(many=True))
 @blp.alt_response(401, description="Not logged in and no valid API token")
+@blp.alt_response(403, schema=ErrorSchema, description=SCOPE_REFUSAL)
 def list_gates(slug: str) -> list[dict[str, Any]]:
     """The event's gates, for the scanner's gate picker."""
     event = published_event_or_404(slug)
@@ -194,10 +201,12 @@ def attendance_body(attendance: Attendance) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/attendance")
+@token_scope(READ)
 @role_required("admin")
 @blp.arguments(AttendanceQuerySchema, location="query")
 @blp.response(200, AttendanceSchema)
 @blp.alt_response(401, description="Not logged in and no valid API token")
+@blp.alt_response(403, schema=ErrorSchema, description=SCOPE_REFUSAL)
 def attendance(query: dict[str, Any], slug: str) -> dict[str, Any]:
     """Live attendance of one event day (default: today in the event's time zone)."""
     event = published_event_or_404(slug)
