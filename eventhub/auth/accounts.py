@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from eventhub.auth.models import (
     ROLES,
@@ -283,7 +284,19 @@ def revoke_api_token(token: ApiToken) -> None:
 
 
 def list_api_tokens() -> list[ApiToken]:
-    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))
+    """Every token, the newest first, with its account and event."""
+    query = (
+        select(ApiToken)
+        .options(selectinload(ApiToken.user), selectinload(ApiToken.event))
+        .order_by(ApiToken.created_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def token_events() -> list[Event]:
+    """The events a new token may be bound to: those not archived, the latest first."""
+    query = select(Event).where(Event.status != "archived").order_by(Event.first_day.desc())
+    return list(db.session.scalars(query))
 
 
 def record_audit(
