@@ -186,8 +186,10 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(api_blueprint)
 
     from eventhub.api import protect_session_writes
+    from eventhub.auth.scopes import enforce_token_scope
 
     app.before_request(protect_session_writes)
+    app.before_request(enforce_token_scope)
 
 
 def _init_templates(app: Flask) -> None:

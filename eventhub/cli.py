@@ -184,7 +184,13 @@ def api_token_group() -> None:
 @api_token_group.command("create")
 @click.argument("email")
 @click.option("--label", default="device", help="Which device holds it, e.g. 'Gate A phone'.")
-def api_token_create(email: str, label: str) -> None:
+@click.option(
+    "--scope",
+    type=click.Choice(["door", "read", "organiser"]),
+    help="What it may do (default: door for staff, organiser for organisers).",
+)
+@click.option("--event", "event_slug", help="The slug of the one event it is good for.")
+def api_token_create(email: str, label: str, scope: str | None, event_slug: str | None) -> None:
     """Create a token for EMAIL's account; prints it alone on the last line."""
     from eventhub.auth.accounts import (
         AccountError,
@@ -192,20 +198,32 @@ def api_token_create(email: str, label: str) -> None:
         issue_api_token,
         record_audit,
     )
+    from eventhub.events.models import Event
 
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No account with e-mail {email}.")
     if user.role not in ("staff", "admin"):
         raise click.ClickException("API tokens are for staff and organiser accounts only.")
+    event = None
+    if event_slug is not None:
+        event = db.session.scalar(select(Event).where(Event.slug == event_slug))
+        if event is None:
+            raise click.ClickException(f"No event with slug {event_slug}.")
     try:
-        issued = issue_api_token(user, label)
+        issued = issue_api_token(user, label, scope, event)
     except AccountError as error:
         raise click.ClickException(str(error.message)) from error
-    record_audit(None, "api_token.create", issued.token.prefix, user=user.email, via="cli")
+    token = issued.token
+    record_audit(
+        None, "api_token.create", token.prefix, user=user.email, via="cli",
+        scope=token.scope, event=event_slug,
+    )  # fmt: skip
     db.session.commit()
+    where = f"event {event_slug}" if event_slug else "every event"
     click.echo(
-        f"Token {issued.token.prefix}… for {user.email} ({issued.token.label}). Keep it safe:"
+        f"Token {token.prefix}… for {user.email} ({token.label}), scope {token.scope}, "
+        f"{where}. Keep it safe:"
     )
     click.echo(issued.secret)
 
@@ -217,7 +235,11 @@ def api_token_list() -> None:
 
     for token in list_api_tokens():
         state = "revoked" if token.is_revoked else "active"
-        click.echo(f"{token.id:>5}  {token.prefix}…  {state:<8} {token.user.email}  {token.label}")
+        event = token.event.slug if token.event is not None else "*"
+        click.echo(
+            f"{token.id:>5}  {token.prefix}…  {state:<8} {token.scope:<9} {event}  "
+            f"{token.user.email}  {token.label}"
+        )
 
 
 @api_token_group.command("revoke")

@@ -10,10 +10,19 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
-from eventhub.auth.models import ROLES, ApiToken, AuditEntry, User, new_session_token
+from eventhub.auth.models import (
+    ROLES,
+    TOKEN_SCOPES,
+    ApiToken,
+    AuditEntry,
+    User,
+    new_session_token,
+)
 from eventhub.auth.passwords import hash_password, needs_rehash, verify_nothing, verify_password
 from eventhub.errors import DomainError
+from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
 from eventhub.profiles.profiles import create_profile_for
@@ -150,17 +159,43 @@ def _token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_api_token(user: User, label: str) -> IssuedToken:
+def default_token_scope(user: User) -> str:
+    """The scope of a token made without one: door duty for door staff, else everything."""
+    return "door" if user.role == "staff" else "organiser"
+
+
+def check_token_scope(user: User, scope: str) -> None:
+    """Raises AccountError unless `user` may hold a token of `scope`: door staff may not
+    hold an `organiser` token (it would be no narrower than their account)."""
+    if scope not in TOKEN_SCOPES:
+        raise AccountError(_l("Choose a scope from the list."), "unknown_scope", "scope")
+    if scope == "organiser" and user.role == "staff":
+        raise AccountError(
+            _l("Door staff may not hold an organiser token: choose door or read."),
+            "scope_not_allowed",
+            "scope",
+        )
+
+
+def issue_api_token(
+    user: User, label: str, scope: str | None = None, event: Event | None = None
+) -> IssuedToken:
+    """A new token for `user`'s device, good for `scope` (by default the one of its role,
+    see `default_token_scope`) and, given `event`, for that event only. The caller commits."""
     label = label.strip() or "device"
     if len(label) > MAX_TOKEN_LABEL_LENGTH:
         raise AccountError(
             f"The device label must have at most {MAX_TOKEN_LABEL_LENGTH} characters.",
             "label_too_long",
         )
+    scope = scope or default_token_scope(user)
+    check_token_scope(user, scope)
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         label=label,
+        scope=scope,
+        event=event,
         token_hash=_token_digest(secret),
         prefix=secret[: len(API_TOKEN_PREFIX) + 6],
     )
@@ -181,6 +216,11 @@ class TokenHolder:
     user_id: int
     role: str
     preferred_language: str | None
+    scope: str
+    # The one event the token is good for, by id and by its slug (how API paths name it);
+    # None: every event.
+    event_id: int | None
+    event_slug: str | None
 
 
 # Built once: every request of a scanner device looks its token up.
@@ -193,8 +233,12 @@ _TOKEN_HOLDER = (
         User.id,
         User.role,
         User.preferred_language,
+        ApiToken.scope,
+        ApiToken.event_id,
+        Event.slug,
     )
     .join(User, User.id == ApiToken.user_id)
+    .outerjoin(Event, Event.id == ApiToken.event_id)
     .where(
         ApiToken.token_hash == bindparam("digest"),
         ApiToken.revoked_at.is_(None),
@@ -240,7 +284,19 @@ def revoke_api_token(token: ApiToken) -> None:
 
 
 def list_api_tokens() -> list[ApiToken]:
-    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))
+    """Every token, the newest first, with its account and event."""
+    query = (
+        select(ApiToken)
+        .options(selectinload(ApiToken.user), selectinload(ApiToken.event))
+        .order_by(ApiToken.created_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def token_events() -> list[Event]:
+    """The events a new token may be bound to: those not archived, the latest first."""
+    query = select(Event).where(Event.status != "archived").order_by(Event.first_day.desc())
+    return list(db.session.scalars(query))
 
 
 def record_audit(

@@ -12,6 +12,7 @@ from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import current_caller, login_required
 from eventhub.auth.accounts import record_token_use
 from eventhub.auth.models import ROLES
+from eventhub.auth.scopes import ANY, token_scope
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
 
@@ -38,6 +39,7 @@ class MeSchema(ma.Schema):
 
 
 @blp.route("/me")
+@token_scope(ANY)
 @login_required
 @blp.response(200, MeSchema)
 @blp.alt_response(

@@ -8,6 +8,20 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 from eventhub.auth.accounts import MIN_PASSWORD_LENGTH
 from eventhub.forms_common import strip_filter
 
+# What each token scope is for, as the organiser chooses it (see eventhub/auth/scopes.py).
+TOKEN_SCOPE_CHOICES = [
+    ("door", _l("Door: scanning badges and the door list")),
+    ("read", _l("Read: reading event data, no change")),
+    ("organiser", _l("Organiser: everything the account may do")),
+]
+
+
+def optional_id(value: object) -> int | None:
+    """An optional select's value: "" is none; anything else must be a number."""
+    if value in ("", None):
+        return None
+    return int(str(value))
+
 
 class LoginForm(FlaskForm):
     # No syntax check: signing in only looks the address up. email_validator refuses
@@ -24,6 +38,19 @@ class ApiTokenForm(FlaskForm):
         filters=[strip_filter],
         validators=[DataRequired(), Length(max=80)],
         description=_l("For example: Gate A, phone 2"),
+    )
+    scope = SelectField(
+        _l("Scope"),
+        choices=TOKEN_SCOPE_CHOICES,
+        default="door",
+        validators=[DataRequired()],
+        description=_l("Door staff may hold a door or read token, not an organiser one."),
+    )
+    # Its choices ("" for every event, then the events) are set by the view.
+    event_id = SelectField(
+        _l("Event"),
+        coerce=optional_id,
+        description=_l("A token for one event is refused at every other."),
     )
 
 

@@ -14,9 +14,14 @@ from eventhub.extensions import db
 from eventhub.models_common import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from eventhub.events.models import Event
     from eventhub.profiles.models import Investor, Startup
 
 ROLES = ("admin", "staff", "startup", "investor")
+
+# What an API token may do (see eventhub/auth/scopes.py): `door`, one event's check-in and
+# door list; `read`, reading event data; `organiser`, everything its account's role allows.
+TOKEN_SCOPES = ("door", "read", "organiser")
 
 # Where an account stands, apart from being deactivated (is_active):
 # invited      an organiser or a teammate invited the person, who has not set a password yet;
@@ -171,13 +176,19 @@ class PlatformSetting(db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token for a device (a gate scanner). Only its SHA-256 is stored."""
+    """A bearer token for a device (a gate scanner). Only its SHA-256 is stored. Its scope
+    and, when set, its event bound what it may do (eventhub/auth/scopes.py)."""
 
     __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint(f"scope IN {TOKEN_SCOPES!r}", name="scope_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -185,6 +196,7 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+    event: Mapped[Event | None] = relationship()
 
     @property
     def is_revoked(self) -> bool:

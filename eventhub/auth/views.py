@@ -19,6 +19,7 @@ from eventhub.auth.accounts import (
     record_audit,
     revoke_api_token,
     sign_in_refusal,
+    token_events,
 )
 from eventhub.auth.forms import (
     ApiTokenForm,
@@ -46,6 +47,8 @@ from eventhub.auth.recovery import (
     request_password_reset,
     reset_password,
 )
+from eventhub.content_languages import localized
+from eventhub.events.models import Event
 from eventhub.extensions import db, limiter
 from eventhub.forms_common import form_status, show_error
 from eventhub.models_common import utcnow
@@ -281,17 +284,12 @@ def api_tokens():
         select(User).where(User.role.in_(("staff", "admin")), User.is_active).order_by(User.name)
     )
     form.user_id.choices = [(user.id, f"{user.name} <{user.email}>") for user in staff]
+    form.event_id.choices = [("", _("All events"))] + [
+        (event.id, localized(event, "name")) for event in token_events()
+    ]
     new_secret = None
     if form.validate_on_submit():
-        user = db.session.get(User, form.user_id.data)
-        if user is None:
-            abort(400)
-        issued = issue_api_token(user, form.label.data)
-        record_audit(current_user, "api_token.create", issued.token.prefix, user=user.email)
-        db.session.commit()
-        new_secret = issued.secret
-        flash(_("Token created. Copy it now: it will not be shown again."), "success")
-        form.label.data = ""
+        new_secret = _create_token(form)
     return render_template(
         "auth/api_tokens.html",
         form=form,
@@ -299,6 +297,31 @@ def api_tokens():
         new_secret=new_secret,
         revoke_form=EmptyForm(),
     ), form_status(form)
+
+
+def _create_token(form: ApiTokenForm) -> str | None:
+    """The new token's secret, or None with the refusal shown on the form."""
+    user = db.session.get(User, form.user_id.data)
+    if user is None:
+        abort(400)
+    event = db.session.get(Event, form.event_id.data) if form.event_id.data is not None else None
+    try:
+        issued = issue_api_token(user, form.label.data, form.scope.data, event)
+    except AccountError as error:
+        show_error(form, error)
+        return None
+    record_audit(
+        current_user,
+        "api_token.create",
+        issued.token.prefix,
+        user=user.email,
+        scope=issued.token.scope,
+        event=event.slug if event is not None else None,
+    )
+    db.session.commit()
+    flash(_("Token created. Copy it now: it will not be shown again."), "success")
+    form.label.data = ""
+    return issued.secret
 
 
 @bp.route("/organiser/api-tokens/<id:token_id>/revoke", methods=["POST"])

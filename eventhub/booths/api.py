@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import role_required
+from eventhub.auth.scopes import ORGANISER, READ, SCOPE_REFUSAL, or_token_scope, token_scope
 from eventhub.booths.errors import BoothError
 from eventhub.booths.layout import booth_by_code, halls_of
 from eventhub.booths.lookup import published_expo
@@ -59,9 +60,11 @@ def booth_body(booth: Booth) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/booths")
+@token_scope(READ)
 @blp.response(200, BoothSchema(many=True))
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found` or `not_expo`")
 @blp.doc(security=[])
+@blp.alt_response(403, schema=ErrorSchema, description=SCOPE_REFUSAL)
 def list_booths(slug: str) -> list[dict[str, Any]]:
     """Every booth of a published expo, hall by hall, with its exhibitor or null."""
     event = published_expo(slug)
@@ -69,11 +72,14 @@ def list_booths(slug: str) -> list[dict[str, Any]]:
 
 
 @blp.route("/<slug>/booths/<code>/pick", methods=["POST"])
+@token_scope(ORGANISER)
 @role_required("startup")
 @blp.response(201, PickedSchema, description="The booth is the startup's")
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
 @blp.alt_response(
-    403, schema=ErrorSchema, description="Not a startup, `no_application` or `not_approved`"
+    403,
+    schema=ErrorSchema,
+    description=or_token_scope("Not a startup, `no_application` or `not_approved`"),
 )
 @blp.alt_response(
     404, schema=ErrorSchema, description="`event_not_found`, `not_expo` or `unknown_booth`"

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from eventhub.api import ErrorSchema
 from eventhub.auth.access import Caller, current_caller, role_required
 from eventhub.auth.accounts import record_token_use
+from eventhub.auth.scopes import DOOR, READ, SCOPE_REFUSAL, or_token_scope, token_scope
 from eventhub.checkin.attendance import Attendance, attendance_for
 from eventhub.checkin.gates import gates_of
 from eventhub.checkin.messages import result_message
@@ -122,11 +123,14 @@ def outcome_body(outcome: ScanOutcome) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/checkins", methods=["POST"])
+@token_scope(DOOR)
 @role_required(*SCANNER_ROLES)
 @blp.arguments(ScanRequestSchema)
 @blp.response(201, ScanResultSchema, description="admitted or reentered")
 @blp.alt_response(200, schema=ScanResultSchema, description="already_inside or exited")
-@blp.alt_response(403, schema=ScanRefusalSchema, description="not_today or zone_not_allowed")
+@blp.alt_response(
+    403, schema=ScanRefusalSchema, description=or_token_scope("not_today or zone_not_allowed")
+)
 @blp.alt_response(
     404,
     schema=ScanRefusalSchema,
@@ -156,9 +160,11 @@ def check_in(payload: dict[str, Any], slug: str):
 
 
 @blp.route("/<slug>/gates")
+@token_scope(DOOR)
 @role_required(*SCANNER_ROLES)
 @blp.response(200, GateSchema(many=True))
 @blp.alt_response(401, description="Not logged in and no valid API token")
+@blp.alt_response(403, schema=ErrorSchema, description=SCOPE_REFUSAL)
 def list_gates(slug: str) -> list[dict[str, Any]]:
     """The event's gates, for the scanner's gate picker."""
     event = published_event_or_404(slug)
@@ -205,10 +211,12 @@ def attendance_body(attendance: Attendance) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/attendance")
+@token_scope(READ)
 @role_required("admin")
 @blp.arguments(AttendanceQuerySchema, location="query")
 @blp.response(200, AttendanceSchema)
 @blp.alt_response(401, description="Not logged in and no valid API token")
+@blp.alt_response(403, schema=ErrorSchema, description=SCOPE_REFUSAL)
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`, `day_not_in_event`")
 def attendance(query: dict[str, Any], slug: str) -> dict[str, Any]:
     """Live attendance of one event day (default: today in the event's time zone)."""

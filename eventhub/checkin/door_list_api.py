@@ -22,6 +22,7 @@ from flask_wtf.csrf import generate_csrf
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import Caller, current_caller, role_required
 from eventhub.auth.accounts import record_token_use
+from eventhub.auth.scopes import DOOR, or_token_scope, token_scope
 from eventhub.checkin.api import SCANNER_ROLES
 from eventhub.checkin.door_list import CURSOR_PATTERN, build_door_list
 from eventhub.events.lookup import published_event_or_404
@@ -114,11 +115,14 @@ class DoorListSchema(ma.Schema):
 
 
 @blp.route("/<slug>/door-list")
+@token_scope(DOOR)
 @role_required(*SCANNER_ROLES)
 @blp.arguments(DoorListQuerySchema, location="query")
 @blp.response(200, DoorListSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in and no valid API token")
-@blp.alt_response(403, schema=ErrorSchema, description="Not door staff nor an organiser")
+@blp.alt_response(
+    403, schema=ErrorSchema, description=or_token_scope("Not door staff nor an organiser")
+)
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
 @blp.doc(security=TOKEN_OR_SESSION)
 @compress.compressed()

@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import approved_required, role_required
 from eventhub.auth.accounts import record_audit
+from eventhub.auth.scopes import ORGANISER, READ, or_token_scope, token_scope
 from eventhub.events.lookup import published_event_or_404
 from eventhub.extensions import db
 from eventhub.meetings.booking import (
@@ -76,12 +77,15 @@ def meeting_body(meeting: Meeting) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/slots")
+@token_scope(READ)
 @approved_required
 @blp.arguments(SlotQuerySchema, location="query")
 @blp.response(200, SlotSchema(many=True))
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
 @blp.alt_response(
-    403, schema=ErrorSchema, description="`account_not_approved` (a sign-up not yet approved)"
+    403,
+    schema=ErrorSchema,
+    description=or_token_scope("`account_not_approved` (a sign-up not yet approved)"),
 )
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
 @blp.doc(security=TOKEN_OR_SESSION)
@@ -95,6 +99,7 @@ def list_slots(query: dict[str, Any], slug: str) -> list[dict[str, Any]]:
 
 
 @blp.route("/<slug>/slots/<id:slot_id>/booking", methods=["POST"])
+@token_scope(ORGANISER)
 @role_required("startup")
 @blp.arguments(BookingRequestSchema)
 @blp.response(201, MeetingSchema, description="The meeting is booked")
@@ -102,7 +107,9 @@ def list_slots(query: dict[str, Any], slug: str) -> list[dict[str, Any]]:
 @blp.alt_response(
     403,
     schema=ErrorSchema,
-    description="Not a startup, `account_not_approved` (a sign-up not yet approved) or `own_slot`",
+    description=or_token_scope(
+        "Not a startup, `account_not_approved` (a sign-up not yet approved) or `own_slot`"
+    ),
 )
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found` or `slot_not_found`")
 @blp.alt_response(
@@ -139,12 +146,15 @@ def book(payload: dict[str, Any], slug: str, slot_id: int):
 
 
 @blp.route("/<slug>/slots/<id:slot_id>/booking", methods=["DELETE"])
+@token_scope(ORGANISER)
 @role_required("startup", "investor", "admin")
 @blp.arguments(CancelQuerySchema, location="query")
 @blp.response(200, MeetingSchema, description="The meeting is cancelled; the slot is open")
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
 @blp.alt_response(
-    403, schema=ErrorSchema, description="`account_not_approved` (a sign-up not yet approved)"
+    403,
+    schema=ErrorSchema,
+    description=or_token_scope("`account_not_approved` (a sign-up not yet approved)"),
 )
 @blp.alt_response(
     404,

@@ -24,6 +24,7 @@ from flask_smorest import Blueprint
 
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import role_required
+from eventhub.auth.scopes import ORGANISER, READ, SCOPE_REFUSAL, or_token_scope, token_scope
 from eventhub.errors import ApiError
 from eventhub.events.editing import default_category
 from eventhub.events.lookup import find_event, published_event_or_404
@@ -103,6 +104,7 @@ def category_to_register(event: Event, choice: Any) -> AttendeeCategory:
 
 
 @blp.route("/<slug>/registrations", methods=["POST"])
+@token_scope(ORGANISER)
 @registration_limit
 @json_body_required
 @blp.arguments(RegistrationRequestSchema)
@@ -119,6 +121,7 @@ def category_to_register(event: Event, choice: Any) -> AttendeeCategory:
 @blp.alt_response(422, schema=ErrorSchema, description="`validation_error` with per-field details")
 @blp.alt_response(429, schema=ErrorSchema, description="`rate_limited`")
 @blp.doc(security=[])
+@blp.alt_response(403, schema=ErrorSchema, description=SCOPE_REFUSAL)
 def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
     """Register an attendee, with the public form's rules.
 
@@ -161,11 +164,12 @@ def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/registrations", methods=["GET"])
+@token_scope(READ)
 @role_required("admin")
 @blp.arguments(RegistrationQuerySchema, location="query")
 @blp.response(200, RegistrationPageSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in and no valid API token")
-@blp.alt_response(403, schema=ErrorSchema, description="Not an organiser")
+@blp.alt_response(403, schema=ErrorSchema, description=or_token_scope("Not an organiser"))
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
 @blp.doc(security=TOKEN_OR_SESSION)
 def list_registrations(query: dict[str, Any], slug: str) -> dict[str, Any]:

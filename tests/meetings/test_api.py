@@ -25,8 +25,8 @@ def market(demo_day, make_investor, open_for):
     return demo_day, atlas_slots, sahara_slots
 
 
-def bearer(user) -> dict[str, str]:
-    secret = issue_api_token(user, "test").secret
+def bearer(user, scope: str | None = None) -> dict[str, str]:
+    secret = issue_api_token(user, "test", scope).secret
     db.session.commit()
     return {"Authorization": f"Bearer {secret}"}
 
@@ -46,7 +46,7 @@ def test_slots_are_listed_with_their_status(client, market, make_user):
     event, atlas_slots, sahara_slots = market
     set_slot_available(sahara_slots[0], False)
     db.session.commit()
-    headers = bearer(make_user("staff"))
+    headers = bearer(make_user("staff"), "read")  # a door token reads the door only
     everything = client.get(url(event), headers=headers)
     assert everything.status_code == 200
     body = everything.get_json()

@@ -18,6 +18,7 @@ from flask_smorest import Blueprint
 
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import role_required
+from eventhub.auth.scopes import ORGANISER, READ, or_token_scope, token_scope
 from eventhub.deals.dealflow.mail import notify_answer, notify_step
 from eventhub.deals.dealflow.models import INTEREST_LEVELS, NEXT_STEPS, STARTUP_STEPS, DealStep
 from eventhub.deals.dealflow.pipeline import startup_steps_select
@@ -147,10 +148,11 @@ def startup_step_body(step: DealStep) -> dict[str, Any]:
 
 
 @blp.route("/meetings/<id:meeting_id>/deal-flow")
+@token_scope(READ)
 @role_required("investor")
 @blp.response(200, RecordSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(403, schema=ErrorSchema, description="Not an investor")
+@blp.alt_response(403, schema=ErrorSchema, description=or_token_scope("Not an investor"))
 @blp.alt_response(
     404, schema=ErrorSchema, description="`meeting_not_found` (not yours) or `record_not_found`"
 )
@@ -165,11 +167,12 @@ def get_record(meeting_id: int) -> dict[str, Any]:
 
 
 @blp.route("/meetings/<id:meeting_id>/deal-flow", methods=["PUT"])
+@token_scope(ORGANISER)
 @role_required("investor")
 @blp.arguments(RecordInputSchema)
 @blp.response(200, RecordSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(403, schema=ErrorSchema, description="Not an investor")
+@blp.alt_response(403, schema=ErrorSchema, description=or_token_scope("Not an investor"))
 @blp.alt_response(404, schema=ErrorSchema, description="`meeting_not_found` (not yours)")
 @blp.alt_response(
     409,
@@ -197,10 +200,11 @@ def put_record(payload: dict[str, Any], meeting_id: int) -> dict[str, Any]:
 
 
 @blp.route("/next-steps")
+@token_scope(READ)
 @role_required("startup")
 @blp.response(200, StartupStepSchema(many=True))
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(403, schema=ErrorSchema, description="Not a startup")
+@blp.alt_response(403, schema=ErrorSchema, description=or_token_scope("Not a startup"))
 @blp.doc(security=TOKEN_OR_SESSION)
 def list_steps() -> list[dict[str, Any]]:
     """The next steps investors addressed to the caller's startup, open ones first."""
@@ -212,11 +216,12 @@ def list_steps() -> list[dict[str, Any]]:
 
 
 @blp.route("/next-steps/<id:step_id>/answer", methods=["POST"])
+@token_scope(ORGANISER)
 @role_required("startup")
 @blp.arguments(AnswerInputSchema)
 @blp.response(200, StartupStepSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(403, schema=ErrorSchema, description="Not a startup")
+@blp.alt_response(403, schema=ErrorSchema, description=or_token_scope("Not a startup"))
 @blp.alt_response(404, schema=ErrorSchema, description="`step_not_found` (not yours)")
 @blp.alt_response(409, schema=ErrorSchema, description="`step_closed`")
 @blp.alt_response(

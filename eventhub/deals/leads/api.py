@@ -19,6 +19,7 @@ from flask_smorest import Blueprint
 
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import role_required
+from eventhub.auth.scopes import ORGANISER, or_token_scope, token_scope
 from eventhub.booths.lookup import published_expo
 from eventhub.deals.leads.capture import exhibitor_for, scan_badge
 from eventhub.deals.leads.contacts import LeadView, lead_view
@@ -60,13 +61,16 @@ def lead_body(view: LeadView) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/leads", methods=["POST"])
+@token_scope(ORGANISER)
 @role_required(TEAM_ROLE)
 @blp.arguments(LeadScanSchema)
 @blp.response(201, LeadScanResultSchema, description="A new lead")
 @blp.alt_response(200, schema=LeadScanResultSchema, description="A lead already: scanned again")
 @blp.alt_response(400, schema=ErrorSchema, description="`not_a_badge`, `malformed_json`")
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in and no valid API token")
-@blp.alt_response(403, schema=ErrorSchema, description="`not_exhibitor`, `no_startup`, a role")
+@blp.alt_response(
+    403, schema=ErrorSchema, description=or_token_scope("`not_exhibitor`, `no_startup`, a role")
+)
 @blp.alt_response(404, schema=ErrorSchema, description="`unknown_badge`, `not_expo`")
 @blp.alt_response(
     409,

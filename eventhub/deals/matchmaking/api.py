@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import role_required
+from eventhub.auth.scopes import ORGANISER, READ, or_token_scope, token_scope
 from eventhub.deals.matchmaking.marks import set_mark
 from eventhub.deals.matchmaking.matching import investors_for, mark_view, startups_for
 from eventhub.deals.matchmaking.models import MARKS
@@ -83,10 +84,13 @@ def _side_and_party() -> tuple[str, Any]:
 
 
 @blp.route("/<slug>/recommendations")
+@token_scope(READ)
 @role_required("startup", "investor")
 @blp.response(200, RecommendationSchema(many=True))
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(403, schema=ErrorSchema, description="Not a startup or an investor")
+@blp.alt_response(
+    403, schema=ErrorSchema, description=or_token_scope("Not a startup or an investor")
+)
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
 @blp.doc(security=TOKEN_OR_SESSION)
 def recommendations(slug: str) -> list[dict[str, Any]]:
@@ -112,11 +116,14 @@ def recommendations(slug: str) -> list[dict[str, Any]]:
 
 
 @blp.route("/<slug>/marks", methods=["PUT"])
+@token_scope(ORGANISER)
 @role_required("startup", "investor")
 @blp.arguments(MarkInSchema)
 @blp.response(200, MarkOutSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(403, schema=ErrorSchema, description="Not a startup or an investor")
+@blp.alt_response(
+    403, schema=ErrorSchema, description=or_token_scope("Not a startup or an investor")
+)
 @blp.alt_response(
     404,
     schema=ErrorSchema,
@@ -144,11 +151,14 @@ def put_mark(payload: dict[str, Any], slug: str) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/startups/<id:startup_id>/request", methods=["POST"])
+@token_scope(ORGANISER)
 @role_required("investor")
 @blp.arguments(InvestorRequestInSchema)
 @blp.response(201, RequestOutSchema, description="The request is sent")
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(403, schema=ErrorSchema, description="Not an investor, or `not_event_investor`")
+@blp.alt_response(
+    403, schema=ErrorSchema, description=or_token_scope("Not an investor, or `not_event_investor`")
+)
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`, `startup_not_found`")
 @blp.alt_response(
     409,

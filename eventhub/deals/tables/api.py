@@ -16,6 +16,7 @@ from flask_smorest import Blueprint
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
+from eventhub.auth.scopes import ORGANISER, READ, or_token_scope, token_scope
 from eventhub.deals.tables.live import party_panel
 from eventhub.deals.tables.standby import take_freed_slot
 from eventhub.events.lookup import published_event_or_404
@@ -43,10 +44,11 @@ class OfferSchema(ma.Schema):
 
 
 @blp.route("/<slug>/standby")
+@token_scope(READ)
 @role_required("startup")
 @blp.response(200, OfferSchema(many=True))
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
-@blp.alt_response(403, schema=ErrorSchema, description="Not a startup")
+@blp.alt_response(403, schema=ErrorSchema, description=or_token_scope("Not a startup"))
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
 @blp.doc(security=TOKEN_OR_SESSION)
 def offers(slug: str) -> list[dict[str, Any]]:
@@ -72,11 +74,14 @@ def offers(slug: str) -> list[dict[str, Any]]:
 
 
 @blp.route("/<slug>/standby/<id:meeting_id>/take", methods=["POST"])
+@token_scope(ORGANISER)
 @role_required("startup")
 @blp.response(201, MeetingSchema, description="The slot is the caller's")
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
 @blp.alt_response(
-    403, schema=ErrorSchema, description="Not a startup, `not_on_standby` or `own_meeting`"
+    403,
+    schema=ErrorSchema,
+    description=or_token_scope("Not a startup, `not_on_standby` or `own_meeting`"),
 )
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`, `offer_not_found`")
 @blp.alt_response(
