@@ -56,8 +56,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def live_api(database_url: str) -> Iterator[tuple[str, str]]:
     """The base URL of gunicorn serving the demo data, and a door token of the demo's
-    door staff. The rate limiter is off: thousands of requests from one address would
-    otherwise meet 429s instead of the API."""
+    door staff for the demo expo. The rate limiter is off: thousands of requests from one
+    address would otherwise meet 429s instead of the API."""
     env = app_env(
         database_url, SECRET_KEY=secrets.token_hex(32), EVENTHUB_RATELIMIT_ENABLED="false"
     )
@@ -65,13 +65,15 @@ def live_api(database_url: str) -> Iterator[tuple[str, str]]:
     flask_command(env, "seed-demo", timeout=600)
     door_token = run_in_app(
         env,
-        """
+        f"""
 from sqlalchemy import select
 from eventhub.auth.accounts import issue_api_token
 from eventhub.auth.models import User
+from eventhub.events.models import Event
 from eventhub.extensions import db
 staff = db.session.scalar(select(User).where(User.email == "staff@eventhub.test"))
-result = issue_api_token(staff, "Fuzzing gate phone").secret
+expo = db.session.scalar(select(Event).where(Event.slug == "{DEMO_EXPO}"))
+result = issue_api_token(staff, "Fuzzing gate phone", scope="door", event=expo).secret
 db.session.commit()
 """,
     )
