@@ -10,6 +10,9 @@ from babel.dates import format_time as babel_format_time
 from babel.dates import get_datetime_format
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
+from jinja2.nodes import EvalContext
+from jinja2.utils import pass_eval_context
+from markupsafe import Markup
 
 from eventhub.i18n import LANGUAGE_NAMES, supported_languages, text_direction
 from eventhub.profiles.vocabulary import sector_label, stage_label
@@ -49,6 +52,24 @@ def day_label(day: date) -> str:
     return format_date(day, "EEE d MMM")
 
 
+# Unicode's isolates (FSI, PDI): text between them takes its own direction without
+# turning the words around it, as <bdi> does in HTML.
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+
+
+@pass_eval_context
+def isolated(eval_ctx: EvalContext, value: Any) -> Markup | str:
+    """User text set into a sentence, isolated: an Arabic name in a French line (or the
+    reverse) keeps its order and leaves the sentence's alone. <bdi> in HTML, the Unicode
+    isolates in plain text (the .txt e-mails)."""
+    if value is None or value == "":
+        return ""
+    if eval_ctx.autoescape:
+        return Markup("<bdi>{}</bdi>").format(value)
+    return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
+
+
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def language_context() -> dict[str, Any]:
@@ -70,6 +91,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["sector_label"] = sector_label
     app.jinja_env.globals["stage_label"] = stage_label
     app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["isolated"] = isolated
     app.jinja_env.filters["event_datetime"] = event_datetime
     app.jinja_env.filters["event_dates"] = event_dates
     app.jinja_env.filters["day_label"] = day_label

@@ -49,3 +49,35 @@ def test_a_form_field_loses_control_characters(client, login_as, make_event):
     assert response.status_code == 302
     db.session.refresh(event)
     assert [zone.name for zone in event.zones] == ["Hall[31m A"]
+
+
+def test_user_text_set_into_a_sentence_is_isolated(app):
+    """<bdi> in pages and HTML e-mails, the Unicode isolates (FSI … PDI) in plain text."""
+    source = "Hello {{ name|isolated }},"
+    html = app.jinja_env.overlay(autoescape=True).from_string(source)
+    assert html.render(name="<سلمى>") == "Hello <bdi>&lt;سلمى&gt;</bdi>,"
+    assert html.render(name="") == "Hello ,"
+    text = app.jinja_env.overlay(autoescape=False).from_string(source)
+    assert text.render(name="سلمى") == "Hello \u2068سلمى\u2069,"
+
+
+def test_an_arabic_name_is_isolated_in_the_confirmation_email(client, make_event, outbox):
+    """The greeting of both parts of the e-mail; an override typed in the name is gone."""
+    event = make_event()
+    response = client.post(
+        f"/api/v1/events/{event.slug}/registrations",
+        json={
+            "first_name": f"{OVERRIDE}سلمى",
+            "last_name": "Idrissi",
+            "email": "salma@example.com",
+            "country": "MA",
+            "language": "fr",
+        },
+    )
+    assert response.status_code == 201, response.json
+    message = outbox()[-1]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "\u2068سلمى\u2069," in text
+    assert "<bdi>سلمى</bdi>," in html
+    assert OVERRIDE not in text + html
