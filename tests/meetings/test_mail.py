@@ -256,7 +256,7 @@ def test_a_cancellation_removes_the_meeting_from_both_calendars(
     assert set(sent) == {founder.email, arabic.email, investor.email}
     message = sent[investor.email]
     assert subject(message).startswith("Meeting cancelled: Sunpump")
-    assert "Cancelled by: the startup, Sunpump" in text_of(message)
+    assert "Cancelled by: the startup, \u2068Sunpump\u2069" in text_of(message)
     for message in sent.values():
         calendar = ics_of(message)
         assert str(calendar["METHOD"]) == "CANCEL"

@@ -188,13 +188,14 @@ def test_invitation_only_event_is_409(client, make_event):
         ("already_cancelled", 409),
         ("not_cancelled", 409),
         ("too_many_reissues", 409),
-        ("category_not_public", 422),
-        ("unknown_category", 422),
+        ("category_not_public", 403),
+        ("unknown_category", 404),
         ("validation_error", 422),
     ],
 )
 def test_status_of_each_refusal(code, status):
-    """Refusals because of a state are 409, bad input 422, something missing 404."""
+    """Refusals because of a state are 409, bad input 422, something missing 404 (a
+    category name the event lacks too), something not allowed 403."""
     assert api_status(code) == status
 
 

@@ -72,7 +72,7 @@ def test_sent_through_smtp_with_text_html_and_badge(client, make_event, smtp_ser
     assert message["Content-Language"] == "en"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    assert "Hello Ghita," in text and "Hello Ghita," in html
+    assert "Hello \u2068Ghita\u2069," in text and "Hello <bdi>Ghita</bdi>," in html
     token = db.session.scalar(select(Registration.manage_token))
     assert f"/r/{token}" in text and f"/r/{token}" in html
     [attachment] = message.iter_attachments()

@@ -41,7 +41,7 @@ def test_record_answer_and_see_the_answer_in_the_pipeline(client, held, people, 
     atlas, sunpump = people["atlas"], people["sunpump"]
     login(client, atlas)
     shown = client.get(f"/meetings/{held.id}/deal-flow")
-    assert shown.status_code == 200 and "After the meeting with Sunpump" in page(shown)
+    assert shown.status_code == 200 and "After the meeting with <bdi>Sunpump</bdi>" in page(shown)
     saved = client.post(f"/meetings/{held.id}/deal-flow", data=form())
     assert saved.status_code == 302
     assert saved.headers["Location"] == f"/my/deal-flow/startups/{sunpump.startup.id}"

@@ -269,7 +269,7 @@ def test_a_no_show_is_recorded_when_a_page_loads_and_the_slot_is_taken_from_stan
     no_show_now(room)
     login(client, room.investor)
     agenda = client.get("/events/table-day/agenda").get_data(as_text=True)
-    assert "Argan AI did not come" in agenda
+    assert "<bdi>Argan AI</bdi> did not come" in agenda
     sent = {message["To"]: message for message in outbox()}
     assert sent[room.investor.email]["Content-Language"] == "en"
     assert sent[room.investor.email]["Subject"].startswith("No-show: Argan AI")
