@@ -70,13 +70,11 @@ class CorrectionForm(FlaskForm):
     )
     organization = StringField(
         _l("Organisation"),
-        filters=[strip_filter],
         validators=[check_with(clean_text, "organization")],
         render_kw={"autocomplete": "organization", "maxlength": MAX_LENGTHS["organization"]},
     )
     job_title = StringField(
         _l("Job title"),
-        filters=[strip_filter],
         validators=[check_with(clean_text, "job_title")],
         render_kw={"autocomplete": "organization-title", "maxlength": MAX_LENGTHS["job_title"]},
     )
