@@ -110,6 +110,7 @@ def _import_models() -> None:
     import eventhub.events.models
     import eventhub.meetings.models
     import eventhub.notifications.models
+    import eventhub.privacy.models
     import eventhub.profiles.models
     import eventhub.registration.models
     import eventhub.work.models  # noqa: F401
@@ -142,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventhub.meetings.views import bp as meetings_bp
     from eventhub.notifications.organiser_views import bp as mail_log_bp
     from eventhub.notifications.views import bp as notifications_bp
+    from eventhub.privacy.views import bp as privacy_bp
     from eventhub.profiles.views import bp as profiles_bp
     from eventhub.registration.api import blp as registration_api
     from eventhub.registration.views import bp as registration_bp
@@ -166,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
         work_bp,
         leads_bp,
         programmes_bp,
+        privacy_bp,
         i18n.bp,
     ):
         app.register_blueprint(blueprint)

@@ -33,6 +33,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(allocate_booths_command)
     app.cli.add_command(schedule_meetings_command)
 
+    from eventhub.privacy.cli import privacy_group
+
+    app.cli.add_command(privacy_group)
+
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no users yet.")

@@ -44,6 +44,7 @@ TASK_MODULES = (
     "eventhub.auth.tasks",
     "eventhub.deals.tables.mail",
     "eventhub.deals.tables.tasks",
+    "eventhub.privacy.tasks",
 )
 
 # Periodic work, run by `celery -A eventhub.jobs beat` (in `make run`, by the worker).
@@ -85,6 +86,11 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": timedelta(minutes=1),
     },
     # Tells the organisers, each morning (07:00 UTC), of the e-mails that failed for good.
+    # Personal data past the retention of its event (law 09-08): anonymised, counts kept.
+    "purge-expired-personal-data": {
+        "task": "eventhub.privacy.tasks.purge_expired_personal_data",
+        "schedule": timedelta(hours=24),
+    },
     "mail-failure-summary": {
         "task": "eventhub.notifications.tasks.send_failure_summaries",
         "schedule": crontab(hour=7, minute=0),

@@ -95,6 +95,19 @@ SENTENCES: dict[str, Any] = {
     "mail.resend": _l("%(actor)s sent an e-mail of %(event)s to %(recipient)s again."),
     "mail.resend_failed": _l("%(actor)s sent the failed e-mails of %(event)s again (%(count)s)."),
     "job.retry": _l("%(actor)s started a failed background task again."),
+    # Personal data (eventhub/privacy): organisers' access, erasures, retention
+    "personal_data.export": _l(
+        "%(actor)s exported personal data of %(event)s (%(what)s, %(rows)s rows)."
+    ),
+    "personal_data.search": _l(
+        "%(actor)s searched for people at the help desk of %(event)s (%(rows)s found)."
+    ),
+    "personal_data.erase": _l("An attendee erased their registration %(thing)s at %(event)s."),
+    "personal_data.retention": _l(
+        "The retention job anonymised %(event)s: %(registrations)s registrations, %(scans)s "
+        "scans, %(leads)s leads, %(meeting_notes)s meeting notes."
+    ),
+    "personal_data.retention_run": _l("The retention job ran: %(count)s events anonymised."),
     # Booths
     "hall.create": _l("%(actor)s added the hall %(thing)s to %(event)s."),
     "hall.update": _l("%(actor)s changed the hall %(thing)s of %(event)s."),
@@ -167,7 +180,7 @@ KIND_PREFIXES: dict[str, tuple[str, ...]] = {
         "programme",
     ),
     "events": ("event", "zone", "gate", "checkin"),
-    "registrations": ("registration", "badges", "mail", "job"),
+    "registrations": ("registration", "badges", "mail", "job", "personal_data"),
     "booths": ("hall", "booth", "booth_application"),
     "meetings": ("meeting", "meetings", "slots", "slot", "tables"),
 }

@@ -24,6 +24,7 @@ from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
+from eventhub.privacy.access_log import log_search
 from eventhub.registration.forms import status_labels
 from eventhub.registration.lookup import event_registration_or_404
 from eventhub.registration.models import Registration
@@ -44,14 +45,19 @@ def _desk_page(
     check_in_form: HandCheckInForm | None = None,
     failed: Registration | None = None,
     status: int = 200,
+    log_search_of_people: bool = False,
 ) -> tuple[str, int]:
     search = search or DeskSearchForm(data={"q": q})
+    people = find_people(event, q) if q else []
+    if q and log_search_of_people:
+        log_search(current_user, event, q, len(people))
+        db.session.commit()
     page = render_template(
         "checkin/desk.html",
         event=event,
         q=q,
         search=search,
-        people=find_people(event, q) if q else [],
+        people=people,
         check_in_form=check_in_form or HandCheckInForm(formdata=None),
         failed_id=failed.id if failed is not None else None,
         status_labels=status_labels(),
@@ -65,7 +71,9 @@ def desk(slug: str):
     event = event_or_404(slug)
     search = DeskSearchForm(formdata=request.args)
     q = (search.q.data or "") if search.validate() else ""
-    return _desk_page(event, q, search=search, status=form_status(search))
+    return _desk_page(
+        event, q, search=search, status=form_status(search), log_search_of_people=True
+    )
 
 
 @bp.route(PERSON_ROUTE + "/check-in", methods=["POST"])

@@ -10,12 +10,13 @@ from flask_login import current_user
 from eventhub.auth.access import role_required
 from eventhub.auth.accounts import record_audit
 from eventhub.events.editing import EventError
-from eventhub.events.forms import PrivacyForm
 from eventhub.events.lookup import event_or_404
-from eventhub.events.privacy import privacy_notice, privacy_texts, set_privacy_texts
+from eventhub.events.privacy import privacy_notice, privacy_texts
 from eventhub.events.views import bp
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
+from eventhub.privacy.forms import PrivacySettingsForm
+from eventhub.privacy.settings import PrivacyError, peek_settings, save_notice
 
 
 @bp.route("/events/<slug>/privacy")
@@ -31,11 +32,18 @@ def privacy(slug: str):
 def privacy_settings(slug: str):
     event = event_or_404(slug, include_unpublished=True)
     texts = privacy_texts(event)
-    form = PrivacyForm(data={f"text_{language}": text for language, text in texts.items()})
+    settings = peek_settings(event)
+    form = PrivacySettingsForm(
+        data={
+            **{f"text_{language}": text for language, text in texts.items()},
+            "cndp_declaration": settings.cndp_declaration,
+            "retention_months": settings.retention_months,
+        }
+    )
     if form.validate_on_submit():
         try:
-            set_privacy_texts(event, form.texts())
-        except EventError as error:
+            save_notice(event, form.settings())
+        except (EventError, PrivacyError) as error:
             db.session.rollback()
             show_error(form, error)
         else:

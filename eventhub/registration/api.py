@@ -30,6 +30,7 @@ from eventhub.events.editing import default_category
 from eventhub.events.lookup import find_event, published_event_or_404
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
+from eventhub.privacy.hooks import record_consents_of_request
 from eventhub.registration.forms import category_by_choice
 from eventhub.registration.mail import notify_status
 from eventhub.registration.queries import ListFilters, select_registrations
@@ -143,6 +144,7 @@ def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
     )
     try:
         registration = register(event, category, attendee, source="api")
+        record_consents_of_request(registration, news=payload["news"])
     except RegistrationError as error:
         if error.field == "category":  # a private category: bad input, like an unknown one
             raise invalid_field("category", error.message) from error

@@ -201,6 +201,11 @@ class RegistrationForm(FlaskForm):
             "You can change this at any time from your private link."
         ),
     )
+    news = BooleanField(
+        _l("I would like to receive news from the organiser."),
+        default=False,
+        description=_l("Optional. You can change this at any time from your private link."),
+    )
     # The honeypot: hidden from people, filled by bots.
     website = StringField(
         _l("Leave this field empty"),

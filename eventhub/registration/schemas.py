@@ -104,6 +104,13 @@ class RegistrationRequestSchema(ma.Schema):
             "description": "Language of the e-mail and badge; default: Accept-Language, else fr"
         },
     )
+    news = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "The attendee agrees to receive news from the organiser; default "
+            "false. Recorded with its time, and the privacy notice's version and language."
+        },
+    )
     share_with_exhibitors = ma.fields.Boolean(
         load_default=False,
         metadata={

@@ -86,6 +86,10 @@ PAGES: dict[str, dict[str, Any]] = {
     "/organiser/programmes/{programme}/edit": only("admin"),
     "/organiser/events/{event}/programmes": only("admin"),
     "/organiser/events/{event}/programmes/{programme}": only("admin"),
+    # Personal data (eventhub/privacy): the platform's notice for accounts, the retention
+    # dry run; the attendee's own data pages are behind their private link (LINK_PAGES).
+    "/privacy": everyone(OK),
+    "/organiser/events/{event}/privacy/retention": only("admin"),
 }
 # Pages that answer with a redirect for everyone, tested in test_login.py (and the
 # two-factor code page, without a password given first, in test_two_factor.py).
@@ -94,7 +98,14 @@ REDIRECTING_PAGES = {"auth.login", "auth.login_code"}
 # test_password_reset.py and test_account.py.
 LINK_PAGES = {"auth.reset_password", "auth.confirm_email", "auth.accept_invitation"}
 LINK_PAGES |= {"auth.verify_email"}  # the sign-up's e-mail verification: test_signup.py
-COVERED_BLUEPRINTS = ("events", "auth", "profiles", "admin", "matchmaking")
+LINK_PAGES |= {  # the attendee's own data: tests/privacy/test_own_data.py
+    "privacy.data_page",
+    "privacy.data_json",
+    "privacy.data_csv_download",
+    "privacy.correct_page",
+    "privacy.erase_page",
+}
+COVERED_BLUEPRINTS = ("events", "auth", "profiles", "admin", "matchmaking", "privacy")
 
 
 @pytest.fixture

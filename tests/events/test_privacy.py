@@ -61,7 +61,13 @@ def test_the_organiser_writes_the_notice(client, in_english, login_as, make_even
     page = client.get(path).get_data(as_text=True)
     assert "Notice in Arabic" in page and 'aria-current="page"' in page
     response = client.post(
-        path, data={"text_fr": "Avis", "text_en": "<b>Notice</b>", "text_ar": ""}
+        path,
+        data={
+            "text_fr": "Avis",
+            "text_en": "<b>Notice</b>",
+            "text_ar": "",
+            "retention_months": "12",  # the retention is on the page too (eventhub/privacy)
+        },
     )
     assert response.status_code == 302 and response.headers["Location"] == path
     db.session.refresh(event)

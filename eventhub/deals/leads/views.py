@@ -19,7 +19,6 @@ from eventhub.deals.leads.capture import (
     scan_badge,
     update_lead,
 )
-from eventhub.deals.leads.consent import set_exhibitor_consent
 from eventhub.deals.leads.contacts import (
     DEFAULT_SORT,
     LEAD_SORTS,
@@ -36,7 +35,10 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 from eventhub.listing import list_args
+from eventhub.privacy.access_log import count_leads, log_personal_data_access
+from eventhub.privacy.consents import set_consent
 from eventhub.registration.lookup import registration_or_404
+from eventhub.registration.web import current_language
 from eventhub.responses import table_download
 
 bp = Blueprint("leads", __name__)
@@ -135,7 +137,11 @@ def lead(slug: str, lead_id: int):
 @role_required(TEAM_ROLE)
 def export(slug: str, fmt: str):
     event, exhibitor = _exhibitor(slug)
-    return table_download(leads_export(event, exhibitor.startup), fmt)
+    table = leads_export(event, exhibitor.startup)
+    rows = count_leads(event, exhibitor.startup.id)
+    log_personal_data_access(current_user, "export", event, what="leads", rows=rows, format=fmt)
+    db.session.commit()
+    return table_download(table, fmt)
 
 
 @bp.route("/organiser/events/<slug>/leads")
@@ -162,7 +168,7 @@ def consent(token: str):
     if not form.validate_on_submit():
         abort(400)
     share = bool(form.share.data)
-    if set_exhibitor_consent(registration, share):
+    if set_consent(registration, "exhibitors", share, current_language()):
         db.session.commit()
     if share:
         flash(_("Exhibitors who scan your badge now see your contact details."), "success")

@@ -28,6 +28,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 from eventhub.listing import list_args, page_of
+from eventhub.privacy.access_log import log_personal_data_access
 from eventhub.registration.exports import checkin_export, registration_export
 from eventhub.registration.forms import (
     ChangeCategoryForm,
@@ -308,7 +309,6 @@ def _export(event: Event, table: str, fmt: str, filters: ListFilters | None) -> 
     started by POST (a GET shows what it would be, with the button that starts it)."""
     if request.method == "POST" and not EmptyForm().validate_on_submit():
         abort(400)
-    action = "registration.export" if table == "registrations" else "checkin.export"
     rows = export_rows(event, table, filters)
     if rows > EXPORT_IMMEDIATE_ROWS:
         if request.method == "GET":
@@ -325,12 +325,14 @@ def _export(event: Event, table: str, fmt: str, filters: ListFilters | None) -> 
             language=current_language(),
             total=rows,
         )
-        record_audit(current_user, action, event.slug, format=fmt, rows=rows, job=job.id)
+        log_personal_data_access(
+            current_user, "export", event, what=table, rows=rows, format=fmt, job=job.id
+        )
         return started(job)
     if table == "registrations":
         export = registration_export(event, select_registrations(event, filters))
     else:
         export = checkin_export(event)
-    record_audit(current_user, action, event.slug, format=fmt)
+    log_personal_data_access(current_user, "export", event, what=table, rows=rows, format=fmt)
     db.session.commit()
     return table_download(export, fmt)

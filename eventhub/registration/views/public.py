@@ -14,6 +14,7 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 from eventhub.models_common import utcnow
+from eventhub.privacy.hooks import record_consents_of_request
 from eventhub.registration.calendar import calendar_of
 from eventhub.registration.forms import RegistrationForm, country_name, status_labels
 from eventhub.registration.lookup import registration_or_404
@@ -49,6 +50,7 @@ def register_page(slug: str):
             if form.validate():
                 attendee = form.attendee(current_language())
                 registration = register(event, form.chosen_category, attendee, source="online")
+                record_consents_of_request(registration, news=bool(form.news.data))
         except RegistrationError as error:
             db.session.rollback()
             show_error(form, error)
