@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
@@ -68,7 +70,7 @@ class ScanRequestSchema(ma.Schema):
 
     class Meta:
         # offline_fields_together, stated in the document.
-        openapi = {
+        openapi: ClassVar[dict[str, Any]] = {
             "anyOf": [
                 {"properties": {"offline": {"enum": [False]}}},
                 {
