@@ -151,9 +151,7 @@ def test_attendance_of_an_impossible_day_is_a_422(client, login_as, running_even
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2000-01-01"])
-def test_attendance_of_a_day_the_event_does_not_have_is_a_404(
-    client, login_as, running_event, day
-):
+def test_attendance_of_a_day_the_event_does_not_have_is_a_404(client, login_as, running_event, day):
     """A well-formed date outside the event (the document says so): not found, whatever
     the time zone makes of year 1 or 9999."""
     login_as("admin")
