@@ -37,10 +37,22 @@ SESSION_AUTH = "sessionCookie"
 TOKEN_OR_SESSION: list[dict[str, list[str]]] = [{BEARER_AUTH: []}, {SESSION_AUTH: []}]
 _SPEC_KEY = "eventhub_spec"
 
-# A text that keeps at least one character once typed text is cleaned
-# (`forms_common.clean_typed`: control characters and bidi overrides go) and stripped.
-# Written so that Python's `re.match` and an OpenAPI (ECMA) `pattern` read it alike.
-HAS_VISIBLE_CHARACTER = r"^[\s\S]*[^\s\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]"
+# Text rules stated in the document as patterns that Python's `re` and an OpenAPI (ECMA)
+# `pattern` read alike (no \s: the two do not agree on it).
+# A character that stays once typed text is cleaned and stripped: not a space (str.isspace),
+# not a control character, not a bidi embedding, override or isolate.
+VISIBLE_CHARACTER = (
+    "[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f"
+    "\u205f\u2066-\u2069\u3000]"
+)
+HAS_VISIBLE_CHARACTER = "^[\\s\\S]*" + VISIBLE_CHARACTER
+# A control character that is not a space: one-line text refuses it (spaces, tabs and
+# line breaks only run words together).
+_ONE_LINE_CHARACTER = "[^\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f]"
+# Required one-line text: some visible character, no control character (linear to check).
+ONE_LINE_TEXT = "^(?=[\\s\\S]*" + VISIBLE_CHARACTER + ")" + _ONE_LINE_CHARACTER + "*$"
+# Optional one-line text: no control character.
+OPTIONAL_ONE_LINE_TEXT = "^" + _ONE_LINE_CHARACTER + "*$"
 
 
 def visible_text(message: Any) -> ma.validate.Regexp:

@@ -2,13 +2,15 @@
 
 Error codes of POST /api/v1/events/<slug>/registrations:
 - 400 `malformed_json`: the body is not JSON; 415 `unsupported_media_type`: it is not sent as JSON;
-- 404 `event_not_found`: no published event has this slug;
+- 403 `category_not_public`: the category named is by invitation only;
+- 404 `event_not_found`: no published event has this slug; `unknown_category`: the event
+  has no category of this name or id;
 - 409 `registration_not_open` / `registration_closed`: outside the registration window
   (a conflict with the event's state, not a matter of permission, hence 409 and not 403);
 - 409 `already_registered`: this e-mail address is registered for the event already;
 - 409 `no_public_category`: the event registers by invitation only;
-- 422 `validation_error`: `details` holds the messages of each refused field, `category`
-  included when it names no public category of the event;
+- 422 `validation_error`: `details` holds the messages of each refused field (the
+  document states every rule of the fields);
 - 429 `rate_limited`: too many registrations from this address (`Retry-After` says when).
 """
 
@@ -24,7 +26,7 @@ from flask_smorest import Blueprint
 
 from eventhub.api import TOKEN_OR_SESSION, ErrorSchema
 from eventhub.auth.access import role_required
-from eventhub.auth.scopes import ORGANISER, READ, SCOPE_REFUSAL, or_token_scope, token_scope
+from eventhub.auth.scopes import ORGANISER, READ, or_token_scope, token_scope
 from eventhub.errors import ApiError
 from eventhub.events.editing import default_category
 from eventhub.events.lookup import find_event, published_event_or_404
@@ -76,21 +78,14 @@ def json_body_required(view: Callable[P, R]) -> Callable[P, R]:
     return wrapped
 
 
-def invalid_field(field: str, message: Any) -> RegistrationError:
-    """A refused input, answered as the schema's own refusals: 422 `validation_error` with
-    the field's messages in `details`."""
-    return RegistrationError(
-        _("Some fields are missing or invalid."),
-        "validation_error",
-        details={field: [str(message)]},
-    )
-
-
 def named_category(event: Event, choice: Any) -> AttendeeCategory:
-    """The event's category a request names (by name or id): any other name is bad input."""
+    """The event's category a request names (by name or id): another name is a 404
+    `unknown_category` (well-formed, but the event has no such category)."""
     category = category_by_choice(event, choice)
     if category is None:
-        raise invalid_field("category", _("No category of this event has this name."))
+        raise RegistrationError(
+            _("No category of this event has this name."), "unknown_category", "category"
+        )
     return category
 
 
@@ -111,7 +106,7 @@ def category_to_register(event: Event, choice: Any) -> AttendeeCategory:
 @blp.arguments(RegistrationRequestSchema)
 @blp.response(201, RegistrationCreatedSchema, description="Confirmed, or on the waiting list")
 @blp.alt_response(400, schema=ErrorSchema, description="`malformed_json`")
-@blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
+@blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`, `unknown_category`")
 @blp.alt_response(
     409,
     schema=ErrorSchema,
@@ -122,7 +117,9 @@ def category_to_register(event: Event, choice: Any) -> AttendeeCategory:
 @blp.alt_response(422, schema=ErrorSchema, description="`validation_error` with per-field details")
 @blp.alt_response(429, schema=ErrorSchema, description="`rate_limited`")
 @blp.doc(security=[])
-@blp.alt_response(403, schema=ErrorSchema, description=SCOPE_REFUSAL)
+@blp.alt_response(
+    403, schema=ErrorSchema, description=or_token_scope("`category_not_public`")
+)
 def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
     """Register an attendee, with the public form's rules.
 
@@ -145,9 +142,7 @@ def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
     try:
         registration = register(event, category, attendee, source="api")
         record_consents_of_request(registration, news=payload["news"])
-    except RegistrationError as error:
-        if error.field == "category":  # a private category: bad input, like an unknown one
-            raise invalid_field("category", error.message) from error
+    except RegistrationError:
         raise  # answered with its code and the status API_STATUS gives it
     notify_status(registration)
     db.session.commit()
@@ -172,7 +167,7 @@ def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
 @blp.response(200, RegistrationPageSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Not logged in and no valid API token")
 @blp.alt_response(403, schema=ErrorSchema, description=or_token_scope("Not an organiser"))
-@blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`")
+@blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`, `unknown_category`")
 @blp.doc(security=TOKEN_OR_SESSION)
 def list_registrations(query: dict[str, Any], slug: str) -> dict[str, Any]:
     """The event's registrations, newest first, with search and filters (organisers only)."""

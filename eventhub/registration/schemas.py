@@ -8,15 +8,21 @@ from typing import Any
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
+from eventhub.api import ONE_LINE_TEXT, OPTIONAL_ONE_LINE_TEXT
 from eventhub.registration.forms import (
     MAX_LENGTHS,
     FieldProblem,
-    clean_country,
     clean_email,
     clean_text,
+    country_codes,
 )
 from eventhub.registration.models import REGISTRATION_STATUSES
 
+# No space, one @, a dot in the domain, not of .arpa; the rest is the e-mail format's.
+EMAIL_SHAPE = (
+    r"^(?![\s\S]*\.[Aa][Rr][Pp][Aa]$)"
+    r"[^\u0000-\u0020@]+@[^\u0000-\u0020@]+\.[^\u0000-\u0020@]+$"
+)
 REQUIRED = {"required": _l("This field is required."), "null": _l("This field is required.")}
 
 
@@ -37,9 +43,14 @@ class CleanedString(ma.fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            return self.cleaner(text)
+            cleaned = self.cleaner(text)
         except FieldProblem as problem:
             raise ma.ValidationError(str(problem.message)) from problem
+        # The field's validators (stated in the document) hold for the text as sent, not
+        # only once cleaned: the document says what is accepted.
+        for validator in self.validators:
+            validator(text)
+        return cleaned
 
 
 class CategoryChoice(ma.fields.Field):
@@ -59,7 +70,19 @@ def _text(name: str, *, required: bool) -> CleanedString:
         return clean_text(value, name, required=required)
 
     options: dict[str, Any] = {
-        "metadata": {"description": f"At most {MAX_LENGTHS[name]} characters; any script"}
+        "metadata": {
+            "description": f"At most {MAX_LENGTHS[name]} characters; any script; no control "
+            "characters (spaces, tabs and line breaks run together)"
+        },
+        "validate": [
+            ma.validate.Length(max=MAX_LENGTHS[name]),
+            ma.validate.Regexp(
+                ONE_LINE_TEXT if required else OPTIONAL_ONE_LINE_TEXT,
+                error=str(_l("Remove the invisible control characters from this field."))
+                if not required
+                else REQUIRED["required"],
+            ),
+        ],
     }
     if required:
         return CleanedString(cleaner, required=True, error_messages=REQUIRED, **options)
@@ -73,26 +96,36 @@ class RegistrationRequestSchema(ma.Schema):
         clean_email,
         required=True,
         error_messages=REQUIRED,
+        validate=[
+            ma.validate.Length(max=MAX_LENGTHS["email"]),
+            ma.validate.Regexp(EMAIL_SHAPE, error=_l("Enter a valid e-mail address.")),
+        ],
         metadata={
-            "description": "One registration per address and event; stored in lowercase",
+            "description": "One registration per address and event; stored in lowercase. "
+            "Addresses of the special-use domain .arpa are refused.",
+            "format": "email",
             "example": "salma.bennani@atlas-ai.ma",
         },
     )
     organization = _text("organization", required=False)
     job_title = _text("job_title", required=False)
-    country = CleanedString(
-        clean_country,
+    country = ma.fields.String(
         required=True,
         error_messages=REQUIRED,
-        metadata={"description": "ISO 3166-1 alpha-2 code", "example": "MA"},
+        validate=ma.validate.OneOf(
+            sorted(country_codes()),
+            error=_l("Choose a country from the list (ISO code such as MA, FR, SN)."),
+        ),
+        metadata={"description": "ISO 3166-1 alpha-2 code, in capitals", "example": "MA"},
     )
     category = CategoryChoice(
         load_default=None,
         allow_none=True,
         metadata={
-            "description": "Name or id of a public category of the event; "
+            "description": "Name (any capitals) or id of a public category of the event; "
             "the event's default category when left out",
-            "type": "string",
+            "anyOf": [{"type": "string", "maxLength": 60}, {"type": "integer"}],
+            "nullable": True,
             "example": "Visitor",
         },
     )

@@ -25,7 +25,7 @@ def payload(**overrides: Any) -> dict[str, Any]:
         "email": "Karim.Tazi@Example.com",
         "organization": "Sahara Capital",
         "job_title": "Partner",
-        "country": "ma",
+        "country": "MA",
     }
     body.update(overrides)
     return {key: value for key, value in body.items() if value is not None}
@@ -124,12 +124,25 @@ def test_validation_errors_per_field(client, in_english, make_event):
     assert count() == 0
 
 
-@pytest.mark.parametrize("category", ["VIP", "Nonexistent", 123456, True, ["Visitor"]])
-def test_private_or_unknown_category_is_a_validation_error(client, make_event, category):
+@pytest.mark.parametrize(
+    ("category", "status", "code"),
+    [
+        ("VIP", 403, "category_not_public"),
+        ("Nonexistent", 404, "unknown_category"),
+        (123456, 404, "unknown_category"),
+        (True, 422, "validation_error"),
+        (["Visitor"], 422, "validation_error"),
+    ],
+)
+def test_a_private_unknown_or_malformed_category_is_refused(
+    client, make_event, category, status, code
+):
+    """The document says a category is a name or an id: a well-formed one the event does
+    not have is not found, one by invitation forbidden, anything else bad input."""
     event = make_event()
     response = client.post(url(event), json=payload(category=category))
-    assert response.status_code == 422
-    assert response.json["error"]["code"] == "validation_error"
+    assert response.status_code == status
+    assert response.json["error"]["code"] == code
     assert list(response.json["error"]["details"]) == ["category"]
     assert count() == 0
 
