@@ -22,6 +22,8 @@ API_STATUS: dict[str, int] = {
     "unknown_category": 404,
     "category_not_public": 403,
     "no_public_category": 409,
+    # organiser side only (imports, the desk): the public form and API answer a duplicate
+    # 202 "check your e-mail" (eventhub/registration/optin.py)
     "already_registered": 409,
     "registration_closed": 409,
     "registration_not_open": 409,
@@ -30,6 +32,11 @@ API_STATUS: dict[str, int] = {
     "already_cancelled": 409,
     "not_cancelled": 409,
     "too_many_reissues": 409,
+    # a link to confirm a registration's address (double opt-in): unknown, used, expired
+    "confirmation_unknown": 404,
+    "confirmation_used": 409,
+    "already_confirmed": 409,
+    "confirmation_expired": 410,
     # accounts
     "email_taken": 409,
     "no_startup": 403,

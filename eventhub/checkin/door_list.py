@@ -224,7 +224,8 @@ def _badges(
             Registration.category_id,
             Registration.status,
         )
-        .where(Registration.event_id == event_id)
+        # An unconfirmed registration (double opt-in) has no badge to check at the door.
+        .where(Registration.event_id == event_id, Registration.status != "unconfirmed")
         .order_by(Registration.id)
     )
     if since is not None:

@@ -97,6 +97,7 @@ def scanner_labels() -> dict[str, object]:
             "cancelled": _("The registration is cancelled."),
             "waitlisted": _("The person is on the waiting list."),
             "offered": _("A place is offered but not yet confirmed."),
+            "unconfirmed": _("The e-mail address of this registration is not confirmed."),
         },
     }
 

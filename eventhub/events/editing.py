@@ -42,6 +42,8 @@ class EventDetails:
     capacity: int | None = None
     # Hours a freed place offered to the waiting list is held; None keeps the current value.
     offer_hold_hours: int | None = None
+    # Double opt-in for public registrations; None keeps the current value.
+    requires_email_confirmation: bool | None = None
 
 
 def to_utc(local: datetime | None, timezone: str) -> datetime | None:
@@ -74,6 +76,8 @@ def _apply(event: Event, details: EventDetails) -> None:
     event.capacity = details.capacity
     if details.offer_hold_hours is not None:
         event.offer_hold_hours = details.offer_hold_hours
+    if details.requires_email_confirmation is not None:
+        event.requires_email_confirmation = details.requires_email_confirmation
     event.registration_opens_at = to_utc(details.registration_opens_local, details.timezone)
     event.registration_closes_at = to_utc(details.registration_closes_local, details.timezone)
 
@@ -124,6 +128,7 @@ def details_of(event: Event) -> dict[str, Any]:
         "main_language": event.main_language,
         "capacity": event.capacity,
         "offer_hold_hours": event.offer_hold_hours,
+        "requires_email_confirmation": event.requires_email_confirmation,
         "registration_opens": to_local_naive(event.registration_opens_at, event.timezone),
         "registration_closes": to_local_naive(event.registration_closes_at, event.timezone),
     }

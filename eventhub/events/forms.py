@@ -135,6 +135,15 @@ class EventForm(FlaskForm):
         ),
     )
 
+    requires_email_confirmation = BooleanField(
+        _l("Attendees confirm their e-mail address"),
+        description=_l(
+            "A registration from the public form holds no place until the attendee opens the "
+            "link e-mailed to them; nobody can then register someone else's address or learn "
+            "who is registered."
+        ),
+    )
+
     def details(self) -> EventDetails:
         """What the organiser typed, for the logic (times still local to the event)."""
         return EventDetails(
@@ -154,6 +163,7 @@ class EventForm(FlaskForm):
             registration_closes_local=self.registration_closes.data,
             capacity=self.capacity.data,
             offer_hold_hours=self.offer_hold_hours.data,
+            requires_email_confirmation=bool(self.requires_email_confirmation.data),
         )
 
     def validate_timezone(self, field: SelectField) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -70,6 +71,9 @@ class Event(Translatable, db.Model):
     capacity: Mapped[int | None]
     # How long a freed place offered to the waiting list is held before the next is offered.
     offer_hold_hours: Mapped[int] = mapped_column(default=48)
+    # Double opt-in: a public registration holds no place until its address is confirmed by
+    # the link e-mailed to it (eventhub/registration/optin.py).
+    requires_email_confirmation: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The organiser's privacy notice for registrants, one text per language ("": none;
     # the page falls back to another language, then to the platform's notice).

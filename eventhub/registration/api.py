@@ -7,7 +7,9 @@ Error codes of POST /api/v1/events/<slug>/registrations:
   has no category of this name or id;
 - 409 `registration_not_open` / `registration_closed`: outside the registration window
   (a conflict with the event's state, not a matter of permission, hence 409 and not 403);
-- 409 `already_registered`: this e-mail address is registered for the event already;
+- 202 `{"status": "check_email"}`: the address is registered for the event already (its
+  private link is e-mailed to it, never returned), or the event confirms addresses first
+  (double opt-in: every registration is answered so, and the link to confirm is e-mailed);
 - 409 `no_public_category`: the event registers by invitation only;
 - 422 `validation_error`: `details` holds the messages of each refused field (the
   document states every rule of the fields);
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from flask import request
+from flask import Response, jsonify, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
@@ -35,14 +37,15 @@ from eventhub.extensions import db
 from eventhub.privacy.hooks import record_consents_of_request
 from eventhub.registration.forms import category_by_choice
 from eventhub.registration.mail import notify_status
+from eventhub.registration.optin import register_publicly
 from eventhub.registration.queries import ListFilters, select_registrations
 from eventhub.registration.register import (
     Attendee,
     RegistrationError,
-    register,
     waitlist_position,
 )
 from eventhub.registration.schemas import (
+    CheckEmailSchema,
     RegistrationCreatedSchema,
     RegistrationPageSchema,
     RegistrationQuerySchema,
@@ -105,13 +108,19 @@ def category_to_register(event: Event, choice: Any) -> AttendeeCategory:
 @json_body_required
 @blp.arguments(RegistrationRequestSchema)
 @blp.response(201, RegistrationCreatedSchema, description="Confirmed, or on the waiting list")
+@blp.alt_response(
+    202,
+    schema=CheckEmailSchema,
+    description="Check your e-mail: the address is registered already (its private link is "
+    "e-mailed to it), or the event has the attendee confirm the address first (the link to "
+    "confirm it is e-mailed). The same answer whoever asks.",
+)
 @blp.alt_response(400, schema=ErrorSchema, description="`malformed_json`")
 @blp.alt_response(404, schema=ErrorSchema, description="`event_not_found`, `unknown_category`")
 @blp.alt_response(
     409,
     schema=ErrorSchema,
-    description="`already_registered`, `registration_not_open`, `registration_closed`, "
-    "`no_public_category`",
+    description="`registration_not_open`, `registration_closed`, `no_public_category`",
 )
 @blp.alt_response(415, schema=ErrorSchema, description="`unsupported_media_type`")
 @blp.alt_response(422, schema=ErrorSchema, description="`validation_error` with per-field details")
@@ -120,12 +129,16 @@ def category_to_register(event: Event, choice: Any) -> AttendeeCategory:
 @blp.alt_response(
     403, schema=ErrorSchema, description=or_token_scope("`category_not_public`")
 )
-def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
+def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any] | Response:
     """Register an attendee, with the public form's rules.
 
     One registration per e-mail address and event. Beyond the event's or the category's
     capacity the registration joins the waiting list (`status: waitlisted`). The
     confirmation e-mail, with the badge PDF when confirmed, goes to the attendee.
+
+    An address registered already is answered 202 `check_email` and sent its private link;
+    an event that confirms addresses first answers every registration so (see
+    eventhub/registration/optin.py).
     """
     event = published_event_or_404(slug)
     category = category_to_register(event, payload.get("category"))
@@ -140,10 +153,18 @@ def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
         share_with_exhibitors=payload["share_with_exhibitors"],
     )
     try:
-        registration = register(event, category, attendee, source="api")
-        record_consents_of_request(registration, news=payload["news"])
+        registration = register_publicly(
+            event,
+            category,
+            attendee,
+            source="api",
+            on_created=lambda created: record_consents_of_request(created, news=payload["news"]),
+        )
     except RegistrationError:
         raise  # answered with its code and the status API_STATUS gives it
+    if registration is None:
+        db.session.commit()
+        return check_email_answer()
     notify_status(registration)
     db.session.commit()
     token = registration.manage_token
@@ -158,6 +179,20 @@ def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any]:
         ),
         "manage_url": public_url("registration.manage", token=token),
     }
+
+
+def check_email_answer() -> Response:
+    """202 "check your e-mail": the same body whatever happened to the registration."""
+    body = {
+        "status": "check_email",
+        "message": _(
+            "Thank you. Check your e-mail: we have sent a message to this address with what "
+            "to do next."
+        ),
+    }
+    response = jsonify(CheckEmailSchema().dump(body))
+    response.status_code = 202
+    return response
 
 
 @blp.route("/<slug>/registrations", methods=["GET"])

@@ -283,6 +283,7 @@ def status_labels() -> dict[str, Any]:
         "waitlisted": _l("Waiting list"),
         "offered": _l("Place offered"),
         "cancelled": _l("Cancelled"),
+        "unconfirmed": _l("Address not confirmed"),
     }
 
 

@@ -1,7 +1,9 @@
 """What attendees are told by e-mail about their registration: confirmed (the badge
 attached), waitlisted, offered a freed place (until when, and where to accept it), the
 offer expired, cancelled, a new badge (attached), and the day before the event a reminder
-(optional: topic "reminders"); text and HTML in the attendee's language.
+(optional: topic "reminders"); text and HTML in the attendee's language. In answer to a
+public registration (eventhub/registration/optin.py): "you are already registered" with the
+existing private link, and the link to confirm the address (double opt-in).
 
 The `notify_…` functions record the message in the caller's transaction (see
 eventhub/notifications/mailing.py); a job builds and sends it once that commits.
@@ -24,6 +26,12 @@ from eventhub.notifications.models import MailMessage
 from eventhub.notifications.preferences import unsubscribe_url
 from eventhub.registration.calendar import DAY_CLOSES, DAY_OPENS
 from eventhub.registration.models import Registration
+from eventhub.registration.optin import (
+    ALREADY_REGISTERED_KIND,
+    CONFIRM_ADDRESS_KIND,
+    confirmation_secret,
+    digest,
+)
 from eventhub.registration.register import waitlist_position
 from eventhub.routing import public_url
 
@@ -238,3 +246,41 @@ def reminder_mail(message: MailMessage) -> Mail | None:
         sender_name=event.localized("name"),
         extra_headers={"List-Unsubscribe": f"<{unsubscribe}>"},
     )
+
+
+def _check_email_mail(registration: Registration, status: str, **links: str) -> Mail:
+    event = registration.event
+    if status == "confirm_address":
+        subject = _("Confirm your registration for %(event)s", event=event.localized("name"))
+    else:
+        subject = _("You are already registered for %(event)s", event=event.localized("name"))
+    context = {**_context(registration, status), **links}
+    return Mail(
+        subject=subject,
+        text=render_template("registration/mail_check_email.txt", **context),
+        html=render_template("registration/mail_check_email.html", **context),
+        sender_name=event.localized("name"),
+    )
+
+
+@builds(ALREADY_REGISTERED_KIND)
+def already_registered_mail(message: MailMessage) -> Mail | None:
+    """An address registered again: its existing private link, to that address only."""
+    registration = _registration(message)
+    if registration is None:
+        return None
+    return _check_email_mail(registration, "already_registered")
+
+
+@builds(CONFIRM_ADDRESS_KIND)
+def confirm_address_mail(message: MailMessage) -> Mail | None:
+    """Double opt-in: the link to confirm the address, while it is the registration's
+    latest one and still unconfirmed."""
+    registration = _registration(message)
+    if registration is None or registration.status != "unconfirmed":
+        return None
+    secret = confirmation_secret(str(message.params.get("seed", "")))
+    if registration.confirm_token_hash != digest(secret):
+        return None  # a newer link was sent since: that one goes
+    confirm_url = public_url("registration.confirm_address", secret=secret)
+    return _check_email_mail(registration, "confirm_address", confirm_url=confirm_url)

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 # offered: a waitlisted registration offered a freed place, held for it until
 # `offer_expires_at` (the event's `offer_hold_hours`); it counts as taken meanwhile.
-REGISTRATION_STATUSES = ("confirmed", "waitlisted", "offered", "cancelled")
+# unconfirmed: registered on an event with double opt-in, the address not yet confirmed by
+# the link e-mailed to it; it holds no place, has no usable badge and is on no door list.
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "offered", "cancelled", "unconfirmed")
 REGISTRATION_SOURCES = ("online", "api", "import", "organiser", "desk", "demo")
 
 
@@ -71,6 +73,14 @@ class Registration(db.Model):
     # organisation, e-mail and job title (eventhub/deals/leads); None: not agreed, or
     # withdrawn. Off unless they tick it.
     exhibitor_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last "check your e-mail" message sent in answer to a public registration of this
+    # address (the link to confirm it, or "you are already registered"): at most one per
+    # registration in CHECK_EMAIL_INTERVAL (eventhub/registration/optin.py).
+    check_email_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Double opt-in: the SHA-256 of the secret of the latest link to confirm the address
+    # (the secret itself is never stored) and until when it works.
+    confirm_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    confirm_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Any change of the row (ORM or Core UPDATE): scanners' door lists sync on it.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Name, e-mail and organisation folded for the help desk's search (registration/search.py),

@@ -138,46 +138,7 @@ def check_category(event: Event, category: AttendeeCategory, *, public_only: boo
         )
 
 
-def register(
-    event: Event,
-    category: AttendeeCategory,
-    attendee: Attendee,
-    *,
-    source: str = "online",
-    public_only: bool = True,
-    enforce_window: bool = True,
-) -> Registration:
-    """Register one attendee: confirmed if there is room, otherwise on the waiting list."""
-    if enforce_window:
-        check_window(event)
-    check_category(event, category, public_only=public_only)
-    email = normalise_email(attendee.email)
-    if find_by_email(event, email) is not None:
-        raise RegistrationError(
-            _l("This e-mail address is already registered for this event."),
-            "already_registered",
-            "email",
-        )
-    lock_event_places(event)
-    confirmed = has_room(event, category)
-    now = utcnow()
-    registration = Registration(
-        event_id=event.id,
-        category_id=category.id,
-        email=email,
-        first_name=attendee.first_name.strip(),
-        last_name=attendee.last_name.strip(),
-        organization=attendee.organization.strip(),
-        job_title=attendee.job_title.strip(),
-        country=attendee.country.strip().upper(),
-        language=attendee.language,
-        status="confirmed" if confirmed else "waitlisted",
-        source=source,
-        manage_token=new_manage_token(),
-        badge_code=new_badge_code(),
-        confirmed_at=now if confirmed else None,
-        exhibitor_consent_at=now if attendee.share_with_exhibitors else None,
-    )
+def _unique_flush(registration: Registration) -> None:
     try:
         # A savepoint: a refused row must not undo the caller's other work (a CSV import
         # registers many rows in one transaction).
@@ -191,6 +152,76 @@ def register(
             "already_registered",
             "email",
         ) from error
+
+
+def apply_attendee(
+    registration: Registration, category: AttendeeCategory, attendee: Attendee
+) -> None:
+    """Write what the attendee typed (and the category chosen) into the registration."""
+    registration.category = category
+    registration.first_name = attendee.first_name.strip()
+    registration.last_name = attendee.last_name.strip()
+    registration.organization = attendee.organization.strip()
+    registration.job_title = attendee.job_title.strip()
+    registration.country = attendee.country.strip().upper()
+    registration.language = attendee.language
+    registration.exhibitor_consent_at = utcnow() if attendee.share_with_exhibitors else None
+
+
+def register(
+    event: Event,
+    category: AttendeeCategory,
+    attendee: Attendee,
+    *,
+    source: str = "online",
+    public_only: bool = True,
+    enforce_window: bool = True,
+    unconfirmed: bool = False,
+) -> Registration:
+    """Register one attendee: confirmed if there is room, otherwise on the waiting list.
+    `unconfirmed`: the address is to be confirmed first (double opt-in, see optin.py): the
+    registration holds no place until place() runs for it."""
+    if enforce_window:
+        check_window(event)
+    check_category(event, category, public_only=public_only)
+    email = normalise_email(attendee.email)
+    if find_by_email(event, email) is not None:
+        raise RegistrationError(
+            _l("This e-mail address is already registered for this event."),
+            "already_registered",
+            "email",
+        )
+    registration = Registration(
+        event=event,
+        email=email,
+        source=source,
+        manage_token=new_manage_token(),
+        badge_code=new_badge_code(),
+    )
+    apply_attendee(registration, category, attendee)
+    if unconfirmed:
+        registration.status = "unconfirmed"
+    else:
+        lock_event_places(event)
+        confirmed = has_room(event, category)
+        registration.status = "confirmed" if confirmed else "waitlisted"
+        registration.confirmed_at = utcnow() if confirmed else None
+    _unique_flush(registration)
+    return registration
+
+
+def place(registration: Registration, now: datetime | None = None) -> Registration:
+    """An unconfirmed registration whose address is now confirmed: confirmed if there is
+    room, else on the waiting list, counted under the event's lock like register()."""
+    now = now or utcnow()
+    _locked_current(registration)
+    if registration.status != "unconfirmed":
+        raise RegistrationError(_l("This registration is confirmed already."), "already_confirmed")
+    confirmed = has_room(registration.event, registration.category)
+    registration.status = "confirmed" if confirmed else "waitlisted"
+    registration.confirmed_at = now if confirmed else None
+    registration.created_at = now  # its place in the waiting list counts from now
+    db.session.flush()
     return registration
 
 

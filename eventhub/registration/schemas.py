@@ -171,6 +171,13 @@ class RegistrationCreatedSchema(ma.Schema):
     )
 
 
+class CheckEmailSchema(ma.Schema):
+    """The answer to a registration whose result only the address's owner may learn."""
+
+    status = ma.fields.String(required=True, metadata={"enum": ["check_email"]})
+    message = ma.fields.String(required=True)
+
+
 class RegistrationQuerySchema(ma.Schema):
     q = ma.fields.String(
         load_default="",

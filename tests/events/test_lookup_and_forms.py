@@ -73,6 +73,7 @@ def test_event_form_details(app):
         registration_closes_local=None,
         capacity=None,
         offer_hold_hours=48,
+        requires_email_confirmation=False,
     )
 
 

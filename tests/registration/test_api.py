@@ -147,15 +147,13 @@ def test_a_private_unknown_or_malformed_category_is_refused(
     assert count() == 0
 
 
-def test_duplicate_is_409(client, in_english, make_event, outbox):
+def test_duplicate_is_202_check_email(client, in_english, make_event, outbox):
+    """More in tests/registration/test_duplicates.py."""
     event = make_event()
     assert client.post(url(event), json=payload()).status_code == 201
     response = client.post(url(event), json=payload(email="  KARIM.TAZI@example.com"))
-    assert response.status_code == 409
-    assert response.json["error"]["code"] == "already_registered"
-    assert response.json["error"]["message"] == (
-        "This e-mail address is already registered for this event."
-    )
+    assert response.status_code == 202
+    assert response.json["status"] == "check_email"
     assert count() == 1
 
 

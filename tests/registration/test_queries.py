@@ -55,14 +55,32 @@ def test_query_args_keep_only_what_filters(app, make_event):
 
 def test_status_counts_name_every_status(app, make_event, make_registration):
     event = make_event(capacity=1)
-    assert status_counts(event) == {"confirmed": 0, "waitlisted": 0, "offered": 0, "cancelled": 0}
+    assert status_counts(event) == {
+        "confirmed": 0,
+        "waitlisted": 0,
+        "offered": 0,
+        "cancelled": 0,
+        "unconfirmed": 0,
+    }
     first = make_registration(event)
     make_registration(event)
     make_registration(event)
-    assert status_counts(event) == {"confirmed": 1, "waitlisted": 2, "offered": 0, "cancelled": 0}
+    assert status_counts(event) == {
+        "confirmed": 1,
+        "waitlisted": 2,
+        "offered": 0,
+        "cancelled": 0,
+        "unconfirmed": 0,
+    }
     cancel(first)
     db.session.commit()
-    assert status_counts(event) == {"confirmed": 0, "waitlisted": 1, "offered": 1, "cancelled": 1}
+    assert status_counts(event) == {
+        "confirmed": 0,
+        "waitlisted": 1,
+        "offered": 1,
+        "cancelled": 1,
+        "unconfirmed": 0,
+    }
 
 
 def test_registered_emails_of_this_event_only_in_batches(app, make_event, make_registration):

@@ -15,6 +15,7 @@ from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 from eventhub.models_common import utcnow
 from eventhub.privacy.hooks import record_consents_of_request
+from eventhub.registration import optin
 from eventhub.registration.calendar import calendar_of
 from eventhub.registration.forms import RegistrationForm, country_name, status_labels
 from eventhub.registration.lookup import registration_or_404
@@ -27,7 +28,6 @@ from eventhub.registration.register import (
     check_window,
     decline_offer,
     event_is_full,
-    register,
     waitlist_position,
 )
 from eventhub.registration.views.blueprint import bp
@@ -43,23 +43,32 @@ def register_page(slug: str):
     if form.is_submitted():
         if form.honeypot_filled:
             # Looks like success to the bot; nothing is saved.
-            return render_template("registration/received.html", event=event)
-        registration = None
+            return render_template("registration/check_email.html", event=event)
         try:
             check_window(event)  # a closed form says so, whatever was typed into it
-            if form.validate():
-                attendee = form.attendee(current_language())
-                registration = register(event, form.chosen_category, attendee, source="online")
-                record_consents_of_request(registration, news=bool(form.news.data))
+            if not form.validate():
+                return _form_page(event, form, form_status(form))
+            attendee = form.attendee(current_language())
+            news = bool(form.news.data)
+            registration = optin.register_publicly(
+                event,
+                form.chosen_category,
+                attendee,
+                source="online",
+                on_created=lambda created: record_consents_of_request(created, news=news),
+            )
         except RegistrationError as error:
             db.session.rollback()
             show_error(form, error)
             return _form_page(event, form, error.status)
-        if registration is not None:
-            notify_status(registration)
+        if registration is None:
+            # A duplicate, or an event that confirms addresses: the same page for all.
             db.session.commit()
-            _flash_registered(registration)
-            return redirect(url_for("registration.manage", token=registration.manage_token))
+            return render_template("registration/check_email.html", event=event)
+        notify_status(registration)
+        db.session.commit()
+        _flash_registered(registration)
+        return redirect(url_for("registration.manage", token=registration.manage_token))
     return _form_page(event, form, form_status(form))
 
 
@@ -85,6 +94,35 @@ def _flash_registered(registration: Registration) -> None:
             ),
             "warning",
         )
+
+
+@bp.route("/registration/confirm/<secret>", methods=["GET", "POST"])
+def confirm_address(secret: str):
+    """Double opt-in: the link e-mailed to confirm the address. GET shows a button (mail
+    scanners that open links confirm nothing), POST places the registration."""
+    form = EmptyForm()
+    try:
+        registration = optin.check_link(optin.find_by_confirmation(secret), utcnow())
+        if form.is_submitted():
+            if not form.validate():
+                abort(400)
+            registration = optin.confirm_address(secret)
+    except RegistrationError as error:
+        db.session.rollback()
+        page = render_template("registration/confirm_address.html", refusal=error.message)
+        return private((page, error.status))
+    if not form.is_submitted():
+        page = render_template(
+            "registration/confirm_address.html",
+            registration=registration,
+            event=registration.event,
+            form=form,
+        )
+        return private(page)
+    notify_status(registration)
+    db.session.commit()
+    _flash_registered(registration)
+    return redirect(url_for("registration.manage", token=registration.manage_token))
 
 
 @bp.route("/r/<token>")
