@@ -51,6 +51,7 @@ PUBLIC = {
     "booths.exhibitors",
     "booths_api.list_booths",
     "notifications.unsubscribe",
+    "privacy.platform_notice",
 }
 ACCOUNT = {
     "auth.login",
@@ -76,6 +77,14 @@ LINKS = {
     "auth.accept_invitation",
     "auth.verify_email",
     "meetings.feed",  # a calendar feed opened by its secret address
+    "registration.confirm_address",  # an attendee's address confirmed by its link
+    # the attendee's own data, on their private link
+    "privacy.data_page",
+    "privacy.data_json",
+    "privacy.data_csv_download",
+    "privacy.change_consent",
+    "privacy.correct_page",
+    "privacy.erase_page",
 }
 OWN = {"profiles.home", "profiles.my_startup", "profiles.my_investor"}
 ALLOWED = PUBLIC | ACCOUNT | LINKS | OWN
@@ -127,6 +136,7 @@ def url_values(world: dict[str, Any]) -> dict[str, Any]:
         "user_id": world["startup"].id,
         "code": "A1",
         "fmt": "csv",
+        "kind": "news",
         "token": "not-a-token",
         "secret": "not-a-secret",
         "filename": "css/app.css",

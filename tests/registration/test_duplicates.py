@@ -55,7 +55,7 @@ def test_api_duplicate_is_202_and_the_link_goes_by_email_only(
     registration = the_registration()
     token = registration.manage_token
     response = client.post(
-        api_url(event), json={**API_BODY, "email": " KARIM.TAZI@Example.com", "first_name": "X"}
+        api_url(event), json={**API_BODY, "email": "KARIM.TAZI@Example.com", "first_name": "X"}
     )
     assert response.status_code == 202
     assert response.json == {
