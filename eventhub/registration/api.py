@@ -126,9 +126,7 @@ def category_to_register(event: Event, choice: Any) -> AttendeeCategory:
 @blp.alt_response(422, schema=ErrorSchema, description="`validation_error` with per-field details")
 @blp.alt_response(429, schema=ErrorSchema, description="`rate_limited`")
 @blp.doc(security=[])
-@blp.alt_response(
-    403, schema=ErrorSchema, description=or_token_scope("`category_not_public`")
-)
+@blp.alt_response(403, schema=ErrorSchema, description=or_token_scope("`category_not_public`"))
 def create_registration(payload: dict[str, Any], slug: str) -> dict[str, Any] | Response:
     """Register an attendee, with the public form's rules.
 

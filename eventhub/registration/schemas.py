@@ -18,9 +18,15 @@ from eventhub.registration.forms import (
 )
 from eventhub.registration.models import REGISTRATION_STATUSES
 
-# No space, one @, a dot in the domain, not of .arpa; the rest is the e-mail format's.
+# Domains of special use, whose addresses e-mail_validator refuses (any capitals).
+SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
+_SPECIAL_USE = "|".join(
+    "".join(f"[{letter.upper()}{letter}]" for letter in name) for name in SPECIAL_USE_DOMAINS
+)
+# No space, one @, a dot in the domain, not of a special-use domain; the rest is the e-mail
+# format's (stated too).
 EMAIL_SHAPE = (
-    r"^(?![\s\S]*\.[Aa][Rr][Pp][Aa]$)"
+    rf"^(?![\s\S]*[@.](?:{_SPECIAL_USE})$)"
     r"[^\u0000-\u0020@]+@[^\u0000-\u0020@]+\.[^\u0000-\u0020@]+$"
 )
 REQUIRED = {"required": _l("This field is required."), "null": _l("This field is required.")}
@@ -102,7 +108,7 @@ class RegistrationRequestSchema(ma.Schema):
         ],
         metadata={
             "description": "One registration per address and event; stored in lowercase. "
-            "Addresses of the special-use domain .arpa are refused.",
+            "Addresses of special-use domains (.test, .local, .invalid…) are refused.",
             "format": "email",
             "example": "salma.bennani@atlas-ai.ma",
         },
