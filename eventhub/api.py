@@ -149,16 +149,16 @@ def error_response(
 
 def refuse_nul_characters() -> None:
     """No address can hold a NUL character, and PostgreSQL refuses one in any query: 404
-    before it reaches the database (the error page, or the API's JSON error). In the API a
-    query parameter with one is a 400; pages and forms drop typed NULs (`strip_filter`)."""
-    if "\x00" in request.path:
-        if is_api_request():
-            raise ApiError(404, "not_found", _("Nothing is found at this address."))
-        abort(404)
-    if not is_api_request():
+    before it reaches the database (the error page, or the API's JSON error), in the path
+    or in a query parameter alike. Pages and forms drop typed NULs (`strip_filter`)."""
+    in_query = is_api_request() and any(
+        "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+    )
+    if "\x00" not in request.path and not in_query:
         return
-    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
-        raise ApiError(400, "bad_request", _("A query parameter contains a NUL character."))
+    if is_api_request():
+        raise ApiError(404, "not_found", _("Nothing is found at this address."))
+    abort(404)
 
 
 def protect_session_writes() -> None:
