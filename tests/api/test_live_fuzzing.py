@@ -5,7 +5,7 @@ against its /api/v1/openapi.json, once without credentials and once with a door 
 Every check is on, `positive_data_acceptance` included: a request the document calls
 valid must be answered 2xx, or 401/403/404/409 (a credential, a permission, a record or
 a state the document cannot know), or 410 (a revoked badge). The run is bounded in time
-(EVENTHUB_FUZZ_SECONDS each, default 40) and its seed is fixed, so a failure can be
+(EVENTHUB_FUZZ_SECONDS each, default 40) and its seed fixed (EVENTHUB_FUZZ_SEED), so a failure can be
 replayed: the output shows the `curl` of each failing case.
 """
 
@@ -32,7 +32,7 @@ from tests.support.servers import (
 pytestmark = pytest.mark.slow
 
 FUZZ_SECONDS = int(os.environ.get("EVENTHUB_FUZZ_SECONDS", "40"))
-SEED = 20261206
+SEED = int(os.environ.get("EVENTHUB_FUZZ_SEED", "20261206"))
 DEMO_EXPO = "tech-expo-marrakech"
 CONFIG = f"""\
 [checks.positive_data_acceptance]
