@@ -5,8 +5,8 @@ against its /api/v1/openapi.json, once without credentials and once with a door 
 Every check is on, `positive_data_acceptance` included: a request the document calls
 valid must be answered 2xx, or 401/403/404/409 (a credential, a permission, a record or
 a state the document cannot know), or 410 (a revoked badge). The run is bounded in time
-(EVENTHUB_FUZZ_SECONDS each, default 40) and its seed fixed (EVENTHUB_FUZZ_SEED), so a failure can be
-replayed: the output shows the `curl` of each failing case.
+(EVENTHUB_FUZZ_SECONDS each, default 40) and its seed fixed (EVENTHUB_FUZZ_SEED), so a
+failure can be replayed: the output shows the `curl` of each failing case.
 """
 
 from __future__ import annotations
