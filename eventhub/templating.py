@@ -70,6 +70,11 @@ def isolated(eval_ctx: EvalContext, value: Any) -> Markup | str:
     return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
 
 
+def from_iso(value: str | None) -> datetime | None:
+    """A moment written as ISO 8601 (the attendee's data export), to show it in a zone."""
+    return datetime.fromisoformat(value) if value else None
+
+
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def language_context() -> dict[str, Any]:
@@ -92,6 +97,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["stage_label"] = stage_label
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["isolated"] = isolated
+    app.jinja_env.filters["from_iso"] = from_iso
     app.jinja_env.filters["event_datetime"] = event_datetime
     app.jinja_env.filters["event_dates"] = event_dates
     app.jinja_env.filters["day_label"] = day_label

@@ -18,11 +18,14 @@ from flask import (
 from flask_babel import gettext as _
 
 from eventhub.auth.access import role_required
+from eventhub.checkin.messages import result_title
+from eventhub.checkin.models import SCAN_RESULTS
 from eventhub.events.lookup import event_or_404
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.forms_common import form_status, show_error
 from eventhub.models_common import utcnow
+from eventhub.notifications.log import status_labels as mail_status_labels
 from eventhub.privacy.consents import current_consents, is_granted, notice_language, set_consent
 from eventhub.privacy.correction import correct
 from eventhub.privacy.erasure import erase
@@ -65,6 +68,8 @@ def data_page(token: str):
             consent_form=ConsentChangeForm(formdata=None),
             country=country_name(registration.country),
             status_labels=status_labels(),
+            scan_titles={result: result_title(result) for result in SCAN_RESULTS},
+            mail_status_labels=mail_status_labels(),
         )
     )
 

@@ -382,7 +382,7 @@ def test_cli_creates_a_bound_door_token(runner, make_user, two_events):
         (["--scope", "root"], "Invalid value"),
     ],
 )
-def test_cli_refuses_bad_scopes(runner, make_user, args, message):
+def test_cli_refuses_bad_scopes(runner, make_user, logic_in_english, args, message):
     make_user("staff", email="gate@example.test")
     result = runner.invoke(args=["api-token", "create", "gate@example.test", *args])
     assert result.exit_code != 0
