@@ -13,8 +13,8 @@ from eventhub.forms_common import strip_filter
 from eventhub.i18n import LANGUAGE_NAMES, supported_languages
 from eventhub.registration.forms import (
     MAX_LENGTHS,
-    _check,
     category_by_choice,
+    check_with,
     clean_email,
     clean_text,
 )
@@ -80,25 +80,25 @@ class WalkInForm(FlaskForm):
     first_name = StringField(
         _l("First name"),
         filters=[strip_filter],
-        validators=[_check(clean_text, "first_name", required=True)],
+        validators=[check_with(clean_text, "first_name", required=True)],
         render_kw={"maxlength": MAX_LENGTHS["first_name"]},
     )
     last_name = StringField(
         _l("Last name"),
         filters=[strip_filter],
-        validators=[_check(clean_text, "last_name", required=True)],
+        validators=[check_with(clean_text, "last_name", required=True)],
         render_kw={"maxlength": MAX_LENGTHS["last_name"]},
     )
     email = EmailField(
         _l("E-mail"),
         filters=[strip_filter],
-        validators=[_check(clean_email)],
+        validators=[check_with(clean_email)],
         render_kw={"maxlength": MAX_LENGTHS["email"], "dir": "ltr"},
     )
     organization = StringField(
         _l("Organisation"),
         filters=[strip_filter],
-        validators=[_check(clean_text, "organization")],
+        validators=[check_with(clean_text, "organization")],
         render_kw={"maxlength": MAX_LENGTHS["organization"]},
     )
     category = SelectField(_l("Category"), validate_choice=False)

@@ -15,7 +15,6 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
-    ValidationError,
 )
 
 from eventhub.events.forms import PrivacyForm
@@ -24,25 +23,7 @@ from eventhub.i18n import LANGUAGE_NAMES
 from eventhub.privacy.correction import Correction
 from eventhub.privacy.models import CNDP_LENGTH, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS
 from eventhub.privacy.settings import NoticeSettings
-from eventhub.registration.forms import (
-    MAX_LENGTHS,
-    FieldProblem,
-    clean_country,
-    clean_text,
-    country_choices,
-)
-
-
-def check_with(cleaner: Any, *args: Any, **kwargs: Any) -> Any:
-    """A validator running one of the registration form's cleaners (the same rules)."""
-
-    def validator(_form: Any, field: Any) -> None:
-        try:
-            field.data = cleaner(field.data, *args, **kwargs)
-        except FieldProblem as problem:
-            raise ValidationError(str(problem.message)) from problem
-
-    return validator
+from eventhub.registration.forms import AttendeeDetailsForm, country_choices
 
 
 class ConsentChangeForm(FlaskForm):
@@ -55,32 +36,7 @@ class ConsentChangeForm(FlaskForm):
         return self.grant.data == "yes"
 
 
-class CorrectionForm(FlaskForm):
-    first_name = StringField(
-        _l("First name"),
-        filters=[strip_filter],
-        validators=[check_with(clean_text, "first_name", required=True)],
-        render_kw={"autocomplete": "given-name", "maxlength": MAX_LENGTHS["first_name"]},
-    )
-    last_name = StringField(
-        _l("Last name"),
-        filters=[strip_filter],
-        validators=[check_with(clean_text, "last_name", required=True)],
-        render_kw={"autocomplete": "family-name", "maxlength": MAX_LENGTHS["last_name"]},
-    )
-    organization = StringField(
-        _l("Organisation"),
-        validators=[check_with(clean_text, "organization")],
-        render_kw={"autocomplete": "organization", "maxlength": MAX_LENGTHS["organization"]},
-    )
-    job_title = StringField(
-        _l("Job title"),
-        validators=[check_with(clean_text, "job_title")],
-        render_kw={"autocomplete": "organization-title", "maxlength": MAX_LENGTHS["job_title"]},
-    )
-    country = SelectField(
-        _l("Country"), validate_choice=False, validators=[check_with(clean_country)]
-    )
+class CorrectionForm(AttendeeDetailsForm):
     language = SelectField(
         _l("Language of e-mails and badge"),
         validators=[DataRequired(message=_l("Choose a language from the list."))],

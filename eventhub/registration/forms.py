@@ -139,7 +139,7 @@ def category_by_choice(event: Event, value: Any) -> AttendeeCategory | None:
     return None
 
 
-def _check(cleaner: Any, *args: Any, **kwargs: Any) -> Any:
+def check_with(cleaner: Any, *args: Any, **kwargs: Any) -> Any:
     """A WTForms validator running one of the shared cleaners above."""
 
     def validator(_form: Any, field: Any) -> None:
@@ -151,36 +151,44 @@ def _check(cleaner: Any, *args: Any, **kwargs: Any) -> Any:
     return validator
 
 
-class RegistrationForm(FlaskForm):
+class AttendeeDetailsForm(FlaskForm):
+    """The details of a person as a badge prints them: the registration form's and the
+    attendee's correction form's, with the same rules."""
+
     first_name = StringField(
         _l("First name"),
         filters=[strip_filter],
-        validators=[_check(clean_text, "first_name", required=True)],
+        validators=[check_with(clean_text, "first_name", required=True)],
         render_kw={"autocomplete": "given-name", "maxlength": MAX_LENGTHS["first_name"]},
     )
     last_name = StringField(
         _l("Last name"),
         filters=[strip_filter],
-        validators=[_check(clean_text, "last_name", required=True)],
+        validators=[check_with(clean_text, "last_name", required=True)],
         render_kw={"autocomplete": "family-name", "maxlength": MAX_LENGTHS["last_name"]},
-    )
-    email = EmailField(
-        _l("E-mail"),
-        filters=[strip_filter],
-        validators=[_check(clean_email)],
-        render_kw={"autocomplete": "email", "maxlength": MAX_LENGTHS["email"], "dir": "ltr"},
     )
     organization = StringField(
         _l("Organisation"),
-        validators=[_check(clean_text, "organization")],
+        validators=[check_with(clean_text, "organization")],
         render_kw={"autocomplete": "organization", "maxlength": MAX_LENGTHS["organization"]},
     )
     job_title = StringField(
         _l("Job title"),
-        validators=[_check(clean_text, "job_title")],
+        validators=[check_with(clean_text, "job_title")],
         render_kw={"autocomplete": "organization-title", "maxlength": MAX_LENGTHS["job_title"]},
     )
-    country = SelectField(_l("Country"), validate_choice=False, validators=[_check(clean_country)])
+    country = SelectField(
+        _l("Country"), validate_choice=False, validators=[check_with(clean_country)]
+    )
+
+
+class RegistrationForm(AttendeeDetailsForm):
+    email = EmailField(
+        _l("E-mail"),
+        filters=[strip_filter],
+        validators=[check_with(clean_email)],
+        render_kw={"autocomplete": "email", "maxlength": MAX_LENGTHS["email"], "dir": "ltr"},
+    )
     category = SelectField(_l("I come as"), validate_choice=False)
     consent = BooleanField(
         _l("I agree that my details are used to run this event (privacy terms)."),
