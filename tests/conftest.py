@@ -194,6 +194,26 @@ def programmes(app: Flask) -> list[Any]:
 
 
 @pytest.fixture
+def form_data() -> Callable[..., dict[str, str]]:
+    """form_data(**overrides) → a complete, valid public form submission."""
+
+    def build(**overrides: str) -> dict[str, str]:
+        data = {
+            "first_name": "Salma",
+            "last_name": "Bennani",
+            "email": "salma@example.com",
+            "organization": "Atlas AI",
+            "job_title": "CEO",
+            "country": "MA",
+            "consent": "y",
+        }
+        data.update(overrides)
+        return {key: value for key, value in data.items() if value is not None}
+
+    return build
+
+
+@pytest.fixture
 def outbox(app: Flask, tmp_path: Path) -> Iterator[Callable[[], list[EmailMessage]]]:
     """outbox() → the e-mails written so far (parsed .eml files), oldest first."""
     folder = tmp_path / "outbox"

@@ -1,9 +1,8 @@
-"""Fixtures of the personal-data tests: form data for the public registration form, and
-an attendee with a scan at the door and a lead recorded at a booth."""
+"""Fixtures of the personal-data tests (form_data is in tests/conftest.py): an attendee
+with a scan at the door and a lead recorded at a booth."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,24 +14,6 @@ from eventhub.deals.leads.models import Lead
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
 from tests.support import factories
-
-
-@pytest.fixture
-def form_data() -> Callable[..., dict[str, str]]:
-    def build(**overrides: str) -> dict[str, str]:
-        data = {
-            "first_name": "Salma",
-            "last_name": "Bennani",
-            "email": "salma@example.com",
-            "organization": "Atlas AI",
-            "job_title": "CEO",
-            "country": "MA",
-            "consent": "y",
-        }
-        data.update(overrides)
-        return {key: value for key, value in data.items() if value is not None}
-
-    return build
 
 
 @dataclass

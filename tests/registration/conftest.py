@@ -1,4 +1,5 @@
-"""Fixtures of the registration tests: form data, registration windows, SMTP."""
+"""Fixtures of the registration tests: registration windows, SMTP (form_data is in
+tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -9,26 +10,6 @@ from typing import Any
 import pytest
 
 from eventhub.models_common import utcnow
-
-
-@pytest.fixture
-def form_data() -> Callable[..., dict[str, str]]:
-    """form_data(**overrides) → a complete, valid public form submission."""
-
-    def build(**overrides: str) -> dict[str, str]:
-        data = {
-            "first_name": "Salma",
-            "last_name": "Bennani",
-            "email": "salma@example.com",
-            "organization": "Atlas AI",
-            "job_title": "CEO",
-            "country": "MA",
-            "consent": "y",
-        }
-        data.update(overrides)
-        return {key: value for key, value in data.items() if value is not None}
-
-    return build
 
 
 @pytest.fixture
