@@ -51,10 +51,11 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def link_secret(seed: str) -> str:
-    """The secret of the link issued with `seed`, written again by the job that sends it."""
+def link_secret(seed: str, purpose: str = "account-link") -> str:
+    """The secret of the link issued with `seed`, written again by the job that sends it;
+    `purpose` keeps the links of one kind apart from another's."""
     key = current_app.config["SECRET_KEY"].encode()
-    mac = hmac.new(key, f"account-link:{seed}".encode(), hashlib.sha256).digest()
+    mac = hmac.new(key, f"{purpose}:{seed}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 

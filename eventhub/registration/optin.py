@@ -21,18 +21,14 @@ parameters, for the job that writes the e-mail. Functions flush; the caller comm
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from enum import Enum
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
+from eventhub.auth.links import LinkState, digest, link_secret
 from eventhub.events.models import AttendeeCategory, Event
 from eventhub.extensions import db
 from eventhub.models_common import utcnow
@@ -58,26 +54,9 @@ ALREADY_REGISTERED_KIND = "registration.already_registered"
 CONFIRM_ADDRESS_KIND = "registration.confirm_address"
 
 
-class LinkState(Enum):
-    VALID = "valid"
-    USED = "used"
-    EXPIRED = "expired"
-    UNKNOWN = "unknown"
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def confirmation_secret(seed: str) -> str:
     """The secret of the link issued with `seed`, written again by the job that sends it."""
-    key = current_app.config["SECRET_KEY"].encode()
-    mac = hmac.new(key, f"registration-confirm:{seed}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat()
+    return link_secret(seed, "registration-confirm")
 
 
 def register_publicly(
@@ -142,14 +121,7 @@ def answer_duplicate(
         apply_attendee(existing, category, attendee)
         send_confirmation_link(existing, now)
     else:
-        queue_mail(
-            ALREADY_REGISTERED_KIND,
-            key=f"{ALREADY_REGISTERED_KIND}:{existing.id}:{_stamp(now)}",
-            to=existing.email,
-            language=existing.language,
-            event_id=existing.event_id,
-            params={"registration_id": existing.id},
-        )
+        _mail_registrant(ALREADY_REGISTERED_KIND, existing, now)
     db.session.flush()
 
 
@@ -180,13 +152,18 @@ def send_confirmation_link(registration: Registration, now: datetime) -> None:
     registration.confirm_token_hash = digest(confirmation_secret(seed))
     registration.confirm_expires_at = now + CONFIRMATION_TTL
     db.session.flush()
+    _mail_registrant(CONFIRM_ADDRESS_KIND, registration, now, seed=seed)
+
+
+def _mail_registrant(kind: str, registration: Registration, now: datetime, **params: str) -> None:
+    """Queue an e-mail of `kind` to the registration's address, in its language."""
     queue_mail(
-        CONFIRM_ADDRESS_KIND,
-        key=f"{CONFIRM_ADDRESS_KIND}:{registration.id}:{_stamp(now)}",
+        kind,
+        key=f"{kind}:{registration.id}:{now.isoformat()}",
         to=registration.email,
         language=registration.language,
         event_id=registration.event_id,
-        params={"registration_id": registration.id, "seed": seed},
+        params={"registration_id": registration.id, **params},
     )
 
 
