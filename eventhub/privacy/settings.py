@@ -5,11 +5,11 @@ names the very notice the attendee read."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 
 from eventhub.errors import DomainError
@@ -100,11 +100,5 @@ def save_notice(event: Event, new: NoticeSettings, now: datetime | None = None) 
 def purge_date(event: Event, settings: EventPrivacy | None = None) -> date:
     """The first day on which the event's personal data is past its retention."""
     settings = settings or peek_settings(event)
-    return add_months(event.last_day, settings.retention_months) + timedelta(days=1)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day (31 January + 1: 28 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    # relativedelta keeps to the month's end: 31 January + 1 month is 28 February.
+    return event.last_day + relativedelta(months=settings.retention_months) + timedelta(days=1)

@@ -12,7 +12,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -31,7 +30,7 @@ from eventhub.privacy.correction import correct
 from eventhub.privacy.erasure import erase
 from eventhub.privacy.forms import ConsentChangeForm, CorrectionForm, EraseForm
 from eventhub.privacy.models import EventPrivacy
-from eventhub.privacy.retention import anonymise_event, today_at
+from eventhub.privacy.retention import anonymise_event, is_due
 from eventhub.privacy.settings import peek_settings, purge_date
 from eventhub.privacy.subject_access import data_csv, personal_data
 from eventhub.registration.forms import country_name, status_labels
@@ -40,6 +39,7 @@ from eventhub.registration.mail import notify_badge_reissued, notify_statuses
 from eventhub.registration.register import RegistrationError
 from eventhub.registration.web import current_language
 from eventhub.responses import private
+from eventhub.work.runners import CSV_MIMETYPE
 
 bp = Blueprint("privacy", __name__)
 
@@ -85,8 +85,7 @@ def data_json(token: str):
 @bp.route(DATA_ROUTE + ".csv")
 def data_csv_download(token: str):
     registration = registration_or_404(token)
-    chunks = list(data_csv(personal_data(registration)))
-    response = Response(stream_with_context(iter(chunks)), mimetype="text/csv; charset=utf-8")
+    response = Response("".join(data_csv(personal_data(registration))), mimetype=CSV_MIMETYPE)
     response.headers["Content-Disposition"] = 'attachment; filename="my-data.csv"'
     return private(response)
 
@@ -159,16 +158,14 @@ def erase_page(token: str):
 def retention_page(slug: str):
     event = event_or_404(slug, include_unpublished=True)
     now = utcnow()
-    report = anonymise_event(event, now, dry_run=True)
-    db.session.rollback()
     settings = peek_settings(event)
     return render_template(
         "privacy/retention.html",
         event=event,
-        report=report,
+        report=anonymise_event(event, now, dry_run=True),
         settings=settings,
         purge_on=purge_date(event, settings),
-        due=today_at(event, now) >= purge_date(event, settings),
+        due=is_due(event, now),
     )
 
 

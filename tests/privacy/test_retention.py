@@ -3,9 +3,10 @@ name remains), a dry run changes nothing, the CLI and the organiser's page show 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
 from eventhub.auth.models import AuditEntry
@@ -17,7 +18,7 @@ from eventhub.models_common import utcnow
 from eventhub.notifications.models import MailMessage
 from eventhub.privacy.models import EventPrivacy
 from eventhub.privacy.retention import anonymise_event, due_events
-from eventhub.privacy.settings import add_months, purge_date, settings_of
+from eventhub.privacy.settings import purge_date, settings_of
 from eventhub.privacy.tasks import purge_expired_personal_data
 from eventhub.registration.models import Registration
 from tests.privacy.conftest import add_lead, add_scan
@@ -107,12 +108,19 @@ def assert_no_personal_data(event) -> None:
         assert name.lower() not in joined, f"{name} remains"
 
 
-def test_add_months_keeps_to_the_month_s_end():
-    from datetime import date
-
-    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert add_months(date(2026, 11, 15), 12) == date(2027, 11, 15)
-    assert add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
+@pytest.mark.parametrize(
+    ("last_day", "months", "purge_on"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 3, 1)),  # kept to 28 February, the month's end
+        (date(2026, 11, 15), 12, date(2027, 11, 16)),
+        (date(2026, 12, 1), 1, date(2027, 1, 2)),
+    ],
+)
+def test_the_purge_date_keeps_to_the_month_s_end(make_event, last_day, months, purge_on):
+    event = make_event(first_day=last_day, last_day=last_day)
+    settings_of(event).retention_months = months
+    db.session.commit()
+    assert purge_date(event) == purge_on
 
 
 def test_due_events_are_those_past_their_retention(past, make_event, make_registration):
@@ -122,7 +130,7 @@ def test_due_events_are_those_past_their_retention(past, make_event, make_regist
     settings_of(past).retention_months = 24
     db.session.commit()
     assert due_events(utcnow()) == []
-    assert purge_date(past) == add_months(past.last_day, 24) + timedelta(days=1)
+    assert purge_date(past) == past.last_day + relativedelta(months=24) + timedelta(days=1)
 
 
 def test_a_dry_run_counts_and_changes_nothing(past):
