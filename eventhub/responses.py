@@ -25,7 +25,7 @@ def table_download(table: Table, fmt: str) -> Response:
     """The table as a download: a CSV file streamed row by row, or an XLSX workbook."""
     if fmt == "csv":
         response = Response(
-            stream_with_context(table.csv_chunks()), mimetype="text/csv; charset=utf-8"
+            stream_with_context(table.csv_chunks()), content_type="text/csv; charset=utf-8"
         )
         response.headers["Content-Disposition"] = f'attachment; filename="{table.filename}.csv"'
     else:

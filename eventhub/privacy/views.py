@@ -85,7 +85,7 @@ def data_json(token: str):
 @bp.route(DATA_ROUTE + ".csv")
 def data_csv_download(token: str):
     registration = registration_or_404(token)
-    response = Response("".join(data_csv(personal_data(registration))), mimetype=CSV_MIMETYPE)
+    response = Response("".join(data_csv(personal_data(registration))), content_type=CSV_MIMETYPE)
     response.headers["Content-Disposition"] = 'attachment; filename="my-data.csv"'
     return private(response)
 
