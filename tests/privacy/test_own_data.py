@@ -63,7 +63,7 @@ def test_the_csv_download_is_formula_safe(client, make_event, make_registration)
     )
     response = client.get(f"/r/{registration.manage_token}/data.csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     values = {(row[0], row[2]): row[3] for row in rows[1:]}
     assert values["registration", "first_name"] == '\'=HYPERLINK("http://evil.example")'
