@@ -56,6 +56,12 @@ class DoorListEventSchema(ma.Schema):
     last_day = ma.fields.Date(required=True)
     timezone = ma.fields.String(required=True)
     day = ma.fields.Date(required=True, metadata={"description": "Today in the event's time zone"})
+    day_starts_at = ma.fields.AwareDateTime(
+        required=True, metadata={"description": "When `day` begins, by this server's rules"}
+    )
+    day_ends_at = ma.fields.AwareDateTime(
+        required=True, metadata={"description": "When `day` ends (the next day begins)"}
+    )
 
 
 class DoorListGateSchema(ma.Schema):

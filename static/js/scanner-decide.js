@@ -32,8 +32,31 @@
     return gate.zone_id || VENUE;
   }
 
-  // "YYYY-MM-DD" of the instant `ms` (epoch milliseconds) in `timeZone`.
-  function eventDay(ms, timeZone) {
+  const DAY_MS = 24 * 60 * 60 * 1000;
+
+  // "YYYY-MM-DD" of the instant `ms` (epoch milliseconds) for `event`, the list's event.
+  // The list says which instants make up its day, by the server's time zone rules: a
+  // browser's own can differ (Chromium has had Casablanca an hour off the server's).
+  // Before or after that day, whole days are counted from it.
+  function eventDay(ms, event) {
+    if (!event.day_starts_at || !event.day_ends_at) return dayIn(ms, event.timezone);
+    const start = Date.parse(event.day_starts_at);
+    const end = Date.parse(event.day_ends_at);
+    if (ms >= start && ms < end) return event.day;
+    const shift = ms >= end ? 1 + Math.floor((ms - end) / DAY_MS) : -Math.ceil((start - ms) / DAY_MS);
+    return new Date(Date.parse(event.day + "T00:00:00Z") + shift * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  // The instant `ms` moved so that its UTC fields read the event's wall clock, by the
+  // offset the list's day began with (a switch of offset comes at night, when doors are shut).
+  // null for a list kept from before the server sent its day's bounds.
+  function wallClock(ms, event) {
+    if (!event.day_starts_at) return null;
+    return Date.parse(event.day + "T00:00:00Z") + (ms - Date.parse(event.day_starts_at));
+  }
+
+  // A list kept from before the server sent its day's bounds: the browser's time zone rules.
+  function dayIn(ms, timeZone) {
     const parts = {};
     const format = new Intl.DateTimeFormat("en-US", {
       timeZone: timeZone,
@@ -105,6 +128,7 @@
     resolveGate: resolveGate,
     zoneKey: zoneKey,
     eventDay: eventDay,
+    wallClock: wallClock,
     decide: decide,
     movementOf: movementOf,
   };

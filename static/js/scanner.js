@@ -125,12 +125,14 @@
     }
   }
 
-  function eventTimeZone() {
-    return state.meta ? state.meta.event.timezone : undefined;
-  }
-
+  // The time of `moment` at the event, by the server's time zone rules where the list has
+  // them; with no list, the device's own time.
   function formatTime(moment) {
-    const options = { hour: "2-digit", minute: "2-digit", timeZone: eventTimeZone() };
+    const options = { hour: "2-digit", minute: "2-digit" };
+    const event = state.meta && state.meta.event;
+    const shifted = event ? Decide.wallClock(moment, event) : null;
+    if (shifted !== null) return new Date(shifted).toLocaleTimeString(lang, { ...options, timeZone: "UTC" });
+    if (event) options.timeZone = event.timezone;
     return new Date(moment).toLocaleTimeString(lang, options);
   }
 
@@ -407,7 +409,7 @@
         d: direction,
         at: at,
         g: answer.gate,
-        day: Decide.eventDay(at, state.meta.event.timezone),
+        day: Decide.eventDay(at, state.meta.event),
       });
     } catch (error) {
       // The next sync brings it.
@@ -425,7 +427,7 @@
     if (!found) return showProblem(labels.noList);
     const meta = state.meta;
     const when = serverTimeAt(scan.at);
-    const day = Decide.eventDay(when, meta.event.timezone);
+    const day = Decide.eventDay(when, meta.event);
     const verdict = found.malformed
       ? { result: "malformed", reason: null, firstEntry: null }
       : Decide.decide({

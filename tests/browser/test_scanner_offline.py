@@ -420,7 +420,12 @@ def test_the_list_follows_the_changes_in_deltas(page, live_server, make_user, ma
     assert shown["title"] == "Badge not valid"
     assert "The registration is cancelled." in page.inner_text("#scan-result-message")
     assert scan(page, badge_token(inside))["title"] == "Already inside"
-    assert page.inner_text("#scan-result-extra").endswith(f"gate {GATE}")
+    # At the event's time by the server's rules (Chromium's have had Casablanca an hour off).
+    at_the_event = now.astimezone(event.tz)
+    assert (
+        page.inner_text("#scan-result-extra")
+        == f"First entry at {at_the_event:%I:%M %p}, gate {GATE}"
+    )
     assert scan(page, old_token)["title"] == "Badge not valid"
     assert "a new one was printed" in page.inner_text("#scan-result-message")
     shown = scan(page, badge_token(reissued))
@@ -562,3 +567,41 @@ def test_the_offline_answer_is_in_the_staff_members_language(
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+EVENT_DAYS = """() => {
+  const event = {
+    day: "2026-12-07",
+    timezone: "Africa/Casablanca",
+    day_starts_at: "2026-12-06T23:00:00+00:00",
+    day_ends_at: "2026-12-07T23:00:00+00:00",
+  };
+  const at = (text) => EventHubDecide.eventDay(Date.parse(text), event);
+  return [
+    at("2026-12-06T22:59:59Z"),
+    at("2026-12-06T23:00:00Z"),
+    at("2026-12-06T23:30:00Z"),
+    at("2026-12-07T22:59:59Z"),
+    at("2026-12-07T23:00:00Z"),
+    at("2026-12-09T08:00:00Z"),
+    at("2026-12-04T12:00:00Z"),
+    new Date(EventHubDecide.wallClock(Date.parse("2026-12-06T23:30:00Z"), event)).toISOString(),
+  ];
+}"""
+
+
+def test_the_device_takes_the_day_from_the_lists_bounds(page, live_server):
+    """Chromium's time zone rules have put Casablanca an hour off the server's: the device
+    counts days from the instants the list gives, whatever its own rules say."""
+    page.goto(live_server("/login"))
+    page.add_script_tag(url=live_server("/static/js/scanner-decide.js"))
+    assert page.evaluate(EVENT_DAYS) == [
+        "2026-12-06",
+        "2026-12-07",
+        "2026-12-07",
+        "2026-12-07",
+        "2026-12-08",
+        "2026-12-09",
+        "2026-12-04",
+        "2026-12-07T00:30:00.000Z",  # its UTC fields: half past midnight at the event
+    ]

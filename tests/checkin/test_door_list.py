@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -90,6 +90,8 @@ def test_a_full_list_holds_each_badge_as_a_keyed_hash(running_event, make_regist
         "last_day": running_event.last_day.isoformat(),
         "timezone": running_event.timezone,
         "day": event_day(running_event, now).isoformat(),
+        "day_starts_at": body["event"]["day_starts_at"],
+        "day_ends_at": body["event"]["day_ends_at"],
     }
     assert body["server_time"] == now.isoformat()
     key = base64.urlsafe_b64decode(body["key"] + "=")
@@ -109,6 +111,18 @@ def test_a_full_list_holds_each_badge_as_a_keyed_hash(running_event, make_regist
     assert body["badges"][0][0] == badge_hash(key, expected)
     assert len(body["badges"][0][0]) == 16
     assert "csrf_token" not in body
+
+
+def test_the_list_says_when_its_day_begins_and_ends_by_the_servers_rules(make_event):
+    """Half past midnight in Casablanca (UTC+1) is still the evening before in UTC; a
+    browser whose time zone rules differ takes its day from these bounds, not from them."""
+    expo = make_event(first_day=date(2026, 12, 6), last_day=date(2026, 12, 8))
+    assert expo.timezone == "Africa/Casablanca"
+    now = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    event = build_door_list(expo, None, now)["event"]
+    assert event["day"] == "2026-12-07"
+    assert event["day_starts_at"] == "2026-12-06T23:00:00+00:00"
+    assert event["day_ends_at"] == "2026-12-07T23:00:00+00:00"
 
 
 def test_the_hash_is_of_the_qr_text_trimmed_and_uppercased(running_event, make_registration):
