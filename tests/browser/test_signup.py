@@ -67,6 +67,8 @@ def test_an_investor_signs_up_waits_and_is_approved(
         expect(request).to_contain_text("Atlas Angels")
         expect(request).to_contain_text("20,000 – 150,000")
         expect(request).to_contain_text("Rabat Demo Day")
+        # confirm.js runs once the page is parsed; a click before it sends the form unasked.
+        organiser_page.wait_for_load_state("domcontentloaded")
         request.get_by_role("button", name="Approve").click()
         organiser_page.get_by_role("dialog").get_by_role("button", name="Approve").click()
         expect(organiser_page.locator(".flashes")).to_contain_text(
