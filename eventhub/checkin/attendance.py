@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
@@ -239,18 +239,13 @@ def _confirmed(event: Event) -> int:
 
 
 def _scans(event: Event, day: date, *, refused: bool) -> int:
-    start, end = _day_bounds(event, day)
+    start, end = event.day_bounds(day)
     query = select(func.count()).where(
         Scan.event_id == event.id, Scan.scanned_at >= start, Scan.scanned_at < end
     )
     if refused:
         query = query.where(Scan.result.in_(REFUSALS))
     return db.session.scalar(query) or 0
-
-
-def _day_bounds(event: Event, day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), tzinfo=event.tz).astimezone(UTC)
-    return start, start + timedelta(days=1)
 
 
 def _per_gate(event: Event, day: date) -> list[tuple[str, int]]:

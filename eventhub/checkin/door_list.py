@@ -23,7 +23,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
@@ -133,6 +133,7 @@ def build_door_list(event: Event, since_cursor: str | None, now: datetime) -> di
     cursor = decode_cursor(since_cursor) if since_cursor else None
     today = event_day(event, now)
     since = delta_start(cursor, event.id, today, now)
+    day_starts_at, day_ends_at = event.day_bounds(today)
     key = door_list_key(event.id)
     connection = db.session.connection()
     return {
@@ -145,8 +146,9 @@ def build_door_list(event: Event, since_cursor: str | None, now: datetime) -> di
             "last_day": event.last_day.isoformat(),
             "timezone": event.timezone,
             "day": today.isoformat(),
-            "day_starts_at": _midnight(today, event).isoformat(),
-            "day_ends_at": _midnight(today + timedelta(days=1), event).isoformat(),
+            # The device takes its day from these, not from its own time zone rules.
+            "day_starts_at": day_starts_at.isoformat(),
+            "day_ends_at": day_ends_at.isoformat(),
         },
         "server_time": now.astimezone(UTC).isoformat(),
         "cursor": encode_cursor(Cursor(event.id, today, now)),
@@ -158,12 +160,6 @@ def build_door_list(event: Event, since_cursor: str | None, now: datetime) -> di
         "badges": _badges(connection, event.id, key, since),
         "entries": _entries(connection, event.id, today, since),
     }
-
-
-def _midnight(day: date, event: Event) -> datetime:
-    """The instant (UTC) `day` begins at `event`: the device takes its day from these, not
-    from its own time zone rules, which may not be the server's."""
-    return datetime.combine(day, time.min, tzinfo=event.tz).astimezone(UTC)
 
 
 def _gates(connection: Connection, event_id: int) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -108,6 +108,12 @@ class Event(Translatable, db.Model):
     @property
     def is_published(self) -> bool:
         return self.status == "published"
+
+    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        """The instants (UTC) where `day` begins and ends in the event's time zone."""
+        start = datetime.combine(day, time(), self.tz)
+        end = datetime.combine(day + timedelta(days=1), time(), self.tz)
+        return start.astimezone(UTC), end.astimezone(UTC)
 
     def local(self, moment: datetime) -> datetime:
         """A stored UTC moment in the event's time zone."""

@@ -312,13 +312,6 @@ def request_answered_mail(message: MailMessage) -> Mail | None:
 # The morning agenda --------------------------------------------------------------------
 
 
-def day_bounds(event: Event, day: date) -> tuple[datetime, datetime]:
-    """The UTC instants where `day` begins and ends in the event's time zone."""
-    start = datetime.combine(day, time(), event.tz)
-    end = datetime.combine(day + timedelta(days=1), time(), event.tz)
-    return start, end
-
-
 def agenda_key(event_id: int, day: date, user_id: int) -> str:
     return f"meetings.agenda:{event_id}:{day.isoformat()}:user-{user_id}"
 
@@ -400,7 +393,7 @@ def queue_morning_agendas(now: datetime) -> int:
 
 def day_meetings(event: Event, day: date, user: User, party: str) -> list[Meeting]:
     """The party's confirmed meetings at the event on that (local) day, by time."""
-    start, end = day_bounds(event, day)
+    start, end = event.day_bounds(day)
     if party == "startup":
         if user.startup_id is None:
             return []

@@ -15,7 +15,6 @@ from sqlalchemy import Select, and_, select
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.listing import ListArgs, page_of
-from eventhub.meetings.mail import day_bounds
 from eventhub.meetings.models import Meeting, MeetingSlot, MeetingTable
 from eventhub.profiles.models import Investor, Startup
 
@@ -82,7 +81,7 @@ def _board_query(event: Event, filters: SlotFilters, *columns: Any) -> Select:
         .order_by(MeetingSlot.starts_at, MeetingSlot.id)
     )
     if filters.day is not None:
-        start, end = day_bounds(event, filters.day)
+        start, end = event.day_bounds(filters.day)
         query = query.where(MeetingSlot.starts_at >= start, MeetingSlot.starts_at < end)
     if filters.investor_id is not None:
         query = query.where(MeetingSlot.investor_id == filters.investor_id)

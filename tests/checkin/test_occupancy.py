@@ -233,8 +233,8 @@ def offline(event, registration, gate, at, nonce, shown="admitted"):
 def test_conflicts_two_devices_and_a_badge_cancelled_meanwhile(halls, make_registration):
     salma, cancelled, fine = (make_registration(halls) for _ in range(3))
     # Ten minutes ago, or just after midnight if that was yesterday: one day's scans.
-    midnight = datetime.combine(event_day(halls, utcnow()), datetime.min.time(), tzinfo=halls.tz)
-    start = max(utcnow() - timedelta(minutes=10), midnight.astimezone(UTC) + timedelta(seconds=1))
+    midnight, _ = halls.day_bounds(event_day(halls, utcnow()))
+    start = max(utcnow() - timedelta(minutes=10), midnight + timedelta(seconds=1))
     offline(halls, salma, "Main", start, "device-a-0001")
     offline(halls, salma, "Main exit", start + timedelta(minutes=1), "device-a-0002", "exited")
     second = offline(halls, salma, "Main", start + timedelta(minutes=2), "device-b-0001")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -75,8 +75,7 @@ def live_board(
 ) -> tuple[list[SlotTime], Counter]:
     """The day's slots at tables, grouped by start time, each table's state; and counts."""
     now = now or utcnow()
-    start = datetime.combine(day, time(), event.tz)
-    end = datetime.combine(day + timedelta(days=1), time(), event.tz)
+    start, end = event.day_bounds(day)
     slots = list(
         db.session.scalars(
             select(MeetingSlot)
