@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, current_app, send_file, stream_with_context
 
-from eventhub.spreadsheets import XLSX_MIMETYPE, Table
+from eventhub.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, Table
 
 PRIVATE_ROBOTS_TAG = "noindex, nofollow"  # marks a private response (security_headers.py)
 
@@ -24,9 +24,7 @@ def private(response: Any) -> Response:
 def table_download(table: Table, fmt: str) -> Response:
     """The table as a download: a CSV file streamed row by row, or an XLSX workbook."""
     if fmt == "csv":
-        response = Response(
-            stream_with_context(table.csv_chunks()), content_type="text/csv; charset=utf-8"
-        )
+        response = Response(stream_with_context(table.csv_chunks()), content_type=CSV_MIMETYPE)
         response.headers["Content-Disposition"] = f'attachment; filename="{table.filename}.csv"'
     else:
         response = send_file(

@@ -36,6 +36,7 @@ MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 UPLOAD_EXTENSIONS = ("csv", "xlsx")
 ZIP_MAGIC = b"PK\x03\x04"  # an XLSX workbook is a ZIP archive
+CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Cell = str | int | float | date | datetime | None

@@ -39,7 +39,7 @@ from eventhub.registration.mail import notify_badge_reissued, notify_statuses
 from eventhub.registration.register import RegistrationError
 from eventhub.registration.web import current_language
 from eventhub.responses import private
-from eventhub.work.runners import CSV_MIMETYPE
+from eventhub.spreadsheets import CSV_MIMETYPE
 
 bp = Blueprint("privacy", __name__)
 

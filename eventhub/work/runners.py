@@ -42,7 +42,14 @@ from eventhub.registration.forms import category_by_choice
 from eventhub.registration.imports import ImportResult, Rejection, import_rows, parse_guests
 from eventhub.registration.mail import notify_statuses
 from eventhub.registration.queries import ListFilters, registered_emails, select_registrations
-from eventhub.spreadsheets import XLSX_MIMETYPE, Cell, SpreadsheetError, csv_stream, write_xlsx
+from eventhub.spreadsheets import (
+    CSV_MIMETYPE,
+    XLSX_MIMETYPE,
+    Cell,
+    SpreadsheetError,
+    csv_stream,
+    write_xlsx,
+)
 from eventhub.work import tracking
 from eventhub.work.models import Job
 from eventhub.work.tracking import JobError, Outcome, Progress
@@ -51,7 +58,6 @@ Runner = Callable[[Job, Progress], Outcome]
 RUNNERS: dict[str, Runner] = {}
 EXPORT_TABLES = ("registrations", "checkins")
 EXPORT_FORMATS = ("csv", "xlsx")
-CSV_MIMETYPE = "text/csv; charset=utf-8"
 # Guests registered per committed chunk of an import job.
 IMPORT_CHUNK = 100
 

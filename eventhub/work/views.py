@@ -155,9 +155,9 @@ def download(job_id: int):
             ),
         )
         return page, 410
-    response = send_file(
-        path, mimetype=job.mimetype, as_attachment=True, download_name=job.file_name
-    )
+    response = send_file(path, as_attachment=True, download_name=job.file_name)
+    if job.mimetype:  # as stored: send_file's mimetype= adds a second charset to text/csv's
+        response.content_type = job.mimetype
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -60,6 +60,7 @@ def test_the_file_is_served_to_organisers_while_kept(client, login_as, make_even
     response = client.get(f"/organiser/jobs/{job.id}/download")
     assert response.status_code == 200
     assert response.data == b"a,b\r\n1,2\r\n"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "registrations-x.csv" in response.headers["Content-Disposition"]
     assert response.headers["Cache-Control"] == "private, no-store"
