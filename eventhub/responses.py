@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, send_file, stream_with_context
+from flask import Response, current_app, send_file
 
 from eventhub.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, Table
 
@@ -22,9 +22,11 @@ def private(response: Any) -> Response:
 
 
 def table_download(table: Table, fmt: str) -> Response:
-    """The table as a download: a CSV file streamed row by row, or an XLSX workbook."""
+    """The table as a download, a CSV file or an XLSX workbook, written whole before the
+    view returns: its rows come from the database session, which is gone by the time a
+    stream would be read. An export too large for that is made by a job (eventhub/work)."""
     if fmt == "csv":
-        response = Response(stream_with_context(table.csv_chunks()), content_type=CSV_MIMETYPE)
+        response = Response("".join(table.csv_chunks()), content_type=CSV_MIMETYPE)
         response.headers["Content-Disposition"] = f'attachment; filename="{table.filename}.csv"'
     else:
         response = send_file(
